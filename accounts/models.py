@@ -1,0 +1,52 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import PROVINCE_WIDE_ROLES, Role
+
+
+class User(AbstractUser):
+    """A Dinsos user: a role, and for regency officers the regency they work for.
+
+    Superusers (IT administrators) may have no role: they work in the Django admin.
+    """
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
+    regency = models.ForeignKey(
+        "regions.Regency",
+        verbose_name=_("regency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+        help_text=_("Required for regency officers, empty for every other role."),
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="user_regency_iff_regency_officer",
+                condition=(Q(role=Role.REGENCY_OFFICER) & Q(regency__isnull=False))
+                | (~Q(role=Role.REGENCY_OFFICER) & Q(regency__isnull=True)),
+                violation_error_message=_(
+                    "A regency officer must have a regency; other roles must not have one."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def has_province_scope(self) -> bool:
+        """Sees every regency: province staff, approvers and IT administrators."""
+        return self.is_superuser or self.role in PROVINCE_WIDE_ROLES
+
+    @property
+    def is_regency_officer(self) -> bool:
+        return self.role == Role.REGENCY_OFFICER

@@ -1,0 +1,74 @@
+"""The one place that says which role may do what.
+
+Every view and service asks `can(user, action)`; nothing else compares role names.
+Scope (which regency's objects a user may touch) is a separate question answered by
+each model's `visible_to(user)`.
+"""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PROVINCE_STAFF = "province_staff", _("Province staff")
+    REGENCY_OFFICER = "regency_officer", _("Regency officer")
+    APPROVER = "approver", _("Approver")
+
+
+# Roles that see every regency of the province.
+PROVINCE_WIDE_ROLES = frozenset({Role.PROVINCE_STAFF, Role.APPROVER})
+
+
+class Action(StrEnum):
+    VIEW_PROGRAMME_DATA = "view_programme_data"
+    # Groups and members
+    GROUP_PROPOSE = "group_propose"
+    GROUP_EDIT = "group_edit"
+    GROUP_VERIFY = "group_verify"
+    GROUP_DECIDE = "group_decide"
+    GROUP_DEACTIVATE = "group_deactivate"
+    GROUP_IMPORT = "group_import"
+    # Programmes, grants, tranches
+    PROGRAM_MANAGE = "program_manage"
+    GRANT_AWARD = "grant_award"
+    GRANT_TRANSFER = "grant_transfer"
+    TRANCHE_REQUEST = "tranche_request"
+    TRANCHE_DECIDE = "tranche_decide"
+    TRANCHE_MARK_WITHDRAWN = "tranche_mark_withdrawn"
+    # Training, mentoring and reports
+    TRAINING_MANAGE = "training_manage"
+    VISIT_LOG = "visit_log"
+    REPORT_WRITE = "report_write"
+    REPORT_REVIEW = "report_review"
+
+
+_P, _R, _A = Role.PROVINCE_STAFF, Role.REGENCY_OFFICER, Role.APPROVER
+
+RULES: dict[Action, frozenset[Role]] = {
+    Action.VIEW_PROGRAMME_DATA: frozenset({_P, _R, _A}),
+    Action.GROUP_PROPOSE: frozenset({_P, _R}),
+    Action.GROUP_EDIT: frozenset({_P, _R}),
+    Action.GROUP_VERIFY: frozenset({_P}),
+    Action.GROUP_DECIDE: frozenset({_P}),
+    Action.GROUP_DEACTIVATE: frozenset({_P}),
+    Action.GROUP_IMPORT: frozenset({_P}),
+    Action.PROGRAM_MANAGE: frozenset({_P}),
+    Action.GRANT_AWARD: frozenset({_P}),
+    Action.GRANT_TRANSFER: frozenset({_P}),
+    Action.TRANCHE_REQUEST: frozenset({_R}),
+    Action.TRANCHE_DECIDE: frozenset({_A}),
+    Action.TRANCHE_MARK_WITHDRAWN: frozenset({_R, _P}),
+    Action.TRAINING_MANAGE: frozenset({_P, _R}),
+    Action.VISIT_LOG: frozenset({_R}),
+    Action.REPORT_WRITE: frozenset({_R}),
+    Action.REPORT_REVIEW: frozenset({_P}),
+}
+
+
+def can(user, action: Action) -> bool:
+    """Whether the user's role allows the action (scope is checked separately)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.role in RULES[action]

@@ -1,0 +1,28 @@
+"""The navbar: which sections each role sees. Apps add their entries here."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Action, can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    action: Action | None = None  # None: every signed-in user
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem(_("Waiting for you"), "core:home"),
+]
+
+
+def nav_items_for(user) -> list[dict]:
+    return [
+        {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
+        for item in NAV_ITEMS
+        if item.action is None or can(user, item.action)
+    ]

@@ -1,0 +1,29 @@
+"""Regional scope: which objects a user may see.
+
+Each scoped model's queryset has one `visible_to(user)`; views fetch single objects with
+`get_visible_or_404`, so an object outside the user's scope answers 404, never 403.
+"""
+
+from django.db import models
+from django.shortcuts import get_object_or_404
+
+
+class RegionScopedQuerySet(models.QuerySet):
+    """A queryset whose rows belong to one regency, reached through `regency_path`."""
+
+    regency_path = "regency"
+
+    def visible_to(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.has_province_scope:
+            return self.all()
+        if user.is_regency_officer:
+            return self.filter(**{f"{self.regency_path}_id": user.regency_id})
+        return self.none()
+
+
+def get_visible_or_404(queryset_or_model, user, **lookup):
+    """The object matching `lookup` if the user may see it; Http404 otherwise."""
+    queryset = getattr(queryset_or_model, "_default_manager", queryset_or_model)
+    return get_object_or_404(queryset.visible_to(user), **lookup)

@@ -1,0 +1,21 @@
+from django import template
+
+from core.indonesia import format_rupiah, terbilang_rupiah
+
+register = template.Library()
+
+
+@register.filter
+def rupiah(amount):
+    """`{{ 20000000|rupiah }}` → `Rp20.000.000`; empty for a missing amount."""
+    if amount is None or amount == "":
+        return ""
+    return format_rupiah(amount)
+
+
+@register.filter
+def terbilang(amount):
+    """`{{ 20000000|terbilang }}` → `dua puluh juta rupiah`."""
+    if amount is None or amount == "":
+        return ""
+    return terbilang_rupiah(amount)

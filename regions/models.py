@@ -1,0 +1,70 @@
+"""Kemendagri administrative regions, keyed by their codes ("64", "64.01", "64.01.04")."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+
+
+class Province(TimeStampedModel):
+    code = models.CharField(_("code"), max_length=2, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self):
+        return self.name
+
+
+class RegencyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Regency officers see their own regency; province-wide roles see all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_province_scope:
+            return self.all()
+        if user.is_regency_officer:
+            return self.filter(pk=user.regency_id)
+        return self.none()
+
+
+class Regency(TimeStampedModel):
+    class Kind(models.TextChoices):
+        KABUPATEN = "kabupaten", _("Regency (kabupaten)")
+        KOTA = "kota", _("City (kota)")
+
+    code = models.CharField(_("code"), max_length=5, primary_key=True)
+    province = models.ForeignKey(
+        Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="regencies"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+
+    objects = RegencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("regency or city")
+        verbose_name_plural = _("regencies and cities")
+
+    def __str__(self):
+        return self.name
+
+
+class District(TimeStampedModel):
+    code = models.CharField(_("code"), max_length=8, primary_key=True)
+    regency = models.ForeignKey(
+        Regency, verbose_name=_("regency"), on_delete=models.PROTECT, related_name="districts"
+    )
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("district (kecamatan)")
+        verbose_name_plural = _("districts (kecamatan)")
+
+    def __str__(self):
+        return self.name

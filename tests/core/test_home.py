@@ -1,0 +1,88 @@
+import pytest
+from django.urls import reverse
+
+from core import waiting
+from core.waiting import WaitingLine
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("persona", "role_label"),
+    [
+        ("province_staff", "Staf Dinsos Provinsi"),
+        ("approver", "Pejabat Penyetuju"),
+        ("paser_officer", "Petugas Dinsos Kabupaten/Kota · Kabupaten Paser"),
+    ],
+)
+def test_home_in_indonesian_for_each_role(client, personas, persona, role_label):
+    client.force_login(personas[persona])
+    response = client.get(reverse("core:home"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert '<h1 class="h3 mb-1">Menunggu Anda</h1>' in content
+    assert role_label in content
+
+
+@pytest.mark.django_db
+def test_home_lists_what_providers_report_and_links_to_it(client, paser_officer, monkeypatch):
+    def reports_due(user):
+        count = 3 if user.is_regency_officer else 0
+        return [WaitingLine("Laporan jatuh tempo", count, "/laporan/")]
+
+    monkeypatch.setattr(waiting, "_providers", [reports_due])
+    client.force_login(paser_officer)
+    content = client.get(reverse("core:home")).content.decode()
+    assert 'href="/laporan/"' in content
+    assert "Laporan jatuh tempo" in content
+    assert "Tidak ada pekerjaan" not in content
+
+
+@pytest.mark.django_db
+def test_lines_with_nothing_to_do_are_hidden(client, province_staff, monkeypatch):
+    monkeypatch.setattr(waiting, "_providers", [lambda user: [WaitingLine("X", 0, "/x/")]])
+    client.force_login(province_staff)
+    content = client.get(reverse("core:home")).content.decode()
+    assert "Tidak ada pekerjaan yang menunggu Anda saat ini." in content
+
+
+@pytest.mark.django_db
+def test_english_is_available(client, province_staff):
+    client.force_login(province_staff)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    content = client.get(reverse("core:home")).content.decode()
+    assert "Waiting for you" in content
+    assert '<html lang="en">' in content
+
+
+@pytest.mark.django_db
+def test_login_page_in_indonesian(client):
+    content = client.get(reverse("accounts:login")).content.decode()
+    assert "Masuk" in content
+    assert "Nama pengguna" in content  # Django's own Indonesian catalogue
+
+
+@pytest.mark.django_db
+def test_login_with_wrong_password_says_so_in_indonesian(client, province_staff):
+    response = client.post(reverse("accounts:login"), {"username": "rina", "password": "salah"})
+    assert response.status_code == 200
+    assert "Nama pengguna atau kata sandi salah." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_idle_session_expires_after_thirty_minutes(client, province_staff, settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+    client.force_login(province_staff)
+    client.get(reverse("core:home"))
+    assert 29 * 60 < client.session.get_expiry_age() <= 30 * 60
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_content_security_policy_without_inline_scripts(client, province_staff):
+    client.force_login(province_staff)
+    response = client.get(reverse("core:home"))
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "<script>" not in response.content.decode()
