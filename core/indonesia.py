@@ -5,6 +5,7 @@ This is the only module that imports `lokal`: the rest of the project asks here 
 Rupiah formatting, amounts in words, NIK parsing and the Kemendagri region tree.
 """
 
+import datetime
 from dataclasses import dataclass
 
 import lokal
@@ -31,3 +32,31 @@ class Region:
 def regions_under(parent_code: str | None = None) -> list[Region]:
     """The direct children of a region (the provinces when no code is given)."""
     return [Region(w.code, w.name, w.type) for w in wilayah.list_wilayah(parent_code)]
+
+
+@dataclass(frozen=True)
+class NikCheck:
+    """A NIK taken apart: `errors` (Indonesian) make it unusable; the rest is what it encodes."""
+
+    nik: str | None
+    errors: list[str]
+    regency_code: str | None = None
+    birth_date: datetime.date | None = None
+    sex: str | None = None  # "L" or "P"
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+def check_nik(value: str, *, today: datetime.date | None = None) -> NikCheck:
+    """Validate a NIK's structure: 16 digits, known province, real birth date (+40 for
+    women), serial not 0000. Spaces, dots and dashes between the digits are ignored."""
+    info = lokal.parse_nik(value or "", reference_date=today)
+    return NikCheck(
+        nik=info.nik,
+        errors=[issue.message for issue in info.errors],
+        regency_code=info.regency_code if info.valid else None,
+        birth_date=datetime.date.fromisoformat(info.birth_date) if info.birth_date else None,
+        sex=info.gender if info.valid else None,
+    )

@@ -1,1 +1,288 @@
-# Models arrive with the issue that builds this app.
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
+from django.db.models.lookups import StartsWith
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.models import TimeStampedModel
+from core.scoping import RegionScopedQuerySet
+
+
+class Sector(models.TextChoices):
+    TRADE = "trade", _("Trade / small shop (warung)")
+    FOOD = "food", _("Culinary and food processing")
+    LIVESTOCK = "livestock", _("Livestock")
+    FISHERY = "fishery", _("Fishery")
+    FARMING = "farming", _("Farming")
+    CRAFT = "craft", _("Crafts")
+    SERVICES = "services", _("Services")
+    OTHER = "other", _("Other")
+
+
+class GroupStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    VERIFIED = "verified", _("Verified")
+    ELIGIBLE = "eligible", _("Eligible")
+    REJECTED = "rejected", _("Rejected")
+    INACTIVE = "inactive", _("Inactive")
+
+
+class BusinessGroupQuerySet(RegionScopedQuerySet):
+    regency_path = "regency"
+
+
+class BusinessGroup(TimeStampedModel):
+    registration_number = models.CharField(
+        _("registration number"), max_length=20, unique=True, editable=False
+    )
+    name = models.CharField(_("group name"), max_length=150)
+    sector = models.CharField(_("business sector"), max_length=20, choices=Sector.choices)
+    regency = models.ForeignKey(
+        "regions.Regency",
+        verbose_name=_("regency/city"),
+        on_delete=models.PROTECT,
+        related_name="groups",
+    )
+    district = models.ForeignKey(
+        "regions.District",
+        verbose_name=_("district (kecamatan)"),
+        on_delete=models.PROTECT,
+        related_name="groups",
+    )
+    village_name = models.CharField(_("village (desa/kelurahan)"), max_length=100)
+    village_code = models.CharField(
+        _("village code"),
+        max_length=13,
+        blank=True,
+        help_text=_("Kemendagri code, for example 64.01.04.2001 (optional)."),
+    )
+    address = models.TextField(_("address"))
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    date_formed = models.DateField(_("date formed"))
+    bank_name = models.CharField(_("bank"), max_length=100, blank=True)
+    account_number = models.CharField(_("account number"), max_length=30, blank=True)
+    account_holder = models.CharField(_("account holder name"), max_length=150, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=GroupStatus.choices, default=GroupStatus.PROPOSED
+    )
+    status_reason = models.TextField(_("status reason"), blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("status changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = BusinessGroupQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("business group")
+        verbose_name_plural = _("business groups")
+        ordering = ["regency_id", "name"]
+        indexes = [
+            models.Index(fields=["regency", "name"], name="group_regency_name"),
+            models.Index(fields=["regency", "status", "name"], name="group_regency_status"),
+            models.Index(fields=["status", "name"], name="group_status_name"),
+            models.Index(fields=["district", "name"], name="group_district_name"),
+            models.Index(fields=["sector", "name"], name="group_sector_name"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="group_district_in_regency",
+                condition=StartsWith(F("district_id"), Concat(F("regency_id"), Value("."))),
+                violation_error_message=_("The district is not in the group's regency."),
+            ),
+            models.CheckConstraint(
+                name="group_status_valid",
+                condition=Q(status__in=GroupStatus.values),
+            ),
+            models.CheckConstraint(
+                name="group_rejected_or_inactive_has_reason",
+                condition=~Q(status__in=[GroupStatus.REJECTED, GroupStatus.INACTIVE])
+                | ~Q(status_reason=""),
+                violation_error_message=_("A rejected or inactive group needs a reason."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.registration_number})"
+
+
+class Sex(models.TextChoices):
+    MALE = "L", _("Male")
+    FEMALE = "P", _("Female")
+
+
+class MemberRole(models.TextChoices):
+    CHAIR = "ketua", _("Chair (ketua)")
+    SECRETARY = "sekretaris", _("Secretary (sekretaris)")
+    TREASURER = "bendahara", _("Treasurer (bendahara)")
+    MEMBER = "anggota", _("Member (anggota)")
+
+
+class MemberQuerySet(RegionScopedQuerySet):
+    regency_path = "group__regency"
+
+    def active(self):
+        return self.filter(active=True)
+
+
+class Member(TimeStampedModel):
+    group = models.ForeignKey(
+        BusinessGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="members"
+    )
+    nik = models.CharField(_("NIK"), max_length=16)
+    kk_number = models.CharField(_("family card number (No. KK)"), max_length=16)
+    full_name = models.CharField(_("full name"), max_length=150)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    role = models.CharField(
+        _("role in the group"),
+        max_length=12,
+        choices=MemberRole.choices,
+        default=MemberRole.MEMBER,
+    )
+    decile = models.PositiveSmallIntegerField(
+        _("DTSEN decile"),
+        null=True,
+        blank=True,
+        help_text=_("1 (poorest) to 10, from the national socio-economic register."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = MemberQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["group_id", "role", "full_name"]
+        indexes = [
+            models.Index(fields=["nik"], name="member_nik"),
+            models.Index(fields=["group", "active"], name="member_group_active"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nik"],
+                condition=Q(active=True),
+                name="member_nik_one_active_membership",
+                violation_error_message=_("This NIK is already an active member of a group."),
+            ),
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=Q(active=True, role=MemberRole.CHAIR),
+                name="member_one_chair_per_group",
+                violation_error_message=_("A group has only one chair (ketua)."),
+            ),
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=Q(active=True, role=MemberRole.SECRETARY),
+                name="member_one_secretary_per_group",
+                violation_error_message=_("A group has at most one secretary."),
+            ),
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=Q(active=True, role=MemberRole.TREASURER),
+                name="member_one_treasurer_per_group",
+                violation_error_message=_("A group has at most one treasurer."),
+            ),
+            models.CheckConstraint(
+                name="member_nik_16_digits",
+                condition=Q(nik__regex=r"^[0-9]{16}$"),
+                violation_error_message=_("The NIK must be 16 digits."),
+            ),
+            models.CheckConstraint(
+                name="member_kk_16_digits",
+                condition=Q(kk_number__regex=r"^[0-9]{16}$"),
+                violation_error_message=_("The family card number must be 16 digits."),
+            ),
+            models.CheckConstraint(
+                name="member_decile_1_to_10",
+                condition=Q(decile__isnull=True) | Q(decile__gte=1, decile__lte=10),
+                violation_error_message=_("The decile is between 1 and 10."),
+            ),
+            models.CheckConstraint(name="member_sex_valid", condition=Q(sex__in=Sex.values)),
+            models.CheckConstraint(
+                name="member_role_valid", condition=Q(role__in=MemberRole.values)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.nik})"
+
+
+class RegistrationCounter(models.Model):
+    """The last registration number given per regency and year (see services)."""
+
+    regency = models.ForeignKey("regions.Regency", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["regency", "year"], name="registration_counter_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.regency_id}-{self.year}: {self.last_number}"
+
+
+def document_upload_to(document, filename):
+    return f"group-documents/{document.group_id}/{document.stored_name}"
+
+
+class DocumentKind(models.TextChoices):
+    PROPOSAL = "proposal", _("Proposal")
+    FORMATION_LETTER = "formation_letter", _("Formation letter")
+    BANK_BOOK = "bank_book", _("Bank book")
+    ID_COPY = "id_copy", _("ID card copies (KTP/KK)")
+    OTHER = "other", _("Other")
+
+
+class GroupDocumentQuerySet(RegionScopedQuerySet):
+    regency_path = "group__regency"
+
+
+class GroupDocument(TimeStampedModel):
+    group = models.ForeignKey(
+        BusinessGroup,
+        verbose_name=_("group"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    kind = models.CharField(_("document kind"), max_length=20, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=document_upload_to, max_length=200)
+    stored_name = models.CharField(max_length=64, editable=False)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = GroupDocumentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("group document")
+        verbose_name_plural = _("group documents")
+        ordering = ["group_id", "kind", "-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.original_name}"

@@ -1,0 +1,198 @@
+"""Every write to groups and members. One function per state change; each checks the
+user's role and scope, locks the group row, and records who, when and why."""
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Action, can
+from core.errors import DomainError, NotAllowed
+from groups import rules
+from groups.models import BusinessGroup, GroupStatus, Member, RegistrationCounter
+
+
+def _require(user, action, group=None):
+    if not can(user, action):
+        raise NotAllowed(_("Your role does not allow this."))
+    if group is not None and not user.has_province_scope and group.regency_id != user.regency_id:
+        raise NotAllowed(_("This group is outside your regency."))
+
+
+def _locked(group) -> BusinessGroup:
+    return BusinessGroup.objects.select_for_update().get(pk=group.pk)
+
+
+def next_registration_number(*, regency_id: str, year: int) -> str:
+    """`64.01-2026-0007`: the next number for the regency and year, without races.
+
+    One upsert statement increments the counter and returns it; the row stays locked
+    until the caller's transaction ends, so two registrations never get the same number.
+    """
+    table = connection.ops.quote_name(RegistrationCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (regency_id, year, last_number) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (regency_id, year) DO UPDATE SET last_number = {table}.last_number + 1 "
+            "RETURNING last_number",
+            [regency_id, year],
+        )
+        (number,) = cursor.fetchone()
+    return f"{regency_id}-{year}-{number:04d}"
+
+
+def nik_conflicts(niks, *, exclude_group_id=None) -> list[str]:
+    """Messages naming the other group and its regency for each NIK already active there."""
+    taken = (
+        Member.objects.active()
+        .filter(nik__in=list(niks))
+        .exclude(group_id=exclude_group_id)
+        .select_related("group__regency")
+        .order_by("nik")
+    )
+    return [
+        _("NIK %(nik)s is already an active member of %(group)s (%(regency)s).")
+        % {"nik": m.nik, "group": m.group.name, "regency": m.group.regency.name}
+        for m in taken
+    ]
+
+
+def _save_members(group, members, removed):
+    for member in removed:
+        if member.pk:
+            member.delete()
+    conflicts = nik_conflicts((m.nik for m in members if m.active), exclude_group_id=group.pk)
+    if conflicts:
+        raise DomainError(*conflicts)
+    # Ordinary members first, so a role moving from one member to another is freed first.
+    for member in sorted(members, key=lambda m: m.role != "anggota"):
+        member.group = group
+        member.save()
+
+
+def _saving(func):
+    """Turn a constraint caught by the database (two people saving at once) into a message."""
+
+    def wrapper(*args, group, members, **kwargs):
+        try:
+            with transaction.atomic():
+                return func(*args, group=group, members=members, **kwargs)
+        except IntegrityError as exc:
+            conflicts = nik_conflicts(
+                (m.nik for m in members if m.active), exclude_group_id=group.pk
+            )
+            raise DomainError(
+                *(conflicts or [_("The data conflicts with a change saved at the same time.")])
+            ) from exc
+
+    return wrapper
+
+
+@_saving
+def group_register(*, group: BusinessGroup, members: list[Member], by) -> BusinessGroup:
+    """Register a new group (status proposed) with its members."""
+    _require(by, Action.GROUP_PROPOSE, group)
+    group.registration_number = next_registration_number(
+        regency_id=group.regency_id, year=timezone.localdate().year
+    )
+    group.status = GroupStatus.PROPOSED
+    group.created_by = by
+    group._change_reason = _("Registered")
+    group.save()
+    _save_members(group, members, removed=[])
+    return group
+
+
+@_saving
+def group_update(*, group: BusinessGroup, members: list[Member], removed=(), by) -> BusinessGroup:
+    """Save changes to a group's data and members (not its status)."""
+    _require(by, Action.GROUP_EDIT, group)
+    current = _locked(group)
+    if not group_is_editable_by(current, by):
+        raise DomainError(
+            _("A group with status %(status)s cannot be edited by you.")
+            % {"status": current.get_status_display()}
+        )
+    group.status = current.status  # status changes only through the transitions below
+    group.save()
+    _save_members(group, members, removed)
+    return group
+
+
+def group_is_editable_by(group, user) -> bool:
+    if not can(user, Action.GROUP_EDIT):
+        return False
+    if user.is_regency_officer:
+        return group.status == GroupStatus.PROPOSED
+    return group.status in (GroupStatus.PROPOSED, GroupStatus.VERIFIED, GroupStatus.ELIGIBLE)
+
+
+def group_verify(
+    *, group, by, min_members=rules.DEFAULT_MIN_MEMBERS, max_members=rules.DEFAULT_MAX_MEMBERS
+):
+    """proposed → verified, when the group meets the criteria."""
+    _require(by, Action.GROUP_VERIFY, group)
+    with transaction.atomic():
+        locked = _locked(group)
+        _check_status(locked, GroupStatus.PROPOSED)
+        problems = rules.verification_problems(
+            locked, min_members=min_members, max_members=max_members
+        )
+        if problems:
+            raise DomainError(*problems)
+        return _set_status(locked, GroupStatus.VERIFIED, by=by, log=_("Verified"))
+
+
+def group_mark_eligible(*, group, by):
+    """verified → eligible: the group may receive a grant."""
+    _require(by, Action.GROUP_DECIDE, group)
+    with transaction.atomic():
+        locked = _locked(group)
+        _check_status(locked, GroupStatus.VERIFIED)
+        return _set_status(locked, GroupStatus.ELIGIBLE, by=by, log=_("Declared eligible"))
+
+
+def group_reject(*, group, by, reason: str):
+    """proposed or verified → rejected, with a reason; the members are freed."""
+    _require(by, Action.GROUP_DECIDE, group)
+    reason = _required_reason(reason)
+    with transaction.atomic():
+        locked = _locked(group)
+        _check_status(locked, GroupStatus.PROPOSED, GroupStatus.VERIFIED)
+        locked.members.filter(active=True).update(active=False)
+        return _set_status(locked, GroupStatus.REJECTED, by=by, reason=reason, log=_("Rejected"))
+
+
+def group_deactivate(*, group, by, reason: str):
+    """eligible → inactive, with a reason; the members are freed."""
+    _require(by, Action.GROUP_DEACTIVATE, group)
+    reason = _required_reason(reason)
+    with transaction.atomic():
+        locked = _locked(group)
+        _check_status(locked, GroupStatus.ELIGIBLE)
+        locked.members.filter(active=True).update(active=False)
+        return _set_status(locked, GroupStatus.INACTIVE, by=by, reason=reason, log=_("Deactivated"))
+
+
+def _required_reason(reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("A reason is required."))
+    return reason
+
+
+def _check_status(group, *allowed):
+    if group.status not in allowed:
+        raise DomainError(
+            _("This cannot be done to a group with status %(status)s.")
+            % {"status": group.get_status_display()}
+        )
+
+
+def _set_status(group, status, *, by, log, reason=""):
+    group.status = status
+    group.status_reason = reason
+    group.status_changed_at = timezone.now()
+    group.status_changed_by = by
+    group._change_reason = log
+    group.save()
+    return group
