@@ -17,6 +17,7 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Waiting for you"), "core:home"),
+    NavItem(_("Business groups"), "groups:group_list", Action.VIEW_PROGRAMME_DATA),
 ]
 
 

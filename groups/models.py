@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from django.db.models.lookups import StartsWith
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -118,6 +119,9 @@ class BusinessGroup(TimeStampedModel):
 
     def __str__(self):
         return f"{self.name} ({self.registration_number})"
+
+    def get_absolute_url(self):
+        return reverse("groups:group_detail", args=[self.pk])
 
 
 class Sex(models.TextChoices):

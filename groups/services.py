@@ -1,6 +1,9 @@
 """Every write to groups and members. One function per state change; each checks the
 user's role and scope, locks the group row, and records who, when and why."""
 
+import uuid
+from pathlib import Path
+
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,7 +11,8 @@ from django.utils.translation import gettext as _
 from accounts.roles import Action, can
 from core.errors import DomainError, NotAllowed
 from groups import rules
-from groups.models import BusinessGroup, GroupStatus, Member, RegistrationCounter
+from groups.documents import sniff_document
+from groups.models import BusinessGroup, GroupDocument, GroupStatus, Member, RegistrationCounter
 
 
 def _require(user, action, group=None):
@@ -96,7 +100,7 @@ def group_register(*, group: BusinessGroup, members: list[Member], by) -> Busine
     )
     group.status = GroupStatus.PROPOSED
     group.created_by = by
-    group._change_reason = _("Registered")
+    group._change_reason = "registered"
     group.save()
     _save_members(group, members, removed=[])
     return group
@@ -139,7 +143,7 @@ def group_verify(
         )
         if problems:
             raise DomainError(*problems)
-        return _set_status(locked, GroupStatus.VERIFIED, by=by, log=_("Verified"))
+        return _set_status(locked, GroupStatus.VERIFIED, by=by, log="verified")
 
 
 def group_mark_eligible(*, group, by):
@@ -148,7 +152,7 @@ def group_mark_eligible(*, group, by):
     with transaction.atomic():
         locked = _locked(group)
         _check_status(locked, GroupStatus.VERIFIED)
-        return _set_status(locked, GroupStatus.ELIGIBLE, by=by, log=_("Declared eligible"))
+        return _set_status(locked, GroupStatus.ELIGIBLE, by=by, log="declared_eligible")
 
 
 def group_reject(*, group, by, reason: str):
@@ -159,7 +163,7 @@ def group_reject(*, group, by, reason: str):
         locked = _locked(group)
         _check_status(locked, GroupStatus.PROPOSED, GroupStatus.VERIFIED)
         locked.members.filter(active=True).update(active=False)
-        return _set_status(locked, GroupStatus.REJECTED, by=by, reason=reason, log=_("Rejected"))
+        return _set_status(locked, GroupStatus.REJECTED, by=by, reason=reason, log="rejected")
 
 
 def group_deactivate(*, group, by, reason: str):
@@ -170,7 +174,7 @@ def group_deactivate(*, group, by, reason: str):
         locked = _locked(group)
         _check_status(locked, GroupStatus.ELIGIBLE)
         locked.members.filter(active=True).update(active=False)
-        return _set_status(locked, GroupStatus.INACTIVE, by=by, reason=reason, log=_("Deactivated"))
+        return _set_status(locked, GroupStatus.INACTIVE, by=by, reason=reason, log="deactivated")
 
 
 def _required_reason(reason):
@@ -196,3 +200,25 @@ def _set_status(group, status, *, by, log, reason=""):
     group._change_reason = log
     group.save()
     return group
+
+
+def document_add(*, group, kind: str, upload, by) -> GroupDocument:
+    """Attach a PDF, JPEG or PNG (checked by content, at most the size limit) to a group."""
+    _require(by, Action.GROUP_EDIT, group)
+    content_type, extension = sniff_document(upload)
+    document = GroupDocument(
+        group=group,
+        kind=kind,
+        stored_name=f"{uuid.uuid4().hex}.{extension}",
+        original_name=Path(upload.name).name[:200],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    document.file.save(document.stored_name, upload, save=False)
+    try:
+        document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    return document

@@ -1,5 +1,8 @@
 """Persona users, one per role, and the Kalimantan Timur regions they work in."""
 
+import os
+import threading
+
 import pytest
 
 from accounts.roles import Role
@@ -63,3 +66,43 @@ def personas(province_staff, approver, paser_officer, berau_officer):
         "paser_officer": paser_officer,
         "berau_officer": berau_officer,
     }
+
+
+@pytest.fixture
+def postgres(db):
+    """Concurrency tests need PostgreSQL's row locks and real parallel transactions.
+
+    Skipped on SQLite unless REQUIRE_POSTGRES_TESTS=1 (as in CI), where that is a failure.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        message = "needs PostgreSQL (set DATABASE_URL)"
+        if os.environ.get("REQUIRE_POSTGRES_TESTS") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def run_concurrently(func, arguments):
+    """Run func(arg) in one thread per argument, all released at once; return results
+    (or the exception each raised), in argument order."""
+    barrier = threading.Barrier(len(arguments))
+    results = [None] * len(arguments)
+
+    def worker(index, argument):
+        from django.db import connection
+
+        try:
+            barrier.wait()
+            results[index] = func(argument)
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, a)) for i, a in enumerate(arguments)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

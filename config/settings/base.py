@@ -165,3 +165,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# The province whose Dinsos runs this installation (Kemendagri code): Kalimantan Timur.
+PROVINCE_CODE = env("PROVINCE_CODE", default="64")
+# Uploaded group documents: PDF, JPEG or PNG, checked by content, at most this size.
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)

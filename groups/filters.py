@@ -1,0 +1,44 @@
+import django_filters
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import BusinessGroup, GroupStatus, Member, Sector
+from regions.models import District, Regency
+
+
+class GroupFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        help_text=_("Group name, registration number or a member's NIK"),
+    )
+    regency = django_filters.ModelChoiceFilter(
+        label=_("Regency/city"), queryset=Regency.objects.none()
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"), queryset=District.objects.none()
+    )
+    sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Sector.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=GroupStatus.choices)
+
+    class Meta:
+        model = BusinessGroup
+        fields = ["q", "regency", "district", "sector", "status"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        regencies = Regency.objects.visible_to(user).filter(province_id=settings.PROVINCE_CODE)
+        self.filters["regency"].queryset = regencies
+        self.filters["district"].queryset = District.objects.filter(regency__in=regencies)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        nik = value.replace(" ", "")
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(registration_number__icontains=value)
+            | Exists(Member.objects.filter(group=OuterRef("pk"), nik=nik, active=True))
+        )

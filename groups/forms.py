@@ -1,0 +1,167 @@
+import re
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from core.indonesia import check_nik
+from groups.models import BusinessGroup, DocumentKind, Member, MemberRole
+from regions.models import District, Regency
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_SEPARATORS = re.compile(r"[\s.\-]")
+
+
+class DistrictChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, district):
+        return f"{district.name} — {district.regency.name}"
+
+
+class GroupForm(forms.ModelForm):
+    district = DistrictChoiceField(
+        queryset=District.objects.none(), label=_("district (kecamatan)")
+    )
+
+    class Meta:
+        model = BusinessGroup
+        fields = [
+            "name",
+            "sector",
+            "regency",
+            "district",
+            "village_name",
+            "village_code",
+            "address",
+            "phone",
+            "date_formed",
+            "bank_name",
+            "account_number",
+            "account_holder",
+        ]
+        widgets = {"date_formed": DATE_WIDGET, "address": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        regencies = Regency.objects.visible_to(user).filter(province_id=settings.PROVINCE_CODE)
+        self.fields["regency"].queryset = regencies
+        self.fields["district"].queryset = (
+            District.objects.filter(regency__in=regencies)
+            .select_related("regency")
+            .order_by("regency_id", "name")
+        )
+        if user.is_regency_officer:
+            self.fields["regency"].initial = user.regency_id
+
+    def clean(self):
+        cleaned = super().clean()
+        regency, district = cleaned.get("regency"), cleaned.get("district")
+        if regency and district and district.regency_id != regency.pk:
+            self.add_error("district", _("This district is not in the chosen regency."))
+        return cleaned
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ["nik", "kk_number", "full_name", "sex", "birth_date", "phone", "role", "decile"]
+        widgets = {
+            "birth_date": DATE_WIDGET,
+            "nik": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "kk_number": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        }
+
+    def clean_nik(self):
+        nik = _SEPARATORS.sub("", self.cleaned_data["nik"])
+        check = check_nik(nik)
+        if not check.valid:
+            raise forms.ValidationError(check.errors)
+        return check.nik
+
+    def clean_kk_number(self):
+        kk = _SEPARATORS.sub("", self.cleaned_data["kk_number"])
+        if not re.fullmatch(r"[0-9]{16}", kk):
+            raise forms.ValidationError(_("The family card number (No. KK) must be 16 digits."))
+        return kk
+
+    def validate_constraints(self, exclude=None):
+        # The one-active-membership and one-ketua rules are checked across the whole sheet
+        # by the formset and against other groups by the service, which names the group.
+        pass
+
+
+class BaseMemberFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            f
+            for f in self.forms
+            if f.has_changed() or f.instance.pk
+            if not self._should_delete_form(f) and f.cleaned_data
+        ]
+        niks = [f.cleaned_data["nik"] for f in kept]
+        duplicates = sorted({nik for nik in niks if niks.count(nik) > 1})
+        if duplicates:
+            raise forms.ValidationError(
+                _("The same NIK is entered twice: %(niks)s.") % {"niks": ", ".join(duplicates)}
+            )
+        roles = [f.cleaned_data["role"] for f in kept]
+        if kept and roles.count(MemberRole.CHAIR) != 1:
+            raise forms.ValidationError(_("A group has exactly one chair (ketua)."))
+        for role, label in [
+            (MemberRole.SECRETARY, _("secretary")),
+            (MemberRole.TREASURER, _("treasurer")),
+        ]:
+            if roles.count(role) > 1:
+                raise forms.ValidationError(
+                    _("A group has at most one %(role)s.") % {"role": label}
+                )
+
+    def _kept_forms(self):
+        """Rows that will be members after saving: existing or filled in, not deleted."""
+        return [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not self._should_delete_form(form)
+            and (form.instance.pk or form.has_changed())
+        ]
+
+    def members_to_save(self):
+        return [
+            f.instance
+            for f in self.forms
+            if f.has_changed() and not self._should_delete_form(f) and f.cleaned_data
+        ]
+
+    def members_to_remove(self):
+        return [f.instance for f in self.deleted_forms if f.instance.pk]
+
+
+def member_formset(*, extra):
+    return forms.inlineformset_factory(
+        BusinessGroup,
+        Member,
+        form=MemberForm,
+        formset=BaseMemberFormSet,
+        extra=extra,
+        can_delete=True,
+        max_num=30,
+        validate_max=True,
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document kind"), choices=DocumentKind.choices)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, JPEG or PNG, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
