@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,9 @@ class GroupFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
-        help_text=_("Group name, registration number or a member's NIK"),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Group name, registration number or a member's NIK")}
+        ),
     )
     regency = django_filters.ModelChoiceFilter(
         label=_("Regency/city"), queryset=Regency.objects.none()
