@@ -26,12 +26,17 @@ def terbilang_rupiah(amount: int) -> str:
 class Region:
     code: str
     name: str
-    kind: str  # provinsi, kabupaten, kota, kecamatan, distrik
+    kind: str  # provinsi, kabupaten, kota, kecamatan, distrik, desa, kelurahan
 
 
 def regions_under(parent_code: str | None = None) -> list[Region]:
     """The direct children of a region (the provinces when no code is given)."""
     return [Region(w.code, w.name, w.type) for w in wilayah.list_wilayah(parent_code)]
+
+
+def villages_in(district_code: str) -> list[Region]:
+    """The villages of a district (kind `desa` or `kelurahan`), with their Kemendagri codes."""
+    return regions_under(district_code)
 
 
 @dataclass(frozen=True)

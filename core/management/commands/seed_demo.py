@@ -1,4 +1,5 @@
-"""Demo data for a fresh installation; safe to run again (it updates what it made)."""
+"""Demo data for a fresh installation; safe to run again (it updates the demo users and
+creates only the demo groups that are missing)."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -6,6 +7,7 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import Role
+from groups.demo import seed_groups
 from regions.models import Regency
 
 DEMO_USERS = [
@@ -19,7 +21,7 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo users (and, as the apps grow, the Kaltim demo story)."
+    help = "Create or refresh the demo users and the Kaltim demo story (175 business groups)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -33,11 +35,34 @@ class Command(BaseCommand):
             call_command("load_regions", province="64", stdout=self.stdout)
         with transaction.atomic():
             users = [self._user(*spec, password=password) for spec in DEMO_USERS]
+        self._groups({user.username: user for user in users})
         self.stdout.write(self.style.SUCCESS(f"Demo users (password for all: {password}):"))
         for user in users:
             role = user.get_role_display() or "superuser"
             where = f" · {user.regency}" if user.regency else ""
             self.stdout.write(f"  {user.username:<16} {role}{where}")
+
+    def _groups(self, users):
+        summary = seed_groups(
+            by_province=users["staf.provinsi"],
+            by_officers={"64.01": users["petugas.paser"], "64.03": users["petugas.berau"]},
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo business groups: {summary.groups} "
+                f"({summary.created} created, {summary.already_present} already present)"
+            )
+        )
+        statuses = ", ".join(
+            f"{count} {status}" for status, count in summary.by_status.items() if count
+        )
+        self.stdout.write(f"  by status: {statuses}")
+        self.stdout.write(
+            f"  members: {summary.members} ({summary.active_members} active; the members of "
+            "rejected and inactive groups are no longer active)"
+        )
+        for problem in summary.not_created:
+            self.stdout.write(self.style.WARNING(f"  not created: {problem}"))
 
     def _user(self, username, first_name, last_name, role, regency_code, superuser, *, password):
         user, _ = User.objects.update_or_create(
