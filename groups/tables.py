@@ -5,7 +5,9 @@ from groups.models import BusinessGroup
 
 
 class GroupTable(tables.Table):
-    registration_number = tables.Column(linkify=True, verbose_name=_("Reg. no."))
+    registration_number = tables.Column(
+        linkify=True, verbose_name=_("Reg. no."), attrs={"td": {"class": "text-nowrap"}}
+    )
     name = tables.Column(linkify=True)
     regency = tables.Column(order_by=("regency_id", "name"))
     district = tables.Column(order_by=("district_id", "name"))
