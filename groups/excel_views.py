@@ -1,0 +1,167 @@
+"""Excel import (upload, preview, confirm), the empty template, and the export of groups."""
+
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.roles import Action, can
+from groups import excel
+from groups.excel_forms import ImportConfirmForm, ImportUploadForm
+from groups.filters import GroupFilter
+from groups.models import BusinessGroup
+
+SESSION_KEY = "group_import_tokens"
+KEPT_TOKENS = 5  # previews a user may have open at once
+STALE_AFTER_SECONDS = 24 * 60 * 60
+ERRORS_SHOWN = 200
+
+
+def _require(user, action):
+    if not can(user, action):
+        raise PermissionDenied
+
+
+def _import_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def _stored(token: uuid.UUID) -> Path:
+    return _import_dir() / f"{token}.xlsx"
+
+
+@require_http_methods(["GET", "POST"])
+def group_import(request):
+    """Step 1: upload and preview (a dry run). Step 2: confirm, and the import runs."""
+    _require(request.user, Action.GROUP_IMPORT)
+    if request.method == "POST" and "token" in request.POST:
+        return _confirm(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        return _preview(request, form.cleaned_data["file"])
+    return render(request, "groups/import.html", {"form": form})
+
+
+def _preview(request, upload):
+    result = excel.import_groups(file=upload, by=request.user, dry_run=True)
+    token = None
+    if result.ok:
+        token = uuid.uuid4()
+        _keep(request, token, upload)
+    return _render_result(request, result, token=token)
+
+
+def _keep(request, token, upload):
+    """Store the previewed file for the confirmation, remembered in this user's session."""
+    _remove_stale_files()
+    path = _stored(token)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    tokens = request.session.get(SESSION_KEY, [])
+    for old in tokens[: -KEPT_TOKENS + 1]:
+        _stored(uuid.UUID(old)).unlink(missing_ok=True)
+    request.session[SESSION_KEY] = [*tokens[-KEPT_TOKENS + 1 :], str(token)]
+
+
+def _remove_stale_files():
+    """Previews nobody confirmed: their files go after a day."""
+    if not _import_dir().is_dir():
+        return
+    limit = time.time() - STALE_AFTER_SECONDS
+    for path in _import_dir().glob("*.xlsx"):
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+
+
+def _confirm(request):
+    form = ImportConfirmForm(request.POST)
+    if not form.is_valid() or str(form.cleaned_data["token"]) not in request.session.get(
+        SESSION_KEY, []
+    ):
+        raise Http404
+    token = form.cleaned_data["token"]
+    path = _stored(token)
+    request.session[SESSION_KEY] = [t for t in request.session[SESSION_KEY] if t != str(token)]
+    if "cancel" in request.POST:
+        path.unlink(missing_ok=True)
+        messages.info(request, _("The import was cancelled; nothing was saved."))
+        return redirect("groups:group_import")
+    if not path.exists():
+        messages.error(request, _("The uploaded file is no longer kept; upload it again."))
+        return redirect("groups:group_import")
+    try:
+        result = excel.import_groups(file=path, by=request.user)
+    finally:
+        path.unlink(missing_ok=True)
+    if not result.ok:  # the data changed between the preview and the confirmation
+        return _render_result(request, result, token=None)
+    messages.success(request, _summary(result))
+    return redirect("groups:group_list")
+
+
+def _render_result(request, result, *, token):
+    return render(
+        request,
+        "groups/import_preview.html",
+        {
+            "result": result,
+            "errors": result.errors[:ERRORS_SHOWN],
+            "errors_hidden": max(len(result.errors) - ERRORS_SHOWN, 0),
+            "confirm_form": ImportConfirmForm(initial={"token": token}) if token else None,
+        },
+    )
+
+
+def _summary(result):
+    return _(
+        "Import saved. Groups: %(new)d new, %(updated)d updated, %(unchanged)d unchanged. "
+        "Members: %(members_new)d new, %(members_updated)d updated, %(members_removed)d removed."
+    ) % {
+        "new": result.groups_created,
+        "updated": result.groups_updated,
+        "unchanged": result.groups_unchanged,
+        "members_new": result.members_created,
+        "members_updated": result.members_updated,
+        "members_removed": result.members_removed,
+    }
+
+
+@require_http_methods(["GET"])
+def group_import_template(request):
+    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    response = HttpResponse(excel.template_workbook(), content_type=excel.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="templat-impor-kelompok.xlsx"'
+    return response
+
+
+def filtered_groups(request):
+    """The groups the list page shows for the same GET parameters."""
+    queryset = BusinessGroup.objects.visible_to(request.user)
+    return GroupFilter(request.GET, queryset=queryset, user=request.user).qs
+
+
+@require_http_methods(["GET"])
+def group_export(request):
+    """The groups of the list page (same filters, only what the user may see), as xlsx."""
+    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    # In memory up to 10 MB, then on disk; FileResponse closes it once sent.
+    output = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115
+    excel.write_groups(queryset=filtered_groups(request), fileobj=output)
+    output.seek(0)
+    return FileResponse(
+        output,
+        as_attachment=True,
+        filename=f"kelompok-usaha-{timezone.localdate():%Y-%m-%d}.xlsx",
+        content_type=excel.XLSX_CONTENT_TYPE,
+    )
