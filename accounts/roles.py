@@ -34,6 +34,7 @@ class Action(StrEnum):
     PROGRAM_MANAGE = "program_manage"
     GRANT_AWARD = "grant_award"
     GRANT_TRANSFER = "grant_transfer"
+    GRANT_CLOSE = "grant_close"
     TRANCHE_REQUEST = "tranche_request"
     TRANCHE_DECIDE = "tranche_decide"
     TRANCHE_MARK_WITHDRAWN = "tranche_mark_withdrawn"
@@ -57,6 +58,7 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.PROGRAM_MANAGE: frozenset({_P}),
     Action.GRANT_AWARD: frozenset({_P}),
     Action.GRANT_TRANSFER: frozenset({_P}),
+    Action.GRANT_CLOSE: frozenset({_P}),
     Action.TRANCHE_REQUEST: frozenset({_R}),
     Action.TRANCHE_DECIDE: frozenset({_A}),
     Action.TRANCHE_MARK_WITHDRAWN: frozenset({_R, _P}),

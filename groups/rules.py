@@ -13,6 +13,20 @@ DEFAULT_MIN_MEMBERS = 5
 DEFAULT_MAX_MEMBERS = 20
 
 
+def member_bounds() -> tuple[int, int]:
+    """The member-count range of the newest open programme, or the KUBE default."""
+    from django.apps import apps
+
+    program = (
+        apps.get_model("grants", "Program")
+        .objects.filter(status="open")
+        .order_by("-fiscal_year", "-pk")
+        .values_list("min_members", "max_members")
+        .first()
+    )
+    return program or (DEFAULT_MIN_MEMBERS, DEFAULT_MAX_MEMBERS)
+
+
 def _normalized(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", " ", name.lower()).strip()
 

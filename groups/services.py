@@ -130,16 +130,18 @@ def group_is_editable_by(group, user) -> bool:
     return group.status in (GroupStatus.PROPOSED, GroupStatus.VERIFIED, GroupStatus.ELIGIBLE)
 
 
-def group_verify(
-    *, group, by, min_members=rules.DEFAULT_MIN_MEMBERS, max_members=rules.DEFAULT_MAX_MEMBERS
-):
-    """proposed → verified, when the group meets the criteria."""
+def group_verify(*, group, by, min_members=None, max_members=None):
+    """proposed → verified, when the group meets the criteria (member bounds: as given,
+    else those of the newest open programme, else 5 to 20)."""
     _require(by, Action.GROUP_VERIFY, group)
     with transaction.atomic():
         locked = _locked(group)
         _check_status(locked, GroupStatus.PROPOSED)
+        default_min, default_max = rules.member_bounds()
         problems = rules.verification_problems(
-            locked, min_members=min_members, max_members=max_members
+            locked,
+            min_members=min_members or default_min,
+            max_members=max_members or default_max,
         )
         if problems:
             raise DomainError(*problems)

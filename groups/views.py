@@ -61,7 +61,7 @@ def group_detail(request, pk):
             "members": members,
             "documents": selectors.group_documents(group=group),
             "history": selectors.group_history(group=group),
-            "problems": rules.verification_problems(group)
+            "problems": rules.verification_problems(group, **_bounds())
             if group.status == GroupStatus.PROPOSED
             else [],
             "can_edit": services.group_is_editable_by(group, user),
@@ -73,6 +73,11 @@ def group_detail(request, pk):
             "document_form": DocumentForm(),
         },
     )
+
+
+def _bounds():
+    low, high = rules.member_bounds()
+    return {"min_members": low, "max_members": high}
 
 
 def _group_form_page(request, *, group, save, template_extra):

@@ -315,9 +315,9 @@ class TestQueryCounts:
         MemberFactory(group=group, role="ketua")
         MemberFactory.create_batch(members - 1, group=group)
         client.force_login(province_staff)
-        # session, user, the group, its members, group history, member history, the
-        # verification check's member roles, documents, and the idle-timeout session
-        # refresh (savepoint, update, release)
-        with django_assert_num_queries(11):
+        # session, user, the group, its members, group history, member history, the open
+        # programme's member bounds, the verification check's member roles, documents, and
+        # the idle-timeout session refresh (savepoint, update, release)
+        with django_assert_num_queries(12):
             response = client.get(reverse("groups:group_detail", args=[group.pk]))
         assert response.status_code == 200
