@@ -1,0 +1,40 @@
+"""Small builders for the grants service tests (the page tests use tests/factories.py)."""
+
+import datetime
+
+from grants import services
+from grants.models import Program, ProgramQuota
+from groups.models import GroupStatus
+from tests.factories import group_with_members
+
+RP20JT = 20_000_000
+
+
+def open_program(**fields) -> Program:
+    program = Program.objects.create(
+        name=fields.pop("name", "Bantuan Modal Usaha KUBE 2026"),
+        fiscal_year=2026,
+        total_budget=fields.pop("total_budget", 175 * RP20JT),
+        default_amount=RP20JT,
+        status="open",
+        **fields,
+    )
+    ProgramQuota.objects.create(program=program, regency_id="64.01", group_count=35)
+    ProgramQuota.objects.create(program=program, regency_id="64.03", group_count=16)
+    return program
+
+
+def eligible_group(regency="64.01", **fields):
+    group = group_with_members(5, regency_id=regency, **fields)
+    group.status = GroupStatus.ELIGIBLE
+    group.save()
+    return group
+
+
+def transferred_grant(program, staff, *, regency="64.01", amount=RP20JT):
+    grant = services.grant_award(
+        program=program, group=eligible_group(regency), by=staff, amount=amount
+    )
+    return services.grant_record_transfer(
+        grant=grant, by=staff, transferred_on=datetime.date(2026, 3, 2), reference="TRF-001"
+    )
