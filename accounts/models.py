@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import PROVINCE_WIDE_ROLES, Role
+from accounts.roles import PROVINCE_WIDE_ROLES, REGENCY_ROLES, Role
 
 
 class User(AbstractUser):
@@ -20,7 +20,7 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="officers",
-        help_text=_("Required for regency officers, empty for every other role."),
+        help_text=_("Required for regency officers and heads of regency offices, empty otherwise."),
     )
 
     objects = UserManager()
@@ -30,11 +30,12 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
-                name="user_regency_iff_regency_officer",
-                condition=(Q(role=Role.REGENCY_OFFICER) & Q(regency__isnull=False))
-                | (~Q(role=Role.REGENCY_OFFICER) & Q(regency__isnull=True)),
+                name="user_regency_iff_regency_role",
+                condition=(Q(role__in=REGENCY_ROLES) & Q(regency__isnull=False))
+                | (~Q(role__in=REGENCY_ROLES) & Q(regency__isnull=True)),
                 violation_error_message=_(
-                    "A regency officer must have a regency; other roles must not have one."
+                    "Regency officers and heads of regency offices must have a regency; "
+                    "other roles must not have one."
                 ),
             ),
         ]
@@ -46,6 +47,11 @@ class User(AbstractUser):
     def has_province_scope(self) -> bool:
         """Sees every regency: province staff, approvers and IT administrators."""
         return self.is_superuser or self.role in PROVINCE_WIDE_ROLES
+
+    @property
+    def has_regency_scope(self) -> bool:
+        """Works in one regency: regency officers and the heads of regency offices."""
+        return self.role in REGENCY_ROLES and self.regency_id is not None
 
     @property
     def is_regency_officer(self) -> bool:

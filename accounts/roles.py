@@ -15,10 +15,13 @@ class Role(models.TextChoices):
     PROVINCE_STAFF = "province_staff", _("Province staff")
     REGENCY_OFFICER = "regency_officer", _("Regency officer")
     APPROVER = "approver", _("Approver")
+    REGENCY_HEAD = "regency_head", _("Head of the regency office")
 
 
 # Roles that see every regency of the province.
 PROVINCE_WIDE_ROLES = frozenset({Role.PROVINCE_STAFF, Role.APPROVER})
+# Roles that work in one regency (the user's `regency`).
+REGENCY_ROLES = frozenset({Role.REGENCY_OFFICER, Role.REGENCY_HEAD})
 
 
 class Action(StrEnum):
@@ -45,10 +48,10 @@ class Action(StrEnum):
     REPORT_REVIEW = "report_review"
 
 
-_P, _R, _A = Role.PROVINCE_STAFF, Role.REGENCY_OFFICER, Role.APPROVER
+_P, _R, _A, _H = Role.PROVINCE_STAFF, Role.REGENCY_OFFICER, Role.APPROVER, Role.REGENCY_HEAD
 
 RULES: dict[Action, frozenset[Role]] = {
-    Action.VIEW_PROGRAMME_DATA: frozenset({_P, _R, _A}),
+    Action.VIEW_PROGRAMME_DATA: frozenset({_P, _R, _A, _H}),
     Action.GROUP_PROPOSE: frozenset({_P, _R}),
     Action.GROUP_EDIT: frozenset({_P, _R}),
     Action.GROUP_VERIFY: frozenset({_P}),
@@ -65,7 +68,7 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.TRAINING_MANAGE: frozenset({_P, _R}),
     Action.VISIT_LOG: frozenset({_R}),
     Action.REPORT_WRITE: frozenset({_R}),
-    Action.REPORT_REVIEW: frozenset({_P}),
+    Action.REPORT_REVIEW: frozenset({_P, _H}),
 }
 
 

@@ -18,7 +18,7 @@ class RegionScopedQuerySet(models.QuerySet):
             return self.none()
         if user.has_province_scope:
             return self.all()
-        if user.is_regency_officer:
+        if user.has_regency_scope:
             return self.filter(**{f"{self.regency_path}_id": user.regency_id})
         return self.none()
 

@@ -176,6 +176,7 @@ class Grant(TimeStampedModel):
         _("status"), max_length=12, choices=GrantStatus.choices, default=GrantStatus.AWARDED
     )
     status_reason = models.TextField(_("status reason"), blank=True)
+    completed_on = models.DateField(_("completion date"), null=True, blank=True)
     # Sum of the tranches requested, approved or withdrawn, and of those withdrawn; kept by
     # the tranche services under this row's lock and checked by the database.
     committed_amount = models.PositiveBigIntegerField(_("committed in tranches (Rp)"), default=0)

@@ -222,6 +222,7 @@ def grant_complete(*, grant, by):
             % {"left": format_rupiah(grant.amount - grant.withdrawn_amount)}
         )
     grant.status = GrantStatus.COMPLETED
+    grant.completed_on = timezone.localdate()
     grant._change_reason = "completed"
     grant.save()
     return grant

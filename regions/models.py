@@ -26,7 +26,7 @@ class RegencyQuerySet(models.QuerySet):
             return self.none()
         if user.has_province_scope:
             return self.all()
-        if user.is_regency_officer:
+        if user.has_regency_scope:
             return self.filter(pk=user.regency_id)
         return self.none()
 

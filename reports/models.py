@@ -1,1 +1,159 @@
-# Models arrive with the issue that builds this app.
+"""Four-monthly business progress reports (laporan perkembangan usaha per catur wulan)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.models import TimeStampedModel
+from core.scoping import RegionScopedQuerySet
+from reports.periods import Period
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
+
+
+class BusinessCondition(models.TextChoices):
+    GROWING = "berkembang", _("Growing")
+    STABLE = "stabil", _("Stable")
+    DECLINING = "menurun", _("Declining")
+    STOPPED = "berhenti", _("Stopped")
+
+
+class ProgressReportQuerySet(RegionScopedQuerySet):
+    regency_path = "group__regency"
+
+
+class ProgressReport(TimeStampedModel):
+    group = models.ForeignKey(
+        "groups.BusinessGroup",
+        verbose_name=_("group"),
+        on_delete=models.PROTECT,
+        related_name="progress_reports",
+    )
+    grant = models.ForeignKey(
+        "grants.Grant",
+        verbose_name=_("grant"),
+        on_delete=models.PROTECT,
+        related_name="progress_reports",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    term = models.PositiveSmallIntegerField(_("catur wulan"))
+    revenue = models.PositiveBigIntegerField(_("revenue (omzet) in the period (Rp)"))
+    costs = models.PositiveBigIntegerField(_("costs in the period (Rp)"))
+    profit = models.BigIntegerField(_("profit in the period (Rp)"))
+    capital_used = models.PositiveBigIntegerField(_("capital used so far (Rp)"))
+    asset_value = models.PositiveBigIntegerField(_("asset value (Rp)"))
+    cash_balance = models.PositiveBigIntegerField(_("cash and bank balance (Rp)"))
+    active_members = models.PositiveSmallIntegerField(_("active members"))
+    jobs_created = models.PositiveSmallIntegerField(_("jobs created"), default=0)
+    condition = models.CharField(
+        _("business condition"), max_length=12, choices=BusinessCondition.choices
+    )
+    problems = models.TextField(_("problems (kendala)"), blank=True)
+    narrative = models.TextField(_("narrative"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    objects = ProgressReportQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["group_id", "year", "term"]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="report_status_submitted"),
+            models.Index(fields=["grant", "year", "term"], name="report_grant_period"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "year", "term"],
+                name="report_one_per_group_per_period",
+                violation_error_message=_("The group already has a report for this period."),
+            ),
+            models.CheckConstraint(
+                name="report_term_1_to_3", condition=Q(term__gte=1, term__lte=3)
+            ),
+            models.CheckConstraint(
+                name="report_returned_has_reason",
+                condition=~Q(status="returned") | ~Q(return_reason=""),
+                violation_error_message=_("A returned report needs a reason."),
+            ),
+            models.CheckConstraint(
+                name="report_status_valid", condition=Q(status__in=ReportStatus.values)
+            ),
+            models.CheckConstraint(
+                name="report_condition_valid", condition=Q(condition__in=BusinessCondition.values)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.group.name} · {self.period}"
+
+    def get_absolute_url(self):
+        return reverse("reports:report_detail", args=[self.pk])
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.term)
+
+
+class ReminderLog(models.Model):
+    """One row per reminder sent, so a rerun of send_report_reminders never repeats one."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Due within 7 days")
+        OVERDUE = "overdue", _("Overdue")
+        ESCALATED = "escalated", _("More than 30 days late (to the province)")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    grant = models.ForeignKey("grants.Grant", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    term = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "grant", "year", "term", "kind"], name="reminder_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.recipient} {self.grant_id} {self.year}/{self.term} {self.kind}"

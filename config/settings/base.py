@@ -170,3 +170,5 @@ LOGGING = {
 PROVINCE_CODE = env("PROVINCE_CODE", default="64")
 # Uploaded group documents: PDF, JPEG or PNG, checked by content, at most this size.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
+# A catur wulan report is due this many days after its period ends.
+REPORT_DUE_DAYS = env.int("REPORT_DUE_DAYS", default=15)

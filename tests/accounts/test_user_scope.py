@@ -27,7 +27,7 @@ class TestRegencyRequiredForOfficers:
         user = User(username="tanpa.wilayah", role=Role.REGENCY_OFFICER)
         with pytest.raises(ValidationError) as excinfo:
             user.full_clean()
-        assert "Petugas kabupaten/kota wajib memiliki kabupaten/kota" in str(excinfo.value)
+        assert "wajib memiliki kabupaten/kota" in str(excinfo.value)
 
 
 class TestRoleRules:
@@ -67,3 +67,16 @@ class TestVisibleTo:
 
     def test_anonymous_sees_nothing(self, kaltim):
         assert not Regency.objects.visible_to(AnonymousUser()).exists()
+
+
+@pytest.mark.django_db
+class TestRegencyHead:
+    def test_head_without_regency_is_refused_by_the_database(self):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            User.objects.create(username="kepala", role=Role.REGENCY_HEAD)
+
+    def test_head_sees_only_their_regency_and_reviews_reports(self, paser):
+        head = User.objects.create(username="kepala", role=Role.REGENCY_HEAD, regency=paser)
+        assert list(Regency.objects.visible_to(head)) == [paser]
+        assert can(head, Action.REPORT_REVIEW)
+        assert not can(head, Action.TRANCHE_REQUEST)

@@ -11,6 +11,9 @@ RP20JT = 20_000_000
 
 
 def open_program(**fields) -> Program:
+    """An open programme; later tranches are not held back for reports unless asked
+    (tranche_needs_report=True), so tests of other rules need no reports."""
+    fields.setdefault("tranche_needs_report", False)
     program = Program.objects.create(
         name=fields.pop("name", "Bantuan Modal Usaha KUBE 2026"),
         fiscal_year=2026,

@@ -190,8 +190,9 @@ class TestTrancheRequest:
         assert refreshed(grant).committed_amount == 5_000_000
 
     def test_missing_report_holds_back_a_later_tranche(
-        self, grant, paser_officer, approver, monkeypatch
+        self, kaltim, province_staff, paser_officer, approver, monkeypatch
     ):
+        grant = transferred_grant(open_program(tranche_needs_report=True), province_staff)
         monkeypatch.setattr(
             rules, "_report_gates", [lambda g: "Laporan catur wulan II 2026 belum diterima."]
         )

@@ -1,0 +1,65 @@
+"""Catur wulan: the three four-month reporting periods of a calendar year.
+
+I = January-April, II = May-August, III = September-December. A period's report is due a
+configurable number of days after the period ends (settings.REPORT_DUE_DAYS, default 15).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+ROMAN = {1: "I", 2: "II", 3: "III"}
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    year: int
+    term: int  # 1, 2 or 3
+
+    def __post_init__(self):
+        if self.term not in ROMAN:
+            raise ValueError(f"A catur wulan is 1, 2 or 3, not {self.term}")
+
+    @classmethod
+    def of(cls, day: datetime.date) -> "Period":
+        return cls(day.year, (day.month - 1) // 4 + 1)
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date(self.year, 4 * (self.term - 1) + 1, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        return self.next().start - datetime.timedelta(days=1)
+
+    @property
+    def due(self) -> datetime.date:
+        return self.end + datetime.timedelta(days=settings.REPORT_DUE_DAYS)
+
+    def next(self) -> "Period":
+        return Period(self.year + 1, 1) if self.term == 3 else Period(self.year, self.term + 1)
+
+    def previous(self) -> "Period":
+        return Period(self.year - 1, 3) if self.term == 1 else Period(self.year, self.term - 1)
+
+    def __str__(self):
+        return _("catur wulan %(term)s %(year)d") % {"term": ROMAN[self.term], "year": self.year}
+
+
+def periods_between(first: Period, last: Period) -> list[Period]:
+    periods, period = [], first
+    while period <= last:
+        periods.append(period)
+        period = period.next()
+    return periods
+
+
+def periods_owed(*, transferred_on, completed_on=None, today) -> list[Period]:
+    """The periods whose report a grant owes by `today`: from the period of its transfer to
+    the period in which it was completed (or today's), counting only those already due."""
+    if transferred_on is None:
+        return []
+    last = Period.of(min(completed_on or today, today))
+    return [p for p in periods_between(Period.of(transferred_on), last) if p.due <= today]

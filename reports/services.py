@@ -1,0 +1,147 @@
+"""Every write to progress reports: one function per state change.
+
+draft → submitted → accepted, or submitted → returned (with a reason) → submitted.
+Regency officers write and submit reports for groups of their regency; the head of the
+regency office or province staff accept or return them.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Action, can
+from core.errors import DomainError, NotAllowed
+from grants.models import GrantStatus
+from reports.models import ProgressReport, ReportStatus
+from reports.periods import Period
+
+FIGURES = [
+    "revenue",
+    "costs",
+    "profit",
+    "capital_used",
+    "asset_value",
+    "cash_balance",
+    "active_members",
+    "jobs_created",
+    "condition",
+    "problems",
+    "narrative",
+]
+REPORTABLE_GRANT_STATUSES = (GrantStatus.TRANSFERRED, GrantStatus.ACTIVE, GrantStatus.COMPLETED)
+
+
+def _require(user, action, *, regency_id):
+    if not can(user, action):
+        raise NotAllowed(_("Your role does not allow this."))
+    if not user.has_province_scope and regency_id != user.regency_id:
+        raise NotAllowed(_("This is outside your regency."))
+
+
+def _locked(report) -> ProgressReport:
+    return ProgressReport.objects.select_for_update().get(pk=report.pk)
+
+
+def _check_period(grant, period: Period):
+    if grant.status not in REPORTABLE_GRANT_STATUSES or grant.transferred_on is None:
+        raise DomainError(_("Reports are written for grants that have been transferred."))
+    if period < Period.of(grant.transferred_on):
+        raise DomainError(_("The grant was transferred after %(period)s.") % {"period": period})
+    if period.start > timezone.localdate():
+        raise DomainError(_("%(period)s has not started yet.") % {"period": period})
+
+
+def _set_figures(report, data):
+    for name in FIGURES:
+        if name in data:
+            setattr(report, name, data[name])
+
+
+def report_create(*, grant, period: Period, data: dict, by) -> ProgressReport:
+    """A draft report of the grant's group for one catur wulan (one per group and period)."""
+    _require(by, Action.REPORT_WRITE, regency_id=grant.group.regency_id)
+    _check_period(grant, period)
+    report = ProgressReport(
+        group_id=grant.group_id, grant=grant, year=period.year, term=period.term, created_by=by
+    )
+    _set_figures(report, data)
+    report._change_reason = "drafted"
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        raise DomainError(
+            _("%(group)s already has a report for %(period)s.")
+            % {"group": grant.group.name, "period": period}
+        ) from None
+    return report
+
+
+@transaction.atomic
+def report_update(*, report, data: dict, by) -> ProgressReport:
+    """Change the figures of a draft or returned report."""
+    _require(by, Action.REPORT_WRITE, regency_id=report.group.regency_id)
+    locked = _locked(report)
+    if locked.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+        raise DomainError(_("A submitted or accepted report cannot be changed."))
+    _set_figures(locked, data)
+    locked._change_reason = "edited"
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def report_submit(*, report, by) -> ProgressReport:
+    """draft or returned → submitted."""
+    _require(by, Action.REPORT_WRITE, regency_id=report.group.regency_id)
+    locked = _locked(report)
+    if locked.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+        raise DomainError(_("This report has already been submitted."))
+    locked.status = ReportStatus.SUBMITTED
+    locked.submitted_by = by
+    locked.submitted_at = timezone.now()
+    locked._change_reason = "submitted"
+    locked.save()
+    return locked
+
+
+def _review(report, *, by, status, reason="", log):
+    _require(by, Action.REPORT_REVIEW, regency_id=report.group.regency_id)
+    locked = _locked(report)
+    if locked.status != ReportStatus.SUBMITTED:
+        raise DomainError(_("Only a submitted report can be reviewed."))
+    locked.status = status
+    locked.return_reason = reason
+    locked.reviewed_by = by
+    locked.reviewed_at = timezone.now()
+    locked._change_reason = log
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def report_accept(*, report, by) -> ProgressReport:
+    """submitted → accepted."""
+    return _review(report, by=by, status=ReportStatus.ACCEPTED, log="accepted")
+
+
+@transaction.atomic
+def report_return(*, report, by, reason: str) -> ProgressReport:
+    """submitted → returned, with the reason the officer must fix."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("A reason is required."))
+    return _review(report, by=by, status=ReportStatus.RETURNED, reason=reason, log="returned")
+
+
+def report_warnings(report, *, registered_members: int) -> list[str]:
+    """Implausible figures: shown to the writer and the reviewer, never blocking."""
+    warnings = []
+    if report.profit is not None and report.revenue is not None and report.profit > report.revenue:
+        warnings.append(_("The profit is greater than the revenue."))
+    if report.active_members is not None and report.active_members > registered_members:
+        warnings.append(
+            _("%(active)d active members, but the group has %(registered)d registered.")
+            % {"active": report.active_members, "registered": registered_members}
+        )
+    return warnings
