@@ -18,6 +18,9 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Waiting for you"), "core:home"),
     NavItem(_("Business groups"), "groups:group_list", Action.VIEW_PROGRAMME_DATA),
+    NavItem(_("Programmes"), "grants:program_list", Action.VIEW_PROGRAMME_DATA),
+    NavItem(_("Grants"), "grants:grant_list", Action.VIEW_PROGRAMME_DATA),
+    NavItem(_("Tranche queue"), "grants:tranche_queue", Action.TRANCHE_DECIDE),
 ]
 
 

@@ -1,5 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from grants import pdf_views, views
 
 app_name = "grants"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.grant_list, name="grant_list"),
+    path("<int:pk>/", views.grant_detail, name="grant_detail"),
+    path("<int:pk>/transfer/", views.grant_transfer, name="grant_transfer"),
+    path("<int:pk>/batalkan/", views.grant_cancel, name="grant_cancel"),
+    path("<int:pk>/selesai/", views.grant_complete, name="grant_complete"),
+    path("<int:pk>/ajukan-tahap/", views.tranche_request, name="tranche_request"),
+    path("program/", views.program_list, name="program_list"),
+    path("program/<int:pk>/", views.program_detail, name="program_detail"),
+    path("program/<int:pk>/beri/", views.grant_award, name="grant_award"),
+    path("program/<int:pk>/beri-sekaligus/", views.grant_award_bulk, name="grant_award_bulk"),
+    path("antrean/", views.tranche_queue, name="tranche_queue"),
+    path("tahap/<int:pk>/setujui/", views.tranche_approve, name="tranche_approve"),
+    path("tahap/<int:pk>/tolak/", views.tranche_reject, name="tranche_reject"),
+    path("tahap/<int:pk>/batalkan/", views.tranche_cancel, name="tranche_cancel"),
+    path("tahap/<int:pk>/dicairkan/", views.tranche_withdrawn, name="tranche_withdrawn"),
+    path("tahap/<int:pk>/surat.pdf", pdf_views.tranche_letter, name="tranche_letter"),
+    path("<int:pk>/ringkasan.pdf", pdf_views.grant_summary_pdf, name="grant_summary_pdf"),
+]

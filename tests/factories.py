@@ -1,6 +1,8 @@
 import datetime
+import uuid
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import User
@@ -83,3 +85,63 @@ def group_with_members(count=5, **group_fields):
     MemberFactory(group=group, role="ketua")
     MemberFactory.create_batch(count - 1, group=group)
     return group
+
+
+# Grants. These factories write rows directly: the running totals the services keep
+# (Program.awarded_amount, ProgramQuota.awarded_count, Grant.committed_amount) are not
+# updated. Build through grants/services.py where a test depends on those totals.
+
+
+class ProgramFactory(DjangoModelFactory):
+    """An open programme of Rp20.000.000 per group, 175 groups' worth of budget."""
+
+    class Meta:
+        model = "grants.Program"
+
+    name = factory.Sequence(lambda n: f"Bantuan Modal Usaha KUBE {n + 1}")
+    fiscal_year = 2026
+    total_budget = 175 * 20_000_000
+    default_amount = 20_000_000
+    status = "open"
+
+
+class ProgramQuotaFactory(DjangoModelFactory):
+    class Meta:
+        model = "grants.ProgramQuota"
+
+    program = factory.SubFactory(ProgramFactory)
+    regency_id = "64.01"
+    group_count = 35
+
+
+class GrantFactory(DjangoModelFactory):
+    """A grant awarded to an eligible group in Kabupaten Paser."""
+
+    class Meta:
+        model = "grants.Grant"
+
+    program = factory.SubFactory(ProgramFactory)
+    group = factory.SubFactory(BusinessGroupFactory, status="eligible")
+    amount = 20_000_000
+    awarded_on = datetime.date(2026, 2, 2)
+    awarded_by = factory.LazyFunction(lambda: UserFactory(username="pemberi"))
+
+
+class TrancheFactory(DjangoModelFactory):
+    """The first tranche of a transferred grant, waiting for a decision."""
+
+    class Meta:
+        model = "grants.Tranche"
+
+    grant = factory.SubFactory(
+        GrantFactory,
+        status="transferred",
+        transferred_on=datetime.date(2026, 2, 9),
+        transfer_reference="TRF-0001",
+    )
+    sequence = 1
+    amount = 10_000_000
+    purpose = "Pembelian bahan baku"
+    request_token = factory.LazyFunction(uuid.uuid4)
+    requested_by = factory.LazyFunction(lambda: RegencyOfficerFactory(username="peminta"))
+    requested_at = factory.LazyFunction(timezone.now)

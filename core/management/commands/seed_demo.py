@@ -1,5 +1,5 @@
-"""Demo data for a fresh installation; safe to run again (it updates the demo users and
-creates only the demo groups that are missing)."""
+"""Demo data for a fresh installation; safe to run again (it updates the demo users,
+creates only the demo groups that are missing, and tells the grants' story only once)."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -7,6 +7,7 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import Role
+from grants.demo import seed_grants
 from groups.demo import seed_groups
 from regions.models import Regency
 
@@ -35,7 +36,9 @@ class Command(BaseCommand):
             call_command("load_regions", province="64", stdout=self.stdout)
         with transaction.atomic():
             users = [self._user(*spec, password=password) for spec in DEMO_USERS]
-        self._groups({user.username: user for user in users})
+        by_username = {user.username: user for user in users}
+        self._groups(by_username)
+        self._grants(by_username)
         self.stdout.write(self.style.SUCCESS(f"Demo users (password for all: {password}):"))
         for user in users:
             role = user.get_role_display() or "superuser"
@@ -63,6 +66,32 @@ class Command(BaseCommand):
         )
         for problem in summary.not_created:
             self.stdout.write(self.style.WARNING(f"  not created: {problem}"))
+
+    def _grants(self, users):
+        summary = seed_grants(
+            province_staff=users["staf.provinsi"],
+            approver=users["penyetuju"],
+            officers={"64.01": users["petugas.paser"], "64.03": users["petugas.berau"]},
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo grants: {summary.grants} in {summary.program} "
+                f"({summary.created} awarded now, {summary.already_present} already present)"
+            )
+        )
+        for label, counts in [
+            ("grants", summary.by_grant_status),
+            ("tranches", summary.by_tranche_status),
+        ]:
+            listed = ", ".join(f"{count} {status}" for status, count in counts.items() if count)
+            self.stdout.write(f"  {label} by status: {listed}")
+        if summary.officers_created:
+            self.stdout.write(
+                "  regency officers added (no password; set one in the admin): "
+                + ", ".join(summary.officers_created)
+            )
+        for problem in summary.problems:
+            self.stdout.write(self.style.WARNING(f"  not done: {problem}"))
 
     def _user(self, username, first_name, last_name, role, regency_code, superuser, *, password):
         user, _ = User.objects.update_or_create(

@@ -1,0 +1,138 @@
+"""Programmes and their regency quotas are set up here; grants and tranches change only
+through the services (the pages), so their amounts, states and counters are read-only."""
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from grants.models import Grant, Program, ProgramQuota, Tranche
+
+
+class ProgramQuotaFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            quota = form.instance
+            if quota.pk and quota.awarded_count:
+                raise ValidationError(
+                    _("%(regency)s already has grants; its quota cannot be removed.")
+                    % {"regency": quota.regency}
+                )
+
+
+class ProgramQuotaInline(admin.TabularInline):
+    model = ProgramQuota
+    formset = ProgramQuotaFormSet
+    extra = 0
+    fields = ["regency", "group_count", "awarded_count"]
+    readonly_fields = ["awarded_count"]
+    autocomplete_fields = ["regency"]
+
+
+@admin.register(Program)
+class ProgramAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "fiscal_year",
+        "status",
+        "total_budget",
+        "default_amount",
+        "awarded_amount",
+    ]
+    list_filter = ["status", "fiscal_year", "aid_form"]
+    search_fields = ["name"]
+    readonly_fields = ["awarded_amount"]
+    fieldsets = [
+        (None, {"fields": ["name", "fiscal_year", "status", "aid_form"]}),
+        (_("Budget"), {"fields": ["total_budget", "default_amount", "awarded_amount"]}),
+        (_("Group criteria"), {"fields": ["min_members", "max_members"]}),
+        (
+            _("Tranches"),
+            {"fields": ["first_tranche_max_percent", "max_tranches", "tranche_needs_report"]},
+        ),
+    ]
+    inlines = [ProgramQuotaInline]
+
+
+class TrancheInline(admin.TabularInline):
+    model = Tranche
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["sequence", "amount", "status", "requested_by", "requested_at", "decided_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Grant)
+class GrantAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "group",
+        "program",
+        "amount",
+        "withdrawn_amount",
+        "status",
+        "awarded_on",
+        "transferred_on",
+    ]
+    list_filter = ["status", "program", "group__regency"]
+    list_select_related = ["group", "program"]
+    search_fields = ["group__name", "group__registration_number", "agreement_number"]
+    raw_id_fields = ["group"]
+    readonly_fields = [
+        "program",
+        "group",
+        "amount",
+        "awarded_on",
+        "awarded_by",
+        "status",
+        "status_reason",
+        "transferred_on",
+        "transfer_reference",
+        "committed_amount",
+        "withdrawn_amount",
+    ]
+    inlines = [TrancheInline]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False  # awards go through the programme page (budget and quota checks)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Tranche)
+class TrancheAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "__str__",
+        "grant",
+        "amount",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+    ]
+    list_filter = ["status", "grant__group__regency", "grant__program"]
+    list_select_related = [
+        "grant__group",
+        "grant__program",
+        "requested_by",
+        "decided_by",
+    ]
+    search_fields = ["grant__group__name", "grant__group__registration_number", "purpose"]
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Tranche._meta.concrete_fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,57 @@
+import django_filters
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import Grant, GrantStatus, Program, Tranche, TrancheStatus
+from regions.models import Regency
+
+
+def _visible_regencies(user):
+    return Regency.objects.visible_to(user).filter(province_id=settings.PROVINCE_CODE)
+
+
+class GrantFilter(django_filters.FilterSet):
+    program = django_filters.ModelChoiceFilter(
+        label=_("Programme"), queryset=Program.objects.none()
+    )
+    regency = django_filters.ModelChoiceFilter(
+        label=_("Regency/city"), field_name="group__regency", queryset=Regency.objects.none()
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=GrantStatus.choices)
+    tranche = django_filters.ChoiceFilter(
+        label=_("Has a tranche"),
+        choices=[
+            (TrancheStatus.REQUESTED, _("waiting for a decision")),
+            (TrancheStatus.APPROVED, _("approved, to record as withdrawn")),
+        ],
+        method="with_tranche",
+    )
+
+    class Meta:
+        model = Grant
+        fields = ["program", "regency", "status", "tranche"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["program"].queryset = Program.objects.all()
+        self.filters["regency"].queryset = _visible_regencies(user)
+
+    def with_tranche(self, queryset, name, value):
+        return queryset.filter(Exists(Tranche.objects.filter(grant=OuterRef("pk"), status=value)))
+
+
+class TrancheQueueFilter(django_filters.FilterSet):
+    regency = django_filters.ModelChoiceFilter(
+        label=_("Regency/city"),
+        field_name="grant__group__regency",
+        queryset=Regency.objects.none(),
+    )
+
+    class Meta:
+        model = Tranche
+        fields = ["regency"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["regency"].queryset = _visible_regencies(user)

@@ -1,0 +1,263 @@
+"""Reads for the grant pages: one place for what each page loads and how."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, OuterRef
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.history import HistoryEntry, history_entries, history_fields, newest_first
+from core.indonesia import format_rupiah
+from grants.models import Grant, GrantStatus, Program, ProgramQuota, Tranche, TrancheStatus
+from groups.models import BusinessGroup, GroupStatus
+
+
+def percent(part: int, whole: int) -> int:
+    """Whole per cent of `whole` that `part` is, rounded down (0 for an empty whole)."""
+    return part * 100 // whole if whole else 0
+
+
+# Programmes -------------------------------------------------------------------------
+
+
+def program_list():
+    """Programmes are province-wide reference data: every role sees every programme."""
+    return Program.objects.all()
+
+
+def program_quotas(*, program, user):
+    """The programme's regency quotas the user may see, with the places left."""
+    return (
+        ProgramQuota.objects.visible_to(user)
+        .filter(program=program)
+        .select_related("regency")
+        .annotate(left=F("group_count") - F("awarded_count"))
+        .order_by("regency_id")
+    )
+
+
+def award_candidates(*, program, regency, user):
+    """Eligible groups of the regency with no live (not cancelled) grant in the programme."""
+    live_grant = Grant.objects.filter(program=program, group=OuterRef("pk")).exclude(
+        status=GrantStatus.CANCELLED
+    )
+    return (
+        BusinessGroup.objects.visible_to(user)
+        .filter(regency=regency, status=GroupStatus.ELIGIBLE)
+        .exclude(Exists(live_grant))
+        .select_related("district")
+        .order_by("name")
+    )
+
+
+# Grants -----------------------------------------------------------------------------
+
+
+def grant_list(*, user):
+    return (
+        Grant.objects.visible_to(user)
+        .select_related("group__regency", "program")
+        .annotate(available=F("amount") - F("committed_amount"))
+    )
+
+
+def grant_for_detail():
+    return Grant.objects.select_related("program", "group__regency", "awarded_by")
+
+
+def grant_tranches(*, grant):
+    return grant.tranches.select_related("requested_by", "decided_by").order_by("sequence")
+
+
+def first_tranche_limit(grant) -> int | None:
+    """The most the first tranche may be, while no tranche holds part of the grant."""
+    if grant.committed_amount:
+        return None
+    return grant.amount * grant.program.first_tranche_max_percent // 100
+
+
+def may_request_tranche(grant, tranches) -> bool:
+    """Whether a new request could be accepted as things stand (the service decides)."""
+    return (
+        grant.status in (GrantStatus.TRANSFERRED, GrantStatus.ACTIVE)
+        and grant.available_amount > 0
+        and not any(t.status == TrancheStatus.REQUESTED for t in tranches)
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    when: datetime.date | datetime.datetime
+    label: str
+    who: str = ""
+    detail: str = ""
+    amount: int | None = None
+
+    @property
+    def has_time(self) -> bool:
+        return isinstance(self.when, datetime.datetime)
+
+
+def _day(value):
+    return timezone.localdate(value) if isinstance(value, datetime.datetime) else value
+
+
+def grant_timeline(*, grant, tranches) -> list[TimelineEvent]:
+    """What happened to the grant and its tranches, oldest first, from their own fields.
+
+    Dates without a time (award, transfer, withdrawal) sort within their day by the
+    lifecycle: the grant's award and transfer, then each tranche's request, decision and
+    withdrawal, then the grant's close.
+    """
+    keyed = []
+
+    def add(when, order, label, who="", detail="", amount=None):
+        if when is not None:
+            event = TimelineEvent(when, str(label), str(who or ""), detail, amount)
+            keyed.append(((_day(when), *order), event))
+
+    add(grant.awarded_on, (0, 0), _("Grant awarded"), who=grant.awarded_by, amount=grant.amount)
+    add(
+        grant.transferred_on,
+        (0, 1),
+        _("Transferred to the group's account"),
+        detail=grant.transfer_reference,
+        amount=grant.amount,
+    )
+    for t in tranches:
+        n = {"n": t.sequence}
+        add(
+            t.requested_at,
+            (t.sequence, 0),
+            _("Tranche %(n)d requested") % n,
+            who=t.requested_by,
+            detail=t.purpose,
+            amount=t.amount,
+        )
+        if t.status == TrancheStatus.CANCELLED:
+            # A cancelled tranche changes no more: its last update is the cancellation.
+            add(
+                t.updated_at,
+                (t.sequence, 1),
+                _("Tranche %(n)d cancelled") % n,
+                who=t.requested_by,
+                amount=t.amount,
+            )
+        elif t.decided_at:
+            label = (
+                _("Tranche %(n)d rejected")
+                if t.status == TrancheStatus.REJECTED
+                else _("Tranche %(n)d approved")
+            )
+            add(
+                t.decided_at,
+                (t.sequence, 1),
+                label % n,
+                who=t.decided_by,
+                detail=t.decision_note,
+                amount=t.amount,
+            )
+        add(
+            t.withdrawn_on,
+            (t.sequence, 2),
+            _("Tranche %(n)d withdrawn") % n,
+            detail=t.bank_reference,
+            amount=t.amount,
+        )
+    # Completed and cancelled grants change no more: their last update is the close.
+    if grant.status == GrantStatus.COMPLETED:
+        add(grant.updated_at, (LAST, 0), _("Grant completed"))
+    elif grant.status == GrantStatus.CANCELLED:
+        add(grant.updated_at, (LAST, 0), _("Grant cancelled"), detail=grant.status_reason)
+    keyed.sort(key=lambda pair: pair[0])
+    return [event for _key, event in keyed]
+
+
+LAST = 10_000  # after every tranche number
+
+
+# Change reasons are stored as ASCII keys by the services and shown translated.
+CHANGE_REASONS = {
+    "awarded": _("Awarded"),
+    "transferred": _("Transfer recorded"),
+    "cancelled": _("Cancelled"),
+    "completed": _("Completed"),
+    "withdrawn": _("Withdrawal recorded"),
+    "requested": _("Requested"),
+    "approved": _("Approved"),
+    "rejected": _("Rejected"),
+}
+
+
+def _rupiah(value):
+    return "" if value is None else format_rupiah(value)
+
+
+def _date(value):
+    return "" if value is None else formats.date_format(value)
+
+
+MONEY_AND_DATES = {
+    "amount": _rupiah,
+    "committed_amount": _rupiah,
+    "withdrawn_amount": _rupiah,
+    "agreement_date": _date,
+    "awarded_on": _date,
+    "transferred_on": _date,
+    "withdrawn_on": _date,
+}
+
+
+def grant_history(*, grant, limit=50) -> list[HistoryEntry]:
+    """Every change to the grant and its tranches, newest first (two queries)."""
+    grant_fields = history_fields(
+        Grant, exclude={"id", "program", "group", "awarded_by", "created_at", "updated_at"}
+    )
+    tranche_fields = history_fields(
+        Tranche,
+        exclude={
+            "id",
+            "grant",
+            "sequence",
+            "request_token",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "created_at",
+            "updated_at",
+        },
+    )
+    grant_records = Grant.history.filter(id=grant.pk).select_related("history_user")
+    tranche_records = Tranche.history.filter(grant_id=grant.pk).select_related("history_user")
+    return newest_first(
+        history_entries(
+            grant_records,
+            subject=lambda r: str(_("Grant")),
+            fields=grant_fields,
+            reasons=CHANGE_REASONS,
+            formats=MONEY_AND_DATES,
+        ),
+        history_entries(
+            tranche_records,
+            subject=lambda r: str(_("Tranche %(n)d") % {"n": r.sequence}),
+            fields=tranche_fields,
+            reasons=CHANGE_REASONS,
+            formats=MONEY_AND_DATES,
+        ),
+        limit=limit,
+    )
+
+
+# Tranches ---------------------------------------------------------------------------
+
+
+def tranche_queue(*, user):
+    """Tranches waiting for a decision, oldest first (the tranche_status_requested index)."""
+    return (
+        Tranche.objects.visible_to(user)
+        .filter(status=TrancheStatus.REQUESTED)
+        .select_related("grant__group__regency", "requested_by")
+        .order_by("requested_at", "pk")
+    )

@@ -1,0 +1,111 @@
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.indonesia import format_rupiah
+from grants.models import Program
+from grants.selectors import percent
+
+MONEY = {"th": {"class": "money"}, "td": {"class": "money"}}
+NUMBER = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
+# Shown from tablet width up: on a phone the queue keeps what a decision needs.
+WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
+TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+
+class MoneyColumn(tables.Column):
+    """Whole Rupiah, right-aligned: Rp20.000.000."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", MONEY)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return format_rupiah(value)
+
+
+class ProgramTable(tables.Table):
+    name = tables.Column(linkify=True)
+    fiscal_year = tables.Column(localize=False)  # 2026, not 2.026
+    status = tables.TemplateColumn(
+        template_name="grants/includes/status_badge_cell.html", order_by=("status", "name")
+    )
+    total_budget = MoneyColumn(verbose_name=_("Budget"))
+    awarded_amount = MoneyColumn(verbose_name=_("Awarded"))
+    budget_left = MoneyColumn(verbose_name=_("Left"), orderable=False, empty_values=())
+    used = tables.Column(verbose_name=_("Used"), orderable=False, empty_values=(), attrs=NUMBER)
+
+    class Meta:
+        model = Program
+        fields = ["name", "fiscal_year", "status", "total_budget", "awarded_amount"]
+        attrs = TABLE_ATTRS
+        empty_text = _("No programmes yet.")
+
+    def render_used(self, record):
+        return f"{percent(record.awarded_amount, record.total_budget)} %"
+
+
+class GrantTable(tables.Table):
+    group = tables.Column(
+        linkify=lambda record: record.get_absolute_url(),
+        accessor="group__name",
+        verbose_name=_("Group"),
+        order_by=("group__name", "pk"),
+    )
+    regency = tables.Column(
+        accessor="group__regency", verbose_name=_("Regency/city"), order_by=("group__regency_id",)
+    )
+    program = tables.Column(verbose_name=_("Programme"), order_by=("program_id",))
+    amount = MoneyColumn(verbose_name=_("Amount"))
+    withdrawn_amount = MoneyColumn(verbose_name=_("Withdrawn"))
+    available = MoneyColumn(verbose_name=_("Available"))
+    status = tables.TemplateColumn(
+        template_name="grants/includes/status_badge_cell.html", order_by=("status", "pk")
+    )
+
+    class Meta:
+        attrs = {**TABLE_ATTRS, "id": "grants"}
+        empty_text = _("No grants match.")
+
+    def render_program(self, record):
+        return record.program.name
+
+
+class TrancheQueueTable(tables.Table):
+    """Oldest first, always: the order is the point of the queue."""
+
+    group = tables.Column(
+        linkify=lambda record: record.grant.get_absolute_url(),
+        accessor="grant__group__name",
+        verbose_name=_("Group"),
+    )
+    regency = tables.Column(
+        accessor="grant__group__regency", verbose_name=_("Regency/city"), attrs=WIDE_ONLY
+    )
+    sequence = tables.Column(
+        verbose_name=_("Tranche"),
+        attrs={
+            "th": {"class": "d-none d-md-table-cell text-end"},
+            "td": {"class": "d-none d-md-table-cell text-end"},
+        },
+    )
+    amount = MoneyColumn(verbose_name=_("Amount"))
+    purpose = tables.Column(verbose_name=_("Purpose"))
+    requested = tables.TemplateColumn(
+        template_name="grants/includes/requested_cell.html",
+        verbose_name=_("Requested by"),
+        accessor="requested_at",
+        attrs=WIDE_ONLY,
+    )
+    age = tables.Column(verbose_name=_("Age (days)"), accessor="requested_at", attrs=NUMBER)
+    decide = tables.TemplateColumn(
+        template_name="grants/includes/decide_cell.html", verbose_name="", empty_values=()
+    )
+
+    class Meta:
+        attrs = {**TABLE_ATTRS, "id": "tranche-queue"}
+        orderable = False
+        empty_text = _("No tranches are waiting for a decision.")
+
+    def render_age(self, value):
+        return (timezone.localdate() - timezone.localdate(value)).days
