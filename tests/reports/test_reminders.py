@@ -252,19 +252,19 @@ class TestCommand:
         return out.getvalue()
 
     def test_summary(self, everyone):
-        assert self.call().strip() == "2026-09-10: 3 emails sent (4 items)."
-        assert self.call().strip() == "2026-09-10: 0 emails sent (0 items)."
+        assert self.call().strip() == "2026-09-10: 3 surel terkirim (4 butir)."
+        assert self.call().strip() == "2026-09-10: 0 surel terkirim (0 butir)."
 
     def test_dry_run_prints_the_emails(self, everyone):
         output = self.call("--dry-run")
         assert "To: siti@dinsos.example\nSubject: [Modal Usaha] Pengingat: 2 laporan" in output
-        assert "Dry run for 2026-09-10: 3 emails (4 items) would be sent." in output
+        assert "Uji coba untuk 2026-09-10: 3 surel (4 butir) akan dikirim." in output
         assert mail.outbox == [] and not ReminderLog.objects.exists()
 
     def test_today(self, everyone):
         self.call("--today", "2026-09-20")
         assert ReminderLog.objects.filter(year=2026, term=2, kind="overdue").count() == 2
-        with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        with pytest.raises(CommandError, match="TTTT-BB-HH"):
             self.call("--today", "20-09-2026")
 
 
