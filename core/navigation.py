@@ -21,6 +21,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Programmes"), "grants:program_list", Action.VIEW_PROGRAMME_DATA),
     NavItem(_("Grants"), "grants:grant_list", Action.VIEW_PROGRAMME_DATA),
     NavItem(_("Tranche queue"), "grants:tranche_queue", Action.TRANCHE_DECIDE),
+    NavItem(_("Reports"), "reports:overdue", Action.VIEW_PROGRAMME_DATA),
+    NavItem(_("Report review"), "reports:review_queue", Action.REPORT_REVIEW),
 ]
 
 

@@ -11,3 +11,5 @@ class ReportsConfig(AppConfig):
         from reports.selectors import missing_due_report
 
         register_report_gate(missing_due_report)
+
+        from reports import waiting  # noqa: F401  (registers the "Menunggu Anda" lines)

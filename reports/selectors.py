@@ -1,10 +1,20 @@
-"""Reads about which reports are owed, missing or late."""
+"""Reads about which reports are owed, missing or late, and for the report pages."""
 
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core.history import HistoryEntry, history_entries, history_fields, newest_first
+from core.indonesia import format_rupiah
+from grants.models import Grant, GrantStatus
 from reports.models import ProgressReport, ReportStatus
-from reports.periods import periods_owed
+from reports.periods import Period, periods_owed
+from reports.services import REPORTABLE_GRANT_STATUSES
 
 
 def latest_due_period(grant, *, today=None):
@@ -33,3 +43,306 @@ def missing_due_report(grant) -> str | None:
             "status": report.get_status_display(),
         }
     return None
+
+
+# Pages ------------------------------------------------------------------------------
+
+# Grants whose group owes reports now (a completed grant owes nothing more on the lists).
+OWING_GRANT_STATUSES = (GrantStatus.TRANSFERRED, GrantStatus.ACTIVE)
+# Report states that leave a due report still to be done by the regency officer.
+STILL_OWED_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    """One due report of one group that is missing, still a draft, or returned."""
+
+    grant_id: int
+    group_id: int
+    group_name: str
+    registration_number: str
+    regency_code: str
+    regency_name: str
+    program_name: str
+    period: Period
+    due: datetime.date
+    days_late: int
+    report_id: int | None = None
+    report_status: str = ""  # "" when there is no report yet
+    return_reason: str = ""
+
+    @property
+    def status_label(self) -> str:
+        if not self.report_status:
+            return str(MISSING_LABEL)
+        return str(ReportStatus(self.report_status).label)
+
+    @property
+    def badge_status(self) -> str:
+        return self.report_status or "missing"
+
+    @property
+    def write_url(self) -> str:
+        """Where the officer does the work: a new report, or the existing one to fix."""
+        if self.report_id is None:
+            return report_create_url(grant_id=self.grant_id, period=self.period)
+        return reverse("reports:report_update", args=[self.report_id])
+
+    @property
+    def group_url(self) -> str:
+        return reverse("reports:group_reports", args=[self.group_id])
+
+
+MISSING_LABEL = gettext_lazy("Not written")
+
+
+def report_create_url(*, grant_id: int, period: Period) -> str:
+    query = urlencode({"grant": grant_id, "year": period.year, "term": period.term})
+    return f"{reverse('reports:report_create')}?{query}"
+
+
+def owing_grants(*, user, regency=None):
+    """Grants visible to the user that owe reports now, with group, regency and programme."""
+    grants = Grant.objects.visible_to(user).filter(status__in=OWING_GRANT_STATUSES)
+    if regency is not None:
+        grants = grants.filter(group__regency=regency)
+    return grants.select_related("group__regency", "program").order_by(
+        "group__regency_id", "group__name", "transferred_on", "pk"
+    )
+
+
+def overdue_rows(*, user, today, regency=None) -> list[OverdueRow]:
+    """Every due report (each period owed by a transferred or active grant) that is missing,
+    a draft or returned, for the groups the user may see; sorted by regency, group, period.
+
+    Two queries whatever the number of groups: the grants (with group, regency and
+    programme) and the reports of their groups; the periods are computed in Python.
+    A group owes one report per period even when two of its grants owe it.
+    """
+    grants = list(owing_grants(user=user, regency=regency))
+    if not grants:
+        return []
+    reports = {
+        (group_id, year, term): (pk, status, reason)
+        for group_id, year, term, pk, status, reason in ProgressReport.objects.filter(
+            group__in=owing_grants(user=user, regency=regency).values("group_id")
+        )
+        .order_by()
+        .values_list("group_id", "year", "term", "pk", "status", "return_reason")
+    }
+    rows, seen = [], set()
+    for grant in grants:
+        group = grant.group
+        for period in periods_owed(
+            transferred_on=grant.transferred_on, completed_on=grant.completed_on, today=today
+        ):
+            key = (group.pk, period.year, period.term)
+            if key in seen:
+                continue
+            seen.add(key)
+            report_id, status, reason = reports.get(key, (None, "", ""))
+            if report_id is not None and status not in STILL_OWED_STATUSES:
+                continue
+            rows.append(
+                OverdueRow(
+                    grant_id=grant.pk,
+                    group_id=group.pk,
+                    group_name=group.name,
+                    registration_number=group.registration_number,
+                    regency_code=group.regency_id,
+                    regency_name=group.regency.name,
+                    program_name=grant.program.name,
+                    period=period,
+                    due=period.due,
+                    days_late=(today - period.due).days,
+                    report_id=report_id,
+                    report_status=status,
+                    return_reason=reason,
+                )
+            )
+    rows.sort(key=lambda r: (r.regency_code, r.group_name, r.group_id, r.period))
+    return rows
+
+
+def review_queue(*, user):
+    """Submitted reports the user may see, oldest submission first."""
+    return (
+        ProgressReport.objects.visible_to(user)
+        .filter(status=ReportStatus.SUBMITTED)
+        .select_related("group__regency", "submitted_by")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def report_for_detail():
+    return ProgressReport.objects.select_related(
+        "group__regency", "grant__program", "created_by", "submitted_by", "reviewed_by"
+    )
+
+
+def registered_members(*, group) -> int:
+    return group.members.filter(active=True).count()
+
+
+# Change reasons are stored as ASCII keys by the services and shown translated.
+CHANGE_REASONS = {
+    "drafted": gettext_lazy("Draft written"),
+    "edited": gettext_lazy("Edited"),
+    "submitted": gettext_lazy("Submitted"),
+    "returned": gettext_lazy("Returned"),
+    "accepted": gettext_lazy("Accepted"),
+}
+MONEY_FIELDS = ("revenue", "costs", "profit", "capital_used", "asset_value", "cash_balance")
+
+
+def report_history(*, report, limit=50) -> list[HistoryEntry]:
+    """Every change to the report, newest first (one query)."""
+    fields = history_fields(
+        ProgressReport,
+        exclude={
+            "id",
+            "group",
+            "grant",
+            "year",
+            "term",
+            "created_at",
+            "updated_at",
+            "created_by",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+        },
+    )
+    records = ProgressReport.history.filter(id=report.pk).select_related("history_user")
+    formats = dict.fromkeys(MONEY_FIELDS, _rupiah_or_blank)
+    return newest_first(
+        history_entries(
+            records,
+            subject=lambda r: str(Period(r.year, r.term)),
+            fields=fields,
+            reasons=CHANGE_REASONS,
+            formats=formats,
+        ),
+        limit=limit,
+    )
+
+
+def _rupiah_or_blank(value):
+    return "" if value is None else format_rupiah(value)
+
+
+# The group's reports side by side ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """The change from the previous period: absolute, and in per cent of the previous
+    value's size (None when the previous value is 0)."""
+
+    delta: int
+    percent: float | None
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: object = None
+    change: Change | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    label: str
+    kind: str  # money, number or text
+    cells: list[Cell]
+
+
+@dataclass
+class Column:
+    period: Period
+    report: ProgressReport | None
+    owed: bool  # due by today for one of the group's grants
+    owing_grant_id: int | None = None
+
+    @property
+    def missing(self) -> bool:
+        return self.owed and self.report is None
+
+    @property
+    def create_url(self) -> str | None:
+        if self.report is not None or self.owing_grant_id is None:
+            return None
+        return report_create_url(grant_id=self.owing_grant_id, period=self.period)
+
+
+@dataclass(frozen=True)
+class GroupReports:
+    columns: list[Column]
+    rows: list[Row]
+    grants: list
+
+    @property
+    def missing(self) -> list[Column]:
+        return [c for c in self.columns if c.missing]
+
+
+COMPARED = ("revenue", "profit", "active_members")
+SHOWN_FIGURES = (  # (field, kind, short label for a narrow column)
+    ("revenue", "money", gettext_lazy("Revenue")),
+    ("costs", "money", gettext_lazy("Costs")),
+    ("profit", "money", gettext_lazy("Profit")),
+    ("capital_used", "money", gettext_lazy("Capital used")),
+    ("asset_value", "money", gettext_lazy("Asset value")),
+    ("cash_balance", "money", gettext_lazy("Cash balance")),
+    ("active_members", "number", gettext_lazy("Active members")),
+    ("jobs_created", "number", gettext_lazy("Jobs created")),
+    ("condition", "text", gettext_lazy("Condition")),
+)
+
+
+def change(current, previous) -> Change | None:
+    if current is None or previous is None:
+        return None
+    delta = current - previous
+    percent = round(delta * 100 / abs(previous), 1) if previous else None
+    return Change(delta, percent)
+
+
+def group_reports(*, group, today) -> GroupReports:
+    """The group's reports side by side, one column per period (oldest first): every
+    period owed by its grants up to today and every period it has a report for; the rows
+    are the figures, with the change from the previous period in revenue, profit and
+    active members. Two queries: the group's grants and its reports."""
+    grants = list(
+        group.grants.filter(status__in=REPORTABLE_GRANT_STATUSES)
+        .select_related("program")
+        .order_by("transferred_on", "pk")
+    )
+    reports = {r.period: r for r in ProgressReport.objects.filter(group=group)}
+    owing = {}
+    for grant in grants:
+        for period in periods_owed(
+            transferred_on=grant.transferred_on, completed_on=grant.completed_on, today=today
+        ):
+            owing.setdefault(period, grant.pk)
+    columns = [
+        Column(period, reports.get(period), period in owing, owing.get(period))
+        for period in sorted(set(owing) | set(reports))
+    ]
+    rows = []
+    for name, kind, label in SHOWN_FIGURES:
+        cells = []
+        for column in columns:
+            report = column.report
+            if report is None:
+                cells.append(Cell())
+                continue
+            value = report.get_condition_display() if name == "condition" else getattr(report, name)
+            previous = reports.get(column.period.previous())
+            compared = (
+                change(value, getattr(previous, name)) if previous and name in COMPARED else None
+            )
+            cells.append(Cell(value, compared))
+        rows.append(Row(name, str(label), kind, cells))
+    return GroupReports(columns=columns, rows=rows, grants=grants)

@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reports import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("terlambat/", views.overdue, name="overdue"),
+    path("terlambat/ekspor/", views.overdue_export, name="overdue_export"),
+    path("periksa/", views.review_queue, name="review_queue"),
+    path("baru/", views.report_create, name="report_create"),
+    path("<int:pk>/", views.report_detail, name="report_detail"),
+    path("<int:pk>/ubah/", views.report_update, name="report_update"),
+    path("<int:pk>/serahkan/", views.report_submit, name="report_submit"),
+    path("<int:pk>/terima/", views.report_accept, name="report_accept"),
+    path("<int:pk>/kembalikan/", views.report_return, name="report_return"),
+    path("kelompok/<int:pk>/", views.group_reports, name="group_reports"),
+]

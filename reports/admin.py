@@ -1,0 +1,95 @@
+"""Progress reports change only through the services (the pages), so their figures and
+states are read-only here; the admin is for finding a report and reading its history."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from reports.models import ProgressReport, ReminderLog
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "group",
+        "year",
+        "term",
+        "status",
+        "revenue",
+        "profit",
+        "active_members",
+        "condition",
+        "submitted_at",
+        "reviewed_at",
+    ]
+    list_filter = ["status", "year", "term", "condition", "group__regency"]
+    list_select_related = ["group"]
+    search_fields = ["group__name", "group__registration_number"]
+    date_hierarchy = "submitted_at"
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": ["group", "grant", "year", "term", "status", "return_reason"]}),
+        (
+            _("Figures"),
+            {
+                "fields": [
+                    "revenue",
+                    "costs",
+                    "profit",
+                    "capital_used",
+                    "asset_value",
+                    "cash_balance",
+                ]
+            },
+        ),
+        (
+            _("Members and condition"),
+            {
+                "fields": [
+                    "active_members",
+                    "jobs_created",
+                    "condition",
+                    "problems",
+                    "narrative",
+                ]
+            },
+        ),
+        (
+            _("Who and when"),
+            {
+                "fields": [
+                    "created_by",
+                    "submitted_by",
+                    "submitted_at",
+                    "reviewed_by",
+                    "reviewed_at",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+    readonly_fields = [field for _label, options in fieldsets for field in options["fields"]]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    list_display = ["sent_at", "recipient", "grant", "year", "term", "kind"]
+    list_filter = ["kind", "year", "term"]
+    list_select_related = ["recipient", "grant__group", "grant__program"]
+    search_fields = ["recipient__username", "grant__group__name"]
+    date_hierarchy = "sent_at"
+    readonly_fields = ["recipient", "grant", "year", "term", "kind", "sent_at"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,45 @@
+"""Lines of "Menunggu Anda" that come from the progress reports."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Action, can
+from core.waiting import WaitingLine, waiting_provider
+from reports.models import ProgressReport, ReportStatus
+from reports.selectors import overdue_rows
+
+
+@waiting_provider
+def reports_to_write(user):
+    """Due reports of the officer's regency that are missing, drafts or returned."""
+    if not (user.is_regency_officer and can(user, Action.REPORT_WRITE)):
+        return []
+    rows = overdue_rows(user=user, today=timezone.localdate())
+    url = f"{reverse('reports:overdue')}?{urlencode({'regency': user.regency_id})}"
+    return [WaitingLine(_("Reports due or returned"), len(rows), url)]
+
+
+@waiting_provider
+def reports_to_review(user):
+    if not can(user, Action.REPORT_REVIEW):
+        return []
+    submitted = ProgressReport.objects.visible_to(user).filter(status=ReportStatus.SUBMITTED)
+    return [WaitingLine(_("Reports to review"), submitted.count(), reverse("reports:review_queue"))]
+
+
+@waiting_provider
+def regencies_with_overdue_reports(user):
+    """Province staff follow up the regencies that are behind with their reports."""
+    if not (user.has_province_scope and can(user, Action.REPORT_REVIEW)):
+        return []
+    rows = overdue_rows(user=user, today=timezone.localdate())
+    return [
+        WaitingLine(
+            _("Regencies with overdue reports"),
+            len({row.regency_code for row in rows}),
+            reverse("reports:overdue"),
+        )
+    ]
