@@ -248,7 +248,7 @@ def _program() -> Program:
     program = Program.objects.filter(name=PROGRAM_NAME, fiscal_year=FISCAL_YEAR).first()
     if program is not None:
         return program
-    with _clock(datetime.datetime(2026, 1, 5, 9, 0, tzinfo=WITA)):
+    with clock(datetime.datetime(2026, 1, 5, 9, 0, tzinfo=WITA)):
         program = Program.objects.create(
             name=PROGRAM_NAME,
             fiscal_year=FISCAL_YEAR,
@@ -291,7 +291,7 @@ def _missing_officers(officers, summary) -> dict:
 
 
 @contextmanager
-def _clock(moment: datetime.datetime):
+def clock(moment: datetime.datetime):
     """Everything that asks Django for "now" (the services, auto_now, the history) gets
     `moment`."""
     with mock.patch("django.utils.timezone.now", return_value=moment.astimezone(datetime.UTC)):
@@ -325,7 +325,7 @@ class _Cast:
         if self.last and moment <= self.last:
             moment = self.last + datetime.timedelta(minutes=self.rng.randint(5, 90))
         self.last = moment
-        with _clock(moment):
+        with clock(moment):
             yield
 
     def reference(self, kind: str, day: datetime.date) -> str:

@@ -10,6 +10,7 @@ from accounts.roles import Role
 from grants.demo import seed_grants
 from groups.demo import seed_groups
 from regions.models import Regency
+from reports.demo import seed_reports
 
 DEMO_USERS = [
     # username, first name, last name, role, regency code, superuser
@@ -17,6 +18,7 @@ DEMO_USERS = [
     ("staf.provinsi", "Rina", "Wulandari", Role.PROVINCE_STAFF, None, False),
     ("penyetuju", "Hendra", "Saputra", Role.APPROVER, None, False),
     ("petugas.paser", "Siti", "Rahmawati", Role.REGENCY_OFFICER, "64.01", False),
+    ("kepala.paser", "Bambang", "Sutrisno", Role.REGENCY_HEAD, "64.01", False),
     ("petugas.berau", "Agus", "Pratama", Role.REGENCY_OFFICER, "64.03", False),
 ]
 
@@ -39,6 +41,7 @@ class Command(BaseCommand):
         by_username = {user.username: user for user in users}
         self._groups(by_username)
         self._grants(by_username)
+        self._reports(by_username)
         self.stdout.write(self.style.SUCCESS(f"Demo users (password for all: {password}):"))
         for user in users:
             role = user.get_role_display() or "superuser"
@@ -92,6 +95,21 @@ class Command(BaseCommand):
             )
         for problem in summary.problems:
             self.stdout.write(self.style.WARNING(f"  not done: {problem}"))
+
+    def _reports(self, users):
+        summary = seed_reports(
+            province_staff=users["staf.provinsi"], reviewers={"64.01": users["kepala.paser"]}
+        )
+        if summary.already_present:
+            self.stdout.write(f"Demo progress reports: {summary.already_present} already present")
+            return
+        listed = ", ".join(f"{count} {status}" for status, count in summary.by_status.items())
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo progress reports: {sum(summary.by_status.values())}")
+        )
+        self.stdout.write(
+            f"  by status: {listed}; {summary.late} written late, {summary.missing} missing"
+        )
 
     def _user(self, username, first_name, last_name, role, regency_code, superuser, *, password):
         user, _ = User.objects.update_or_create(
