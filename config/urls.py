@@ -11,6 +11,7 @@ urlpatterns = [
     path("akun/", include("accounts.urls")),
     path("kelompok/", include("groups.urls")),
     path("hibah/", include("grants.urls")),
+    path("pelatihan/", include("training.urls")),
     path("laporan/", include("reports.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -23,6 +23,9 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Tranche queue"), "grants:tranche_queue", Action.TRANCHE_DECIDE),
     NavItem(_("Reports"), "reports:overdue", Action.VIEW_PROGRAMME_DATA),
     NavItem(_("Report review"), "reports:review_queue", Action.REPORT_REVIEW),
+    NavItem(_("Training"), "training:session_list", Action.VIEW_PROGRAMME_DATA),
+    NavItem(_("Mentoring"), "training:visit_list", Action.VIEW_PROGRAMME_DATA),
+    NavItem(_("Dashboard"), "reports:dashboard", Action.VIEW_PROGRAMME_DATA),
 ]
 
 

@@ -48,6 +48,7 @@ class ProgramAdmin(SimpleHistoryAdmin):
         (None, {"fields": ["name", "fiscal_year", "status", "aid_form"]}),
         (_("Budget"), {"fields": ["total_budget", "default_amount", "awarded_amount"]}),
         (_("Group criteria"), {"fields": ["min_members", "max_members"]}),
+        (_("Transfer"), {"fields": ["transfer_needs_training"]}),
         (
             _("Tranches"),
             {"fields": ["first_tranche_max_percent", "max_tranches", "tranche_needs_report"]},

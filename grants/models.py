@@ -44,6 +44,10 @@ class Program(TimeStampedModel):
     tranche_needs_report = models.BooleanField(
         _("a tranche after the first needs the latest due progress report"), default=True
     )
+    transfer_needs_training = models.BooleanField(
+        _("a grant is transferred only after a member of the group attended a training"),
+        default=False,
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=ProgramStatus.choices, default=ProgramStatus.DRAFT
     )

@@ -5,10 +5,11 @@ the letter of a tranche that has not been approved does not exist either (404).
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.views.decorators.http import require_safe
 
 from accounts.roles import Action, can
+from core.pdf import inline_pdf
 from core.scoping import get_visible_or_404
 from grants import pdf
 from grants.models import Grant, Tranche
@@ -17,12 +18,6 @@ from grants.models import Grant, Tranche
 def _require(user, action):
     if not can(user, action):
         raise PermissionDenied
-
-
-def _inline_pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
 
 
 @require_safe
@@ -34,7 +29,7 @@ def tranche_letter(request, pk):
     if tranche.status not in pdf.LETTER_STATUSES:
         raise Http404("No letter for a tranche that has not been approved.")
     group = tranche.grant.group
-    return _inline_pdf(
+    return inline_pdf(
         pdf.tranche_approval_letter(tranche),
         f"surat-persetujuan-tahap-{tranche.sequence}-{group.registration_number}.pdf",
     )
@@ -44,7 +39,7 @@ def tranche_letter(request, pk):
 def grant_summary_pdf(request, pk):
     grant = get_visible_or_404(Grant.objects.select_related("group"), request.user, pk=pk)
     _require(request.user, Action.VIEW_PROGRAMME_DATA)
-    return _inline_pdf(
+    return inline_pdf(
         pdf.grant_summary(grant),
         f"ringkasan-hibah-{grant.group.registration_number}.pdf",
     )

@@ -29,6 +29,8 @@ from grants.models import (
     TrancheStatus,
 )
 from groups.models import BusinessGroup, GroupStatus
+from reports.summaries import refresh_regency_summary
+from training.rules import group_attended_training
 
 
 def _require(user, action, *, regency_id=None):
@@ -36,6 +38,11 @@ def _require(user, action, *, regency_id=None):
         raise NotAllowed(_("Your role does not allow this."))
     if regency_id is not None and not user.has_province_scope and regency_id != user.regency_id:
         raise NotAllowed(_("This is outside your regency."))
+
+
+def _refresh_summary(grant):
+    """Recompute the dashboard summary of the grant's programme and regency."""
+    refresh_regency_summary(program_id=grant.program_id, regency_id=grant.group.regency_id)
 
 
 def _locked_grant(grant) -> Grant:
@@ -123,6 +130,7 @@ def grant_award(*, program, group, by, amount=None, agreement_number="", agreeme
         agreement_date=agreement_date,
     )
     _save_counters(program, quota)
+    _refresh_summary(grant)
     return grant
 
 
@@ -152,12 +160,14 @@ def grant_award_bulk(*, program, regency_id, groups, by) -> list[Grant]:
     if problems:
         raise DomainError(*problems)
     _save_counters(program, quota)
+    refresh_regency_summary(program_id=program.pk, regency_id=regency_id)
     return grants
 
 
 @transaction.atomic
 def grant_record_transfer(*, grant, by, transferred_on: datetime.date, reference: str):
-    """awarded → transferred: the money is in the group's bank account."""
+    """awarded → transferred: the money is in the group's bank account. A programme that
+    asks for it (transfer_needs_training) wants a member of the group trained first."""
     _require(by, Action.GRANT_TRANSFER, regency_id=grant.group.regency_id)
     grant = _locked_grant(grant)
     if grant.status != GrantStatus.AWARDED:
@@ -166,11 +176,21 @@ def grant_record_transfer(*, grant, by, transferred_on: datetime.date, reference
         raise DomainError(_("The transfer reference is required."))
     if transferred_on > timezone.localdate():
         raise DomainError(_("The transfer date cannot be in the future."))
+    if grant.program.transfer_needs_training and not group_attended_training(
+        group_id=grant.group_id, by_date=transferred_on
+    ):
+        raise DomainError(
+            _(
+                "The transfer cannot be recorded: at least one member of the group must have "
+                "attended a training (on or before the transfer date)."
+            )
+        )
     grant.status = GrantStatus.TRANSFERRED
     grant.transferred_on = transferred_on
     grant.transfer_reference = reference.strip()
     grant._change_reason = "transferred"
     grant.save()
+    _refresh_summary(grant)
     return grant
 
 
@@ -198,6 +218,7 @@ def grant_cancel(*, grant, by, reason: str):
     grant.status_reason = reason
     grant._change_reason = "cancelled"
     grant.save()
+    _refresh_summary(grant)
     return grant
 
 
@@ -225,6 +246,7 @@ def grant_complete(*, grant, by):
     grant.completed_on = timezone.localdate()
     grant._change_reason = "completed"
     grant.save()
+    _refresh_summary(grant)
     return grant
 
 
@@ -295,6 +317,7 @@ def _tranche_request(*, grant, amount, purpose, by, token):
     tranche._change_reason = "requested"
     tranche.save()
     _add_committed(grant, amount)
+    _refresh_summary(grant)
     return tranche
 
 
@@ -319,6 +342,7 @@ def _decide(tranche, *, by, status, note, reason_key):
     tranche.decision_note = note
     tranche._change_reason = reason_key
     tranche.save()
+    _refresh_summary(tranche.grant)
     return tranche
 
 
@@ -369,6 +393,7 @@ def tranche_cancel(*, tranche, by):
     tranche.status = TrancheStatus.CANCELLED
     tranche._change_reason = "cancelled"
     tranche.save()
+    _refresh_summary(tranche.grant)
     return tranche
 
 
@@ -396,6 +421,7 @@ def tranche_mark_withdrawn(*, tranche, by, withdrawn_on: datetime.date, referenc
         grant.status = GrantStatus.ACTIVE
     grant._change_reason = "withdrawn"
     grant.save()
+    _refresh_summary(grant)
     return tranche
 
 

@@ -23,3 +23,17 @@ urlpatterns = [
     path("tahap/<int:pk>/surat.pdf", pdf_views.tranche_letter, name="tranche_letter"),
     path("<int:pk>/ringkasan.pdf", pdf_views.grant_summary_pdf, name="grant_summary_pdf"),
 ]
+
+from grants import rekap_views  # noqa: E402
+
+urlpatterns += [
+    path("program/<int:pk>/rekap.xlsx", rekap_views.program_rekap_xlsx, name="program_rekap_xlsx"),
+]
+urlpatterns += [
+    path("program/<int:pk>/rekap.pdf", rekap_views.program_recap_pdf, name="program_recap_pdf"),
+    path(
+        "program/<int:pk>/lampiran-penerima.pdf",
+        rekap_views.program_beneficiaries_pdf,
+        name="program_beneficiaries_pdf",
+    ),
+]

@@ -16,6 +16,7 @@ from groups.filters import GroupFilter
 from groups.forms import DocumentForm, GroupForm, ReasonForm, member_formset
 from groups.models import BusinessGroup, GroupDocument, GroupStatus
 from groups.tables import GroupTable
+from training.selectors import group_timeline
 
 
 def _require(user, action):
@@ -61,6 +62,7 @@ def group_detail(request, pk):
             "members": members,
             "documents": selectors.group_documents(group=group),
             "history": selectors.group_history(group=group),
+            "timeline": group_timeline(group=group),
             "problems": rules.verification_problems(group, **_bounds())
             if group.status == GroupStatus.PROPOSED
             else [],
@@ -69,6 +71,7 @@ def group_detail(request, pk):
             "can_decide": can(user, Action.GROUP_DECIDE),
             "can_deactivate": can(user, Action.GROUP_DEACTIVATE)
             and group.status == GroupStatus.ELIGIBLE,
+            "can_log_visit": can(user, Action.VISIT_LOG),
             "reason_form": ReasonForm(),
             "document_form": DocumentForm(),
         },

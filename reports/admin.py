@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from reports.models import ProgressReport, ReminderLog
+from reports.models import ProgressReport, RegencySummary, ReminderLog
 
 
 @admin.register(ProgressReport)
@@ -87,6 +87,31 @@ class ReminderLogAdmin(admin.ModelAdmin):
     date_hierarchy = "sent_at"
     readonly_fields = ["recipient", "grant", "year", "term", "kind", "sent_at"]
     show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RegencySummary)
+class RegencySummaryAdmin(admin.ModelAdmin):
+    """Derived figures (refresh_summaries rebuilds them): read-only."""
+
+    list_display = [
+        "program",
+        "regency",
+        "grants_awarded",
+        "grants_transferred",
+        "amount_awarded",
+        "amount_transferred",
+        "amount_withdrawn",
+        "tranches_waiting",
+        "oldest_waiting_at",
+    ]
+    list_filter = ["program_year", "regency"]
+    list_select_related = ["program", "regency"]
 
     def has_add_permission(self, request):
         return False

@@ -157,3 +157,60 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.recipient} {self.grant_id} {self.year}/{self.term} {self.kind}"
+
+
+class RegencySummaryQuerySet(RegionScopedQuerySet):
+    regency_path = "regency"
+
+
+class RegencySummary(TimeStampedModel):
+    """The grant and tranche figures of one programme in one regency, for the dashboard.
+
+    Derived data: recomputed from the raw rows by reports.summaries.refresh_regency_summary,
+    which the grants services call in the transaction of every change (and the command
+    refresh_summaries for all). Never edited by hand.
+    """
+
+    program = models.ForeignKey(
+        "grants.Program", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="+"
+    )
+    program_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    regency = models.ForeignKey(
+        "regions.Regency",
+        verbose_name=_("regency/city"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    grants_awarded = models.PositiveIntegerField(_("grants awarded"), default=0)
+    grants_transferred = models.PositiveIntegerField(_("grants transferred"), default=0)
+    amount_awarded = models.PositiveBigIntegerField(_("amount awarded (Rp)"), default=0)
+    amount_transferred = models.PositiveBigIntegerField(_("amount transferred (Rp)"), default=0)
+    amount_withdrawn = models.PositiveBigIntegerField(_("amount withdrawn (Rp)"), default=0)
+    tranches_waiting = models.PositiveIntegerField(_("tranches waiting"), default=0)
+    oldest_waiting_at = models.DateTimeField(_("oldest waiting since"), null=True, blank=True)
+
+    objects = RegencySummaryQuerySet.as_manager()
+
+    FIGURES = (
+        "grants_awarded",
+        "grants_transferred",
+        "amount_awarded",
+        "amount_transferred",
+        "amount_withdrawn",
+        "tranches_waiting",
+        "oldest_waiting_at",
+    )
+
+    class Meta:
+        verbose_name = _("regency summary")
+        verbose_name_plural = _("regency summaries")
+        ordering = ["program_id", "regency_id"]
+        indexes = [
+            models.Index(fields=["program_year", "regency"], name="summary_year_regency"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "regency"], name="summary_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.program_id} {self.regency_id}"

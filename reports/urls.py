@@ -16,3 +16,12 @@ urlpatterns = [
     path("<int:pk>/kembalikan/", views.report_return, name="report_return"),
     path("kelompok/<int:pk>/", views.group_reports, name="group_reports"),
 ]
+
+from reports import dashboard_views  # noqa: E402
+
+urlpatterns += [
+    path("dasbor/", dashboard_views.dashboard, name="dashboard"),
+]
+urlpatterns += [
+    path("dasbor/ekspor/", dashboard_views.dashboard_export, name="dashboard_export"),
+]

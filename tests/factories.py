@@ -145,3 +145,48 @@ class TrancheFactory(DjangoModelFactory):
     request_token = factory.LazyFunction(uuid.uuid4)
     requested_by = factory.LazyFunction(lambda: RegencyOfficerFactory(username="peminta"))
     requested_at = factory.LazyFunction(timezone.now)
+
+
+# Training and mentoring.
+
+
+class TrainingSessionFactory(DjangoModelFactory):
+    """A one-day training in Kabupaten Paser a week ago; `groups=[...]` invites groups."""
+
+    class Meta:
+        model = "training.TrainingSession"
+        skip_postgeneration_save = True
+
+    program = factory.SubFactory(ProgramFactory)
+    regency_id = "64.01"
+    title = factory.Sequence(lambda n: f"Pelatihan Kewirausahaan KUBE {n + 1}")
+    topic = "Pengelolaan usaha, pembukuan kas dan tata cara pencairan dana hibah"
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=7))
+    end_date = factory.SelfAttribute("start_date")
+    venue = "Gedung Perempuan Berjaya, Paser"
+    facilitator = "Dra. Hj. Nurlaila, M.Si."
+    created_by = factory.LazyFunction(lambda: UserFactory(username="penyelenggara"))
+
+    @factory.post_generation
+    def groups(obj, create, extracted, **kwargs):
+        if create and extracted:
+            from training.models import TrainingInvitation
+
+            for group in extracted:
+                TrainingInvitation.objects.create(
+                    session=obj, group=group, invited_by=obj.created_by
+                )
+
+
+class MentoringVisitFactory(DjangoModelFactory):
+    """A field visit ten days ago to an eligible group in Kabupaten Paser."""
+
+    class Meta:
+        model = "training.MentoringVisit"
+
+    group = factory.SubFactory(BusinessGroupFactory, status="eligible")
+    officer = factory.LazyFunction(lambda: RegencyOfficerFactory(username="pendamping"))
+    visited_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
+    kind = "visit"
+    findings = "Usaha amplang berjalan; buku kas belum diisi sejak bulan lalu."
+    advice = "Catat setiap pemasukan dan pengeluaran pada hari yang sama."

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "regions",
     "groups",
     "grants",
+    "training",
     "reports",
 ]
 

@@ -315,9 +315,10 @@ class TestQueryCounts:
         MemberFactory(group=group, role="ketua")
         MemberFactory.create_batch(members - 1, group=group)
         client.force_login(province_staff)
-        # session, user, the group, its members, group history, member history, the open
-        # programme's member bounds, the verification check's member roles, documents, and
-        # the idle-timeout session refresh (savepoint, update, release)
-        with django_assert_num_queries(12):
+        # session, user, the group, its members, group history, member history, the
+        # timeline (trainings attended, grants, tranches, mentoring visits, progress
+        # reports), the open programme's member bounds, the verification check's member
+        # roles, documents, and the idle-timeout session refresh (savepoint, update, release)
+        with django_assert_num_queries(17):
             response = client.get(reverse("groups:group_detail", args=[group.pk]))
         assert response.status_code == 200

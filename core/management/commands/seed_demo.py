@@ -11,6 +11,8 @@ from grants.demo import seed_grants
 from groups.demo import seed_groups
 from regions.models import Regency
 from reports.demo import seed_reports
+from reports.summaries import refresh_all_summaries
+from training.demo import seed_training
 
 DEMO_USERS = [
     # username, first name, last name, role, regency code, superuser
@@ -42,6 +44,8 @@ class Command(BaseCommand):
         self._groups(by_username)
         self._grants(by_username)
         self._reports(by_username)
+        self._training(by_username)
+        refresh_all_summaries()  # the dashboard's summaries, whatever wrote the rows
         self.stdout.write(self.style.SUCCESS(f"Demo users (password for all: {password}):"))
         for user in users:
             role = user.get_role_display() or "superuser"
@@ -110,6 +114,30 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  by status: {listed}; {summary.late} written late, {summary.missing} missing"
         )
+
+    def _training(self, users):
+        summary = seed_training(
+            province_staff=users["staf.provinsi"],
+            officers={"64.01": users["petugas.paser"], "64.03": users["petugas.berau"]},
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo training sessions: {summary.sessions_created} created, "
+                f"{summary.sessions_present} already present; the Paser training's attendance: "
+                f"{summary.present} present, {summary.absent} absent"
+            )
+        )
+        if summary.visits_present:
+            self.stdout.write(f"Demo mentoring visits: {summary.visits_present} already present")
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo mentoring visits: {summary.visits_created} "
+                    f"({summary.photos} with a photo)"
+                )
+            )
+        for problem in summary.problems:
+            self.stdout.write(self.style.WARNING(f"  not done: {problem}"))
 
     def _user(self, username, first_name, last_name, role, regency_code, superuser, *, password):
         user, _ = User.objects.update_or_create(

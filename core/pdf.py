@@ -1,0 +1,189 @@
+"""What our PDF documents share: an A4 page in the style of an Indonesian government letter
+(naskah dinas), the Dinsos letterhead, Indonesian dates and amounts, and how they are served.
+
+Rendered with fpdf2 in DejaVu Sans, embedded (as a subset) from `static/fonts/`, so a document
+looks the same on every machine and in every viewer. Official documents are in Indonesian
+whatever the language of the user who prints them: their texts are Indonesian literals (not
+gettext), and dates and labels are formatted under the `id` locale.
+"""
+
+import datetime
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from fpdf import FPDF
+from fpdf.enums import Align, XPos, YPos
+
+from core.indonesia import format_rupiah, terbilang_rupiah
+
+FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
+# fontTools reports every table it subsets at INFO: a dozen lines per PDF in the server log.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+FONT = "DejaVuSans"
+
+LETTERHEAD = ("PEMERINTAH PROVINSI KALIMANTAN TIMUR", "DINAS SOSIAL")
+LETTERHEAD_ADDRESS = "Samarinda, Kalimantan Timur"
+ISSUED_AT = "Samarinda"  # where letters are signed
+AUTHOR = "Dinas Sosial Provinsi Kalimantan Timur"
+
+GREY = (90, 90, 90)
+HEADER_FILL = (225, 230, 236)
+STRIPE_FILL = (245, 246, 248)
+
+
+# Formatting --------------------------------------------------------------------------
+
+
+def tanggal(value: datetime.date | datetime.datetime | None) -> str:
+    """`17 Agustus 2026`; a datetime is taken in the local time zone (WITA)."""
+    if value is None:
+        return "-"
+    if isinstance(value, datetime.datetime):
+        value = timezone.localdate(value)
+    with translation.override("id"):
+        return date_format(value, "DATE_FORMAT")
+
+
+def rupiah_terbilang(amount: int) -> str:
+    """`Rp10.000.000 (sepuluh juta rupiah)`, as official documents write an amount."""
+    return f"{format_rupiah(amount)} ({terbilang_rupiah(amount)})"
+
+
+def person_name(user) -> str:
+    return (user.get_full_name() or user.username) if user else "-"
+
+
+def label_id(obj, field: str) -> str:
+    """The Indonesian label of a choice field's value."""
+    with translation.override("id"):
+        return str(getattr(obj, f"get_{field}_display")())
+
+
+def at_noon(day: datetime.date) -> datetime.datetime:
+    """A fixed moment of a day, for a document's creation date (same data, same bytes)."""
+    return datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
+
+
+def inline_pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+# Layout ------------------------------------------------------------------------------
+
+
+class OfficialDocument(FPDF):
+    """An A4 page in the style of an Indonesian government letter (naskah dinas)."""
+
+    def __init__(
+        self,
+        *,
+        title: str,
+        created: datetime.datetime,
+        page_numbers: bool,
+        orientation: str = "portrait",
+    ):
+        super().__init__(orientation=orientation, unit="mm", format="A4")
+        self.page_numbers = page_numbers
+        self.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
+        self.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
+        self.set_margins(left=25, top=15, right=20)
+        self.set_auto_page_break(auto=True, margin=15)
+        self.set_title(title)
+        self.set_author(AUTHOR)
+        self.set_creator("Modal Usaha")
+        self.set_lang("id")
+        self.set_creation_date(created)
+        self.alias_nb_pages()
+        self.add_page()
+
+    def footer(self):
+        if not self.page_numbers:
+            return
+        self.set_y(-13)
+        self.set_font(FONT, "", 7.5)
+        self.set_text_color(*GREY)
+        self.cell(0, 5, f"Halaman {self.page_no()} dari {{nb}}", align=Align.R)
+        self.set_text_color(0)
+
+    def letterhead(self):
+        """The kop surat: the issuing authority, centred, over a thick and a thin rule."""
+        self.set_font(FONT, "B", 13)
+        self.cell(0, 6.5, LETTERHEAD[0], align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(FONT, "B", 17)
+        self.cell(0, 8.5, LETTERHEAD[1], align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(FONT, "", 9)
+        self.cell(0, 5, LETTERHEAD_ADDRESS, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        y = self.get_y() + 2
+        right = self.w - self.r_margin
+        self.set_line_width(0.8)
+        self.line(self.l_margin, y, right, y)
+        self.set_line_width(0.25)
+        self.line(self.l_margin, y + 1.2, right, y + 1.2)
+        self.set_y(y + 6)
+
+    def heading(self, title: str, subtitle: str = ""):
+        self.set_font(FONT, "BU", 11.5)
+        self.multi_cell(0, 6, title, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if subtitle:
+            self.set_font(FONT, "", 10)
+            self.cell(0, 5.5, subtitle, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(4)
+
+    def paragraph(self, text: str, *, after: float = 3):
+        self.set_font(FONT, "", 10)
+        self.multi_cell(0, 5.1, text, align=Align.J, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(after)
+
+    def fields(self, rows, *, indent: float = 6, label_width: float = 48):
+        """Label : value lines, the value wrapping under itself; a row's optional third
+        item makes its value bold."""
+        for label, value, *bold in rows:
+            self.set_x(self.l_margin + indent)
+            self.set_font(FONT, "", 10)
+            self.cell(label_width, 5.3, label)
+            self.cell(4, 5.3, ":")
+            self.set_font(FONT, "B" if bold and bold[0] else "", 10)
+            self.multi_cell(0, 5.3, value, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(2.5)
+
+    def boxed(self, text: str):
+        self.set_font(FONT, "", 9.5)
+        self.set_fill_color(*STRIPE_FILL)
+        self.multi_cell(
+            0, 5.2, text, border=1, fill=True, padding=(2, 3), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+        self.ln(4)
+
+    def signature(self, *, place_and_date: str, role: str, name: str):
+        """The signature block in the right half, kept together on one page."""
+        if self.will_page_break(40):
+            self.add_page()
+        x = self.w - self.r_margin - 75
+        self.set_font(FONT, "", 10)
+        for line in (place_and_date, role):
+            self.set_x(x)
+            self.cell(75, 5.5, line, align=Align.C, new_x=XPos.LEFT, new_y=YPos.NEXT)
+        self.ln(18)
+        self.set_x(x)
+        self.set_font(FONT, "BU", 10)
+        self.cell(75, 5.5, name, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(FONT, "", 10)
+        self.ln(6)
+
+    def copies(self, recipients: list[str]):
+        """Tembusan: who receives a copy, kept together on one page."""
+        if self.will_page_break(4.6 * (len(recipients) + 1)):
+            self.add_page()
+        self.set_font(FONT, "", 9)
+        self.cell(0, 4.6, "Tembusan:", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        for number, recipient in enumerate(recipients, start=1):
+            self.cell(0, 4.6, f"{number}. {recipient}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def render(self) -> bytes:
+        return bytes(self.output())

@@ -1,0 +1,94 @@
+"""The dashboard: province staff and approvers see every regency, regency officers and
+heads their own; every figure comes from reports.dashboard (aggregates in the database)."""
+
+import tempfile
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from accounts.roles import Action, can
+from grants.models import Program
+from groups.models import GroupStatus
+from reports import charts
+from reports.dashboard import dashboard as dashboard_figures
+from reports.dashboard_excel import write_dashboard
+from reports.excel import XLSX_CONTENT_TYPE
+from reports.models import BusinessCondition
+
+
+class DashboardFilter(forms.Form):
+    program = forms.TypedChoiceField(label=_("Programme"), required=False, coerce=int)
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int)
+
+    def __init__(self, *args, programs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].choices = [("", _("All programmes"))] + [
+            (pk, f"{name} ({year})") for pk, name, year in programs
+        ]
+        years = sorted({year for _pk, _name, year in programs}, reverse=True)
+        self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
+
+    def chosen(self):
+        if not self.is_valid():
+            return None, None
+        return self.cleaned_data.get("program") or None, self.cleaned_data.get("year") or None
+
+
+def dashboard_filter(request) -> DashboardFilter:
+    """The programme/year filter; its choices come from one query."""
+    programs = list(
+        Program.objects.order_by("-fiscal_year", "name").values_list("pk", "name", "fiscal_year")
+    )
+    return DashboardFilter(request.GET or None, programs=programs)
+
+
+def _figures(request):
+    if not can(request.user, Action.VIEW_PROGRAMME_DATA):
+        raise PermissionDenied
+    form = dashboard_filter(request)
+    program_id, year = form.chosen()
+    return form, dashboard_figures(user=request.user, program_id=program_id, year=year)
+
+
+@require_GET
+def dashboard(request):
+    form, figures = _figures(request)
+    total = figures.total
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "form": form,
+            "d": figures,
+            "absorption_chart": charts.absorption(figures.rows),
+            "compliance_chart": charts.compliance(total.compliance),
+            "condition_chart": charts.conditions(total.conditions),
+            "group_statuses": GroupStatus.choices,
+            "conditions": BusinessCondition.choices,
+            "condition_totals": [
+                (label, total.conditions[value]) for value, label in BusinessCondition.choices
+            ],
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_GET
+def dashboard_export(request):
+    """The dashboard's tables (same filters, only what the user may see) as an xlsx file."""
+    _form, figures = _figures(request)
+    # In memory up to 10 MB, then on disk; FileResponse closes it once sent.
+    output = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115
+    write_dashboard(figures=figures, fileobj=output)
+    output.seek(0)
+    return FileResponse(
+        output,
+        as_attachment=True,
+        filename=f"dasbor-modal-usaha-{timezone.localdate():%Y-%m-%d}.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
+    )

@@ -1,0 +1,81 @@
+"""The programme's official PDFs: the recap per regency and the beneficiary decision
+attachment, with totals in figures and words, and nothing outside an officer's regency."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from grants.rekap_pdf import beneficiary_attachment, regency_recap
+
+
+@pytest.fixture(autouse=True)
+def on_26_november_2026(time_machine):
+    time_machine.move_to(datetime.datetime(2026, 11, 26, 10, 0, tzinfo=datetime.UTC), tick=False)
+
+
+def text_of(document: bytes) -> str:
+    assert document.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(document))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+@pytest.mark.django_db
+class TestRegencyRecap:
+    def test_lines_and_totals_in_figures_and_words(self, dashboard_data, province_staff):
+        text = text_of(regency_recap(user=province_staff, program=dashboard_data["program"]))
+        assert "REKAPITULASI PENYALURAN DANA HIBAH" in text
+        assert "Kabupaten Paser" in text and "Kabupaten Berau" in text
+        assert "Rp60.000.000" in text  # Paser awarded
+        assert "Rp80.000.000 (delapan puluh juta rupiah)" in text
+        assert "Rp10.000.000 (sepuluh juta rupiah)" in text  # withdrawn
+        assert "12,5 %" in text  # absorption of the province
+
+    def test_berau_officer_sees_berau_only(self, dashboard_data, berau_officer):
+        text = text_of(regency_recap(user=berau_officer, program=dashboard_data["program"]))
+        assert "Kabupaten Berau" in text and "Kabupaten Paser" not in text
+        assert "Rp20.000.000 (dua puluh juta rupiah)" in text
+
+    def test_same_data_same_bytes(self, dashboard_data, province_staff):
+        program = dashboard_data["program"]
+        first = regency_recap(user=province_staff, program=program)
+        assert regency_recap(user=province_staff, program=program) == first
+
+
+@pytest.mark.django_db
+class TestBeneficiaryAttachment:
+    def test_groups_ketua_amount_account_and_total_in_words(self, dashboard_data, province_staff):
+        text = text_of(
+            beneficiary_attachment(user=province_staff, program=dashboard_data["program"])
+        )
+        assert "LAMPIRAN KEPUTUSAN" in text
+        group = dashboard_data["g1"].group
+        chair = group.members.get(role="ketua").full_name
+        assert group.name in text and chair in text and group.account_number in text
+        assert "Jumlah Kabupaten Paser" in text
+        assert "4 kelompok" in text
+        assert "Rp80.000.000 (delapan puluh juta rupiah)" in text
+
+    def test_berau_officer_sees_berau_only(self, dashboard_data, berau_officer):
+        text = text_of(
+            beneficiary_attachment(user=berau_officer, program=dashboard_data["program"])
+        )
+        assert dashboard_data["b1"].group.name in text
+        assert dashboard_data["g1"].group.name not in text
+        assert "Paser" not in text
+
+
+@pytest.mark.django_db
+class TestPages:
+    @pytest.mark.parametrize("name", ["program_recap_pdf", "program_beneficiaries_pdf"])
+    def test_pdf_pages(self, client, dashboard_data, province_staff, name):
+        url = reverse(f"grants:{name}", args=[dashboard_data["program"].pk])
+        assert client.get(url).status_code == 302  # anonymous → login
+        client.force_login(province_staff)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert client.post(url).status_code == 405
+        assert client.get(reverse(f"grants:{name}", args=[99999])).status_code == 404

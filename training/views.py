@@ -1,0 +1,387 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_tables2 import RequestConfig
+
+from accounts.roles import Action, can
+from core.errors import DomainError
+from core.pdf import inline_pdf
+from core.scoping import get_visible_or_404
+from groups.models import BusinessGroup
+from regions.models import Regency
+from training import pdf, selectors, services
+from training.filters import SessionFilter, VisitFilter
+from training.forms import AttendanceForm, InviteForm, PhotoForm, SessionForm, VisitForm
+from training.models import VisitPhoto
+from training.tables import SessionTable, UnvisitedTable, VisitTable
+
+
+def _require(user, action):
+    if not can(user, action):
+        raise PermissionDenied
+
+
+def _show_errors(request, error):
+    for message in dict.fromkeys(error.messages):  # once each, in order
+        messages.error(request, message)
+
+
+def _form_errors(request, form):
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+# Sessions ----------------------------------------------------------------------------
+
+
+def session_list(request):
+    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    session_filter = SessionFilter(
+        request.GET, queryset=selectors.session_list(user=request.user), user=request.user
+    )
+    table = SessionTable(session_filter.qs)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return render(
+        request,
+        "training/session_list.html",
+        {
+            "filter": session_filter,
+            "table": table,
+            "can_create": can(request.user, Action.TRAINING_MANAGE),
+        },
+    )
+
+
+def _session(request, pk):
+    return get_visible_or_404(selectors.session_for_detail(), request.user, pk=pk)
+
+
+def session_detail(request, pk):
+    session = _session(request, pk)
+    user = request.user
+    _require(user, Action.VIEW_PROGRAMME_DATA)
+    rows = selectors.attendance_sheet(session=session, user=user)
+    may_manage = services.session_is_managed_by(session, user)
+    started = session.start_date <= timezone.localdate()
+    recorded = [row for row in rows if row.present is not None]
+    return render(
+        request,
+        "training/session_detail.html",
+        {
+            "session": session,
+            "rows": rows,
+            "invitations": selectors.session_invitations(session=session, user=user),
+            "present_count": sum(1 for row in rows if row.present),
+            "recorded_count": len(recorded),
+            "may_manage": may_manage,
+            "started": started,
+            "attendance_form": AttendanceForm(rows=rows) if may_manage and started else None,
+            "history": selectors.session_history(session=session, user=user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def session_create(request):
+    _require(request.user, Action.TRAINING_MANAGE)
+    form = SessionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(
+                session=form.save(commit=False),
+                by=request.user,
+                invite_eligible=form.cleaned_data.get("invite_eligible", False),
+            )
+        except DomainError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The training session is saved."))
+            return redirect(session)
+    return render(request, "training/session_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def session_update(request, pk):
+    session = _session(request, pk)
+    if not services.session_is_managed_by(session, request.user):
+        raise PermissionDenied
+    form = SessionForm(request.POST or None, instance=session, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_update(session=form.save(commit=False), by=request.user)
+        except DomainError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The training session is saved."))
+            return redirect(session)
+    return render(request, "training/session_form.html", {"form": form, "session": session})
+
+
+@require_http_methods(["GET", "POST"])
+def session_invite(request, pk):
+    """Choose the invited groups of one regency: the session's, or for a province-wide
+    session the one chosen (?regency=)."""
+    session = _session(request, pk)
+    user = request.user
+    if not services.session_is_managed_by(session, user):
+        raise PermissionDenied
+    regencies = list(Regency.objects.visible_to(user).filter(province_id=settings.PROVINCE_CODE))
+    if session.regency_id:
+        regency = session.regency
+    else:
+        code = request.POST.get("regency") or request.GET.get("regency")
+        regency = next((r for r in regencies if r.pk == code), None)
+    form = None
+    if regency is not None:
+        candidates = (
+            BusinessGroup.objects.visible_to(user)
+            .filter(regency=regency, status__in=services.INVITABLE_STATUSES)
+            .order_by("name")
+        )
+        invited = session.invitations.filter(group__regency=regency).values_list(
+            "group_id", flat=True
+        )
+        form = InviteForm(
+            request.POST or None,
+            candidates=candidates,
+            initial={"groups": [str(pk) for pk in invited]},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                added, removed = services.session_invite(
+                    session=session, regency_id=regency.pk, group_ids=form.group_ids(), by=user
+                )
+            except DomainError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(
+                    request,
+                    _("Invitations saved: %(added)d added, %(removed)d withdrawn.")
+                    % {"added": added, "removed": removed},
+                )
+                return redirect(session)
+    return render(
+        request,
+        "training/session_invite.html",
+        {"session": session, "regency": regency, "regencies": regencies, "form": form},
+    )
+
+
+@require_POST
+def attendance_record(request, pk):
+    session = _session(request, pk)
+    if not services.session_is_managed_by(session, request.user):
+        raise PermissionDenied
+    rows = selectors.attendance_sheet(session=session, user=request.user)
+    form = AttendanceForm(request.POST, rows=rows)
+    if not form.is_valid():
+        messages.error(request, _("The attendance sheet was not recorded:"))
+        _form_errors(request, form)
+        return redirect(session)
+    try:
+        present, absent = services.attendance_record(
+            session=session, marks=form.marks(), by=request.user
+        )
+    except DomainError as error:
+        _show_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("The attendance is recorded: %(present)d present, %(absent)d absent.")
+            % {"present": present, "absent": absent},
+        )
+    return redirect(session)
+
+
+@require_safe
+def attendance_pdf(request, pk):
+    session = _session(request, pk)
+    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    rows = selectors.attendance_sheet(session=session, user=request.user)
+    return inline_pdf(
+        pdf.attendance_list(session, rows),
+        f"daftar-hadir-{session.start_date:%Y%m%d}-{session.pk}.pdf",
+    )
+
+
+# Mentoring visits --------------------------------------------------------------------
+
+
+def visit_list(request):
+    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    visit_filter = VisitFilter(
+        request.GET, queryset=selectors.visit_list(user=request.user), user=request.user
+    )
+    table = VisitTable(visit_filter.qs)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return render(
+        request,
+        "training/visit_list.html",
+        {
+            "filter": visit_filter,
+            "table": table,
+            "can_log": can(request.user, Action.VISIT_LOG),
+        },
+    )
+
+
+def _visit(request, pk):
+    return get_visible_or_404(selectors.visit_for_detail(), request.user, pk=pk)
+
+
+def visit_detail(request, pk):
+    visit = _visit(request, pk)
+    user = request.user
+    _require(user, Action.VIEW_PROGRAMME_DATA)
+    can_edit = services.visit_is_editable_by(visit, user)
+    return render(
+        request,
+        "training/visit_detail.html",
+        {
+            "visit": visit,
+            "photos": selectors.visit_photos(visit=visit),
+            "history": selectors.visit_history(visit=visit),
+            "can_edit": can_edit,
+            "photo_form": PhotoForm() if can_edit else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def visit_create(request, group_pk):
+    group = get_visible_or_404(
+        BusinessGroup.objects.select_related("regency"), request.user, pk=group_pk
+    )
+    _require(request.user, Action.VISIT_LOG)
+    form = VisitForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"visited_on": timezone.localdate(), "kind": "visit"},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit = services.visit_log(
+                group=group,
+                by=request.user,
+                visited_on=data["visited_on"],
+                kind=data["kind"],
+                findings=data["findings"],
+                advice=data["advice"],
+                follow_up_due=data["follow_up_due"],
+                photos=data["photos"],
+            )
+        except DomainError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request, _("The visit to %(group)s is logged.") % {"group": group.name}
+            )
+            return redirect(visit)
+    return render(request, "training/visit_form.html", {"form": form, "group": group})
+
+
+@require_http_methods(["GET", "POST"])
+def visit_update(request, pk):
+    visit = _visit(request, pk)
+    if not services.visit_is_editable_by(visit, request.user):
+        raise PermissionDenied
+    form = VisitForm(request.POST or None, request.FILES or None, instance=visit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit = services.visit_update(
+                visit=form.save(commit=False), by=request.user, photos=form.cleaned_data["photos"]
+            )
+        except DomainError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The visit is saved."))
+            return redirect(visit)
+    return render(
+        request, "training/visit_form.html", {"form": form, "group": visit.group, "visit": visit}
+    )
+
+
+@require_POST
+def visit_photos_add(request, pk):
+    visit = _visit(request, pk)
+    _require(request.user, Action.VISIT_LOG)
+    form = PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(visit)
+    try:
+        photos = services.visit_photos_add(
+            visit=visit, uploads=form.cleaned_data["photos"], by=request.user
+        )
+    except DomainError as error:
+        _show_errors(request, error)
+    else:
+        messages.success(request, _("%(count)d photo(s) uploaded.") % {"count": len(photos)})
+    return redirect(visit)
+
+
+@require_safe
+def visit_photo(request, pk):
+    """A visit's photo, only through this view (scoped: another regency's is a 404)."""
+    photo = get_visible_or_404(VisitPhoto, request.user, pk=pk)
+    try:
+        handle = photo.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing.") from None
+    return FileResponse(
+        handle,
+        as_attachment=photo.content_type == "application/pdf",
+        filename=photo.original_name,
+        content_type=photo.content_type,
+    )
+
+
+# Coverage ----------------------------------------------------------------------------
+
+
+def coverage(request):
+    """Per regency: groups trained and visited in the last four months, and the eligible or
+    funded groups with no visit in that time."""
+    user = request.user
+    _require(user, Action.VIEW_PROGRAMME_DATA)
+    today = timezone.localdate()
+    since, rows = selectors.coverage(user=user, today=today)
+    unvisited = selectors.unvisited_groups(user=user, today=today)
+    chosen = next(
+        (row.regency for row in rows if row.regency.pk == request.GET.get("regency")), None
+    )
+    if chosen is not None:
+        unvisited = unvisited.filter(regency=chosen)
+    table = UnvisitedTable(unvisited)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(
+        request,
+        "training/coverage.html",
+        {
+            "since": since,
+            "today": today,
+            "rows": rows,
+            "totals": selectors.CoverageRow(
+                regency=None,
+                groups=sum(r.groups for r in rows),
+                followed=sum(r.followed for r in rows),
+                trained=sum(r.trained for r in rows),
+                visited=sum(r.visited for r in rows),
+                not_visited=sum(r.not_visited for r in rows),
+            ),
+            "chosen": chosen,
+            "table": table,
+        },
+    )
