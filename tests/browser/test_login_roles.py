@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -38,8 +40,12 @@ def test_phone_width_menu_opens_and_logs_out(new_page, paser_officer):
     expect(page.get_by_role("heading", name="Menunggu Anda")).to_be_visible()
     screenshot(page, "home-phone")
     page.get_by_role("button", name="Menu").click()
+    # Bootstrap's collapse animates; click inside the menu only once it has opened.
+    expect(page.locator("#nav-main")).to_have_class(re.compile(r"\bcollapse show\b"))
     page.get_by_role("button", name="Siti").click()
-    page.get_by_role("button", name="Keluar").click()
+    logout = page.get_by_role("button", name="Keluar")
+    expect(logout).to_be_visible()
+    logout.click()
     expect(page.get_by_role("heading", name="Masuk")).to_be_visible()
 
 

@@ -102,7 +102,11 @@ def test_attendance_and_a_visit_with_a_photo_appear_on_the_groups_timeline(
     photo = officer.locator("#photos img")
     expect(photo).to_have_count(1)
     expect(photo).to_be_visible()
-    assert photo.evaluate("img => img.naturalWidth") == 160  # served through the scoped view
+    # The image is served through the scoped view; wait for it to load, then check it.
+    officer.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=photo.element_handle()
+    )
+    assert photo.evaluate("img => img.naturalWidth") == 160
     screenshot(officer, "visit-logged-with-photo")
 
     # Both appear on the group's timeline, for the officer and for the province staff.
