@@ -17,30 +17,43 @@ an export imported back changes nothing.
 """
 
 import datetime
+import itertools
+import posixpath
 import re
 import zipfile
+import zlib
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
+from operator import attrgetter
 from pathlib import Path
+from xml.etree.ElementTree import Element, ParseError, XMLPullParser
+from xml.parsers import expat
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
+from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
 from openpyxl.utils import get_column_letter
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from openpyxl.utils.datetime import (
+    CALENDAR_MAC_1904,
+    CALENDAR_WINDOWS_1900,
+    from_excel,
+    from_ISO8601,
+)
 
 from accounts.roles import Action, can
 from core.errors import NotAllowed
 from core.indonesia import check_nik
 from groups.models import BusinessGroup, GroupStatus, Member, MemberRole, Sector, Sex
-from groups.services import group_is_editable_by, next_registration_number
+from groups.services import group_is_editable_by, reserve_registration_numbers
 from regions.models import District, Regency
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -414,27 +427,23 @@ class FileRejected(Exception):
 # --- Import: opening the file -------------------------------------------------------------
 
 
-def _open_workbook(file):
-    """Check size and structure before openpyxl parses anything, then open it read-only.
-
-    openpyxl parses the XML through defusedxml (installed: `openpyxl.DEFUSEDXML`), and
-    `data_only=True` reads the values formulas had when saved: nothing is ever calculated.
-    """
+def _open_workbook(file) -> "_Workbook":
+    """Check size and structure before any XML is parsed, then read the workbook's parts."""
     source = _binary(file)
     try:
-        with zipfile.ZipFile(source) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
+        archive = zipfile.ZipFile(source)
+        names = set(archive.namelist())
+        unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise FileRejected(_not_xlsx()) from exc
     if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
         raise FileRejected(_not_xlsx())
     if unpacked > MAX_UNPACKED_BYTES:
         raise FileRejected(_("The file unpacks to far more data than a list of groups holds."))
-    source.seek(0)
     try:
-        return load_workbook(source, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
+        return _Workbook(archive)
+    except DAMAGED as exc:
+        archive.close()
         raise FileRejected(_not_xlsx()) from exc
 
 
@@ -462,25 +471,267 @@ def _not_xlsx():
     return _("The file is not an Excel workbook (.xlsx). Save it as .xlsx and try again.")
 
 
+# --- Import: reading the workbook's XML ---------------------------------------------------
+#
+# The standard library's C parser (expat), streamed row by row; cell values as openpyxl's
+# read-only reader gives them (data_only: a formula's value saved with the file, never
+# calculated), through openpyxl's own helpers for number formats and Excel dates. Not
+# python-calamine: its Rust reader allocates the rectangle from A1 to the last cell, so a
+# 5 KB workbook with a value in XFD1048576 aborts the process (tafia/calamine#693).
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # Excel's grid ends at XFD1048576
+XML_CHUNK = 16 * 1024  # small: fewer fresh elements at a time (measured: a third faster)
+# What a damaged or hostile workbook raises while it is read: reported as "not an xlsx".
+DAMAGED = (
+    KeyError,  # a part or a shared string that is not there
+    IndexError,
+    ValueError,  # a number, row or cell reference that is not one
+    OverflowError,
+    EOFError,
+    OSError,
+    RuntimeError,  # an encrypted zip member; NotImplementedError: a compression zipfile lacks
+    zipfile.BadZipFile,
+    zlib.error,
+    ParseError,
+    expat.ExpatError,
+)
+
+
+class _RootReached(Exception):
+    pass
+
+
+class _Prolog:
+    """Expat on the start of an XML part until its root element opens: a DOCTYPE there (the
+    only place entities can be declared) is refused before the real parser sees it."""
+
+    def __init__(self):
+        self.parser = expat.ParserCreate()
+        self.parser.StartDoctypeDeclHandler = self._doctype
+        self.parser.StartElementHandler = self._root
+        self.done = False
+
+    def feed(self, chunk):
+        if self.done:
+            return
+        try:
+            self.parser.Parse(chunk, False)
+        except _RootReached:
+            self.done = True
+
+    @staticmethod
+    def _doctype(*args):
+        raise ValueError("a DOCTYPE in a workbook part")
+
+    @staticmethod
+    def _root(*args):
+        raise _RootReached
+
+
+def _xml_elements(stream, tags: set[str]) -> Iterator[Element]:
+    """The elements of an XML part with one of `tags`, each as it ends (its children are
+    complete), from the C parser."""
+    prolog, parser = _Prolog(), XMLPullParser(events=("end",))
+    while chunk := stream.read(XML_CHUNK):
+        prolog.feed(chunk)
+        parser.feed(chunk)
+        for _event, element in parser.read_events():
+            if element.tag in tags:
+                yield element
+    parser.close()  # a truncated part raises here
+    for _event, element in parser.read_events():
+        if element.tag in tags:
+            yield element
+
+
+def _plain_text(item: Element) -> str:
+    """A string item (<si> or <is>) without formatting: its text and its runs' text."""
+    if len(item) == 1 and item[0].tag == MAIN + "t":  # the usual case: one plain text
+        return item[0].text or ""
+    parts = []
+    for child in item:
+        if child.tag == MAIN + "t":
+            parts.append(child.text or "")
+        elif child.tag == MAIN + "r":  # a formatted run (<rPh>, the phonetic guide, is not)
+            parts.append(child.findtext(MAIN + "t") or "")
+    return "".join(parts)
+
+
+class _Workbook:
+    """The parts of an xlsx the import reads: sheet names and paths, shared strings, and
+    which cell styles show dates."""
+
+    def __init__(self, archive: zipfile.ZipFile):
+        self.archive = archive
+        parts = self._relationships("xl/_rels/workbook.xml.rels")
+        self.sheets, date1904 = {}, False
+        for element in self._elements("xl/workbook.xml", {MAIN + "sheet", MAIN + "workbookPr"}):
+            if element.tag == MAIN + "sheet":
+                self.sheets[element.get("name")] = parts.get(element.get(RELATIONSHIP_ID))
+            else:
+                date1904 = element.get("date1904") in ("1", "true")
+        self.epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
+        self.strings = self._shared_strings(parts.get("sharedStrings"))
+        self.date_styles, self.timedelta_styles = self._date_styles(parts.get("styles"))
+
+    def close(self):
+        self.archive.close()
+
+    def _elements(self, path, tags) -> Iterator[Element]:
+        with self.archive.open(path) as stream:
+            yield from _xml_elements(stream, tags)
+
+    def _relationships(self, path) -> dict[str, str]:
+        """Relationship id (and, for the string table and styles, type) -> part path."""
+        parts = {}
+        for relation in self._elements(path, {RELATIONSHIPS + "Relationship"}):
+            if relation.get("TargetMode") == "External":
+                continue
+            target = relation.get("Target", "")
+            target = target[1:] if target.startswith("/") else posixpath.join("xl", target)
+            target = posixpath.normpath(target)
+            parts[relation.get("Id")] = target
+            parts.setdefault(relation.get("Type", "").rpartition("/")[2], target)
+        return parts
+
+    def _shared_strings(self, path) -> list[str]:
+        strings = []
+        if path is None:
+            return strings
+        for item in self._elements(path, {MAIN + "si"}):
+            # As openpyxl reads them: _x005F_ is how Excel escapes a typed "_x".
+            strings.append(_plain_text(item).replace("x005F_", ""))
+            item.clear()
+        return strings
+
+    def _date_styles(self, path) -> tuple[set[int], set[int]]:
+        """Indexes of the cell styles whose number format is a date (or a duration)."""
+        if path is None:
+            return set(), set()
+        custom, cell_styles = {}, []
+        for element in self._elements(path, {MAIN + "numFmt", MAIN + "cellXfs"}):
+            if element.tag == MAIN + "numFmt":
+                custom[int(element.get("numFmtId"))] = element.get("formatCode")
+            else:
+                cell_styles += element.iterfind(MAIN + "xf")
+        dates, durations = set(), set()
+        for index, style in enumerate(cell_styles):
+            format_id = int(style.get("numFmtId", 0))
+            code = custom.get(format_id) or builtin_format_code(format_id)
+            if is_date_format(code):
+                dates.add(index)
+            if is_timedelta_format(code):
+                durations.add(index)
+        return dates, durations
+
+    def rows(self, name) -> "_SheetRows":
+        return _SheetRows(self, self.sheets[name])
+
+    def value(self, cell: Element):
+        """A cell's value as openpyxl's read-only, data-only reader gives it."""
+        kind = cell.get("t", "n")
+        if kind == "inlineStr":
+            item = cell.find(MAIN + "is")
+            return None if item is None else _plain_text(item)
+        value = cell.findtext(MAIN + "v") or None
+        if value is None:
+            return None
+        if kind == "n":
+            number = float(value) if "." in value or "e" in value or "E" in value else int(value)
+            style = int(cell.get("s") or 0)
+            if style not in self.date_styles:
+                return number
+            try:
+                return from_excel(number, self.epoch, timedelta=style in self.timedelta_styles)
+            except (OverflowError, ValueError):
+                return "#VALUE!"  # a date cell out of the calendar: an error cell
+        if kind == "s":
+            return self.strings[int(value)]
+        if kind == "b":
+            return bool(int(value))
+        if kind == "d":
+            return from_ISO8601(value)
+        return value  # str (a formula's text) or e (an error such as #N/A)
+
+
+class _SheetRows:
+    """The rows of one sheet, streamed: (row number as Excel shows it, {column index from 0:
+    value}) for each row the file holds, cells without a value left out."""
+
+    def __init__(self, workbook: _Workbook, path: str):
+        self.workbook, self.path = workbook, path
+        self.stated_rows = None  # the last row the sheet's <dimension> names, if it does
+
+    def __iter__(self) -> Iterator[tuple[int, dict[int, object]]]:
+        try:
+            yield from self._rows()
+        except DAMAGED as exc:
+            raise FileRejected(_not_xlsx()) from exc
+
+    def _rows(self):
+        if self.path is None:
+            raise KeyError("the sheet's part is not named in the workbook")
+        number = 0
+        for element in self.workbook._elements(self.path, {MAIN + "row", MAIN + "dimension"}):
+            if element.tag == MAIN + "row":
+                number = int(element.get("r") or number + 1)
+                cells = self._cells(element)
+                if not 1 <= number <= MAX_ROW:
+                    raise ValueError(f"row {number} is outside the grid")
+                yield number, cells
+                element.clear()
+            elif element.tag == MAIN + "dimension":
+                last = element.get("ref", "").rpartition(":")[2].lstrip(_LETTERS)
+                self.stated_rows = int(last) if last.isdigit() else None
+
+    def _cells(self, row: Element) -> dict[int, object]:
+        cells, column, value_of = {}, -1, self.workbook.value
+        for cell in row:
+            if cell.tag != MAIN + "c":
+                continue
+            reference = cell.get("r")
+            if reference:  # A7 -> 0; a column past XFD is a KeyError, as for "7A"
+                column = COLUMN_INDEXES[reference.rstrip("0123456789").upper()]
+            else:
+                column += 1
+                if column == MAX_COLUMN:
+                    raise ValueError("a cell past column XFD")
+            value = value_of(cell)
+            if value is not None:
+                cells[column] = value
+        return cells
+
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+COLUMN_INDEXES = {get_column_letter(n + 1): n for n in range(MAX_COLUMN)}  # "A": 0 ... "XFD"
+
+
 @dataclass
 class Sheet:
     """One data sheet: the position of each imported column, and its rows, read lazily."""
 
     name: str
     positions: dict[str, int]
-    rows: Iterator[tuple[int, tuple]]  # (row number as Excel shows it, cell values)
+    rows: Iterator[tuple[int, dict[int, object]]]  # (row number as Excel shows it, cells)
     total: int | None  # data rows, when the file says
 
 
-def _sheet(workbook, name, columns, result) -> Sheet | None:
-    if name not in workbook.sheetnames:
+def _sheet(workbook: _Workbook, name, columns, result) -> Sheet | None:
+    if name not in workbook.sheets:
         result.add("", None, _("The workbook has no sheet named %(sheet)s.") % {"sheet": name})
         return None
-    worksheet = workbook[name]
-    total = worksheet.max_row - 1 if worksheet.max_row else None
-    worksheet.reset_dimensions()  # a stored size may be wrong: read every row there is
-    rows = _guarded(worksheet.iter_rows(values_only=True))
-    found = {_folded(value): index for index, value in enumerate(next(rows, ())) if value}
+    reader = workbook.rows(name)
+    rows = iter(reader)
+    first = next(rows, None)
+    header = {}
+    if first is not None and first[0] == 1:
+        header = first[1]
+    elif first is not None:
+        rows = itertools.chain([first], rows)  # row 1 is empty: no header at all
+    found = {_folded(value): index for index, value in sorted(header.items()) if value}
     positions = {}
     for column in columns:
         if column.imported:
@@ -488,19 +739,8 @@ def _sheet(workbook, name, columns, result) -> Sheet | None:
             if positions[column.key] is None:
                 message = _("The column %(column)s is missing.") % {"column": column.header}
                 result.add(name, 1, message)
-    return Sheet(name, positions, enumerate(rows, start=2), total)
-
-
-def _guarded(rows):
-    """The rows openpyxl reads; any failure of openpyxl's is a damaged file, not a bug."""
-    while True:
-        try:
-            values = next(rows)
-        except StopIteration:
-            return
-        except Exception as exc:
-            raise FileRejected(_not_xlsx()) from exc
-        yield values
+    total = reader.stated_rows - 1 if reader.stated_rows else None
+    return Sheet(name, positions, rows, total)
 
 
 def _folded(value) -> str:
@@ -514,28 +754,23 @@ def _folded(value) -> str:
 class _Row:
     """Typed values out of one row's cells; each problem is recorded with sheet and row."""
 
-    def __init__(self, sheet: Sheet, number: int, values: tuple, result: ImportResult):
+    def __init__(self, sheet: Sheet, number: int, values: dict, result: ImportResult, today):
         self.sheet, self.number, self.values, self.result = sheet, number, values, result
+        self.today = today
 
     def error(self, message):
         self.result.add(self.sheet.name, self.number, message)
 
     def raw(self, key):
         index = self.sheet.positions.get(key)
-        if index is None or index >= len(self.values):
-            return None
-        value = self.values[index]
+        value = None if index is None else self.values.get(index)
         return None if isinstance(value, str) and not value.strip() else value
 
     def text(self, key, *, max_length, required=False, code=False) -> str:
         value = self.raw(key)
-        if isinstance(value, float) and code and not value.is_integer():
-            value = f"{value:.2f}"  # 64.1 was 64.10 before Excel made it a number
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            value = self._number_as_text(key, value)
-        elif isinstance(value, datetime.datetime | datetime.date):
-            value = value.strftime("%d-%m-%Y")
-        text = "" if value is None else str(value).strip()
+        if value is not None and not isinstance(value, str):
+            value = self._cell_text(key, value, code=code)
+        text = "" if value is None else value.strip()
         if required and value is None:  # an empty cell (raw() reads blanks as None)
             self.error(_("%(column)s is required.") % {"column": HEADERS[key]})
         elif len(text) > max_length:
@@ -544,6 +779,16 @@ class _Row:
                 % {"column": HEADERS[key], "max": max_length}
             )
         return text
+
+    def _cell_text(self, key, value, *, code) -> str:
+        """A number, date or other cell that is not text, as the text it stands for."""
+        if isinstance(value, float) and code and not value.is_integer():
+            return f"{value:.2f}"  # 64.1 was 64.10 before Excel made it a number
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return self._number_as_text(key, value)
+        if isinstance(value, datetime.datetime | datetime.date):
+            return value.strftime("%d-%m-%Y")
+        return str(value)
 
     def code(self, key, *, max_length, required=False) -> str:
         return self.text(key, max_length=max_length, required=required, code=True)
@@ -576,7 +821,7 @@ class _Row:
                 _("%(column)s is not a date; write it as dd-mm-yyyy.") % {"column": HEADERS[key]}
             )
             return None
-        if value > timezone.localdate():
+        if value > self.today:
             self.error(_("%(column)s is in the future.") % {"column": HEADERS[key]})
         return value
 
@@ -650,14 +895,14 @@ def _accepted(choices, extra=()) -> dict[str, str]:
 # --- Import: the rows as data ---------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class MemberRow:
     number: int
     key: str
     values: dict  # Member field values
 
 
-@dataclass
+@dataclass(slots=True)
 class GroupRow:
     number: int
     key: str
@@ -687,6 +932,7 @@ class _Reader:
         self.sexes = _accepted(Sex.choices, extra=[("laki-laki", "L"), ("perempuan", "P")])
         self.roles = _accepted(MemberRole.choices)
         self.done, self.total = 0, None
+        self.today = timezone.localdate()
 
     def read(self, group_sheet: Sheet, member_sheet: Sheet):
         if group_sheet.total is not None and member_sheet.total is not None:
@@ -702,8 +948,8 @@ class _Reader:
             self.done += 1
             if self.progress and self.done % PROGRESS_EVERY == 0:
                 self.progress(self.done, self.total)
-            if any(v is not None and not (isinstance(v, str) and not v.strip()) for v in values):
-                yield read_row(_Row(sheet, number, values, self.result))
+            if any(not (isinstance(v, str) and not v.strip()) for v in values.values()):
+                yield read_row(_Row(sheet, number, values, self.result, self.today))
 
     def group(self, row: _Row) -> GroupRow | None:
         registration_number = row.code("registration_number", max_length=20)
@@ -879,14 +1125,20 @@ class _Planner:
         return current
 
     def _check_nik_conflicts(self, members, *, replaced):
-        """NIKs active in a group outside the file (the file's groups get the file's lists)."""
+        """NIKs active in a group outside the file (the file's groups get the file's lists).
+
+        The NIKs alone first (an index lookup); names only for the conflicts found.
+        """
         rows = {m.values["nik"]: m.number for m in members if m.values["nik"]}
         replaced = set(replaced)
+        taken = []
         for chunk in _chunks(list(rows)):
-            taken = Member.objects.active().filter(nik__in=chunk).select_related("group__regency")
-            for member in taken:
-                if member.group_id in replaced:
-                    continue
+            active = Member.objects.active().filter(nik__in=chunk)
+            taken += [
+                pk for pk, group in active.values_list("pk", "group_id") if group not in replaced
+            ]
+        for chunk in _chunks(taken):
+            for member in Member.objects.filter(pk__in=chunk).select_related("group__regency"):
                 self.result.add(
                     MEMBER_SHEET,
                     rows[member.nik],
@@ -983,31 +1235,29 @@ class _Plan:
 
     def apply(self, by):
         now = timezone.now()
-        history = {"default_user": by, "default_change_reason": CHANGE_REASON}
-        self._update_groups(now, history)
+        self._update_groups(now, by)
         for member in self.removed:  # one by one, so the history records who removed it
             member._history_user = by
             member._change_reason = CHANGE_REASON
             member.delete()
-        self._update_members(now, history)
-        created = self.created + self._create_groups(by, history)
-        bulk_create_with_history(created, Member, batch_size=BATCH_SIZE, **history)
+        self._update_members(now, by)
+        created = itertools.chain(self.created, self._create_groups(now, by))
+        for batch in itertools.batched(created, BATCH_SIZE):  # memory stays flat
+            Member.objects.bulk_create(batch)
+            _record_history(Member, batch, "+", by=by, when=now)
 
-    def _update_groups(self, now, history):
+    def _update_groups(self, now, by):
         changed = [g for g in self.groups if g.action == "update"]
         for group in changed:
             for name in GROUP_FIELDS:
                 setattr(group.existing, name, group.values[name])
             group.existing.updated_at = now
-        bulk_update_with_history(
-            [g.existing for g in changed],
-            BusinessGroup,
-            [*GROUP_FIELDS, "updated_at"],
-            batch_size=BATCH_SIZE,
-            **history,
-        )
+        existing = [g.existing for g in changed]
+        fields = [*GROUP_FIELDS, "updated_at"]
+        BusinessGroup.objects.bulk_update(existing, fields, batch_size=BATCH_SIZE)
+        _record_history(BusinessGroup, existing, "~", by=by, when=now)
 
-    def _update_members(self, now, history):
+    def _update_members(self, now, by):
         """Demote first, so a ketua, sekretaris or bendahara role can move between members."""
         moving = [m.pk for m in self.updated if m.role != MemberRole.MEMBER]
         for chunk in _chunks(moving):
@@ -1015,24 +1265,77 @@ class _Plan:
         for member in self.updated:
             member.updated_at = now
         fields = [*MEMBER_FIELDS, "updated_at"]
-        bulk_update_with_history(self.updated, Member, fields, batch_size=BATCH_SIZE, **history)
+        Member.objects.bulk_update(self.updated, fields, batch_size=BATCH_SIZE)
+        _record_history(Member, self.updated, "~", by=by, when=now)
 
-    def _create_groups(self, by, history) -> list[Member]:
-        """New groups (proposed, numbered like registered ones); returns their members."""
+    def _create_groups(self, now, by) -> Iterator[Member]:
+        """New groups (proposed, numbered like registered ones); returns their members, built
+        one by one as they are saved."""
         new = [g for g in self.groups if g.action == "new"]
-        year = timezone.localdate().year
         objects = [
             BusinessGroup(
-                registration_number=next_registration_number(regency_id=g.regency_id, year=year),
+                registration_number=number,
                 regency_id=g.regency_id,
                 status=GroupStatus.PROPOSED,
                 created_by=by,
                 **g.values,
             )
-            for g in new
+            for g, number in zip(new, _registration_numbers(new), strict=True)
         ]
-        saved = bulk_create_with_history(objects, BusinessGroup, batch_size=BATCH_SIZE, **history)
-        return [_member(obj, row) for g, obj in zip(new, saved, strict=True) for row in g.members]
+        BusinessGroup.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+        _record_history(BusinessGroup, objects, "+", by=by, when=now)
+        return (_member(obj, row) for g, obj in zip(new, objects, strict=True) for row in g.members)
+
+
+def _registration_numbers(groups: list[GroupRow]) -> list[str]:
+    """A number for each new group, in file order within its regency: one statement per
+    regency, regencies in code order (two imports lock the counters in the same order)."""
+    year = timezone.localdate().year
+    positions = defaultdict(list)
+    for index, group in enumerate(groups):
+        positions[group.regency_id].append(index)
+    numbers = [""] * len(groups)
+    for regency_id in sorted(positions):
+        indexes = positions[regency_id]
+        reserved = reserve_registration_numbers(
+            regency_id=regency_id, year=year, count=len(indexes)
+        )
+        for index, number in zip(indexes, reserved, strict=True):
+            numbers[index] = number
+    return numbers
+
+
+def _record_history(model, objects, history_type, *, by, when):
+    """The simple_history rows `bulk_history_create` would write for saved objects ("+"
+    created, "~" changed), by the importing user, with the reason "imported"; through COPY
+    on PostgreSQL, which spares building a Django model instance per row."""
+    if not objects:
+        return
+    history = model.history.model
+    tracked = [history._meta.get_field(f.name) for f in history.tracked_fields]
+    stamp = {
+        "history_date": when,
+        "history_change_reason": CHANGE_REASON,
+        "history_type": history_type,
+        "history_user_id": by.pk,
+    }
+    if connection.vendor != "postgresql":
+        rows = [
+            history(**{f.attname: getattr(o, f.attname) for f in tracked}, **stamp) for o in objects
+        ]
+        history.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        return
+    columns = [f.column for f in tracked] + [history._meta.get_field(n).column for n in stamp]
+    values, tail = attrgetter(*(f.attname for f in tracked)), tuple(stamp.values())
+    _copy(history._meta.db_table, columns, (values(o) + tail for o in objects))
+
+
+def _copy(table, columns, rows):
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _member_changes(group: GroupRow, current: dict[str, Member]):

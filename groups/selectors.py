@@ -52,6 +52,7 @@ CHANGE_REASONS = {
     "declared_eligible": _("Declared eligible"),
     "rejected": _("Rejected"),
     "deactivated": _("Deactivated"),
+    "imported": _("Imported"),
 }
 
 

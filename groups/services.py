@@ -27,21 +27,29 @@ def _locked(group) -> BusinessGroup:
 
 
 def next_registration_number(*, regency_id: str, year: int) -> str:
-    """`64.01-2026-0007`: the next number for the regency and year, without races.
+    """`64.01-2026-0007`: the next number for the regency and year, without races."""
+    (number,) = reserve_registration_numbers(regency_id=regency_id, year=year, count=1)
+    return number
 
-    One upsert statement increments the counter and returns it; the row stays locked
-    until the caller's transaction ends, so two registrations never get the same number.
+
+def reserve_registration_numbers(*, regency_id: str, year: int, count: int) -> list[str]:
+    """The next `count` consecutive numbers for the regency and year, in one statement.
+
+    One upsert increments the counter by `count` and returns its new value; the row stays
+    locked until the caller's transaction ends, so two registrations never get the same number.
     """
+    if count < 1:
+        return []
     table = connection.ops.quote_name(RegistrationCounter._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (regency_id, year, last_number) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (regency_id, year) DO UPDATE SET last_number = {table}.last_number + 1 "
+            f"INSERT INTO {table} (regency_id, year, last_number) VALUES (%s, %s, %s) "
+            f"ON CONFLICT (regency_id, year) DO UPDATE SET last_number = {table}.last_number + %s "
             "RETURNING last_number",
-            [regency_id, year],
+            [regency_id, year, count, count],
         )
-        (number,) = cursor.fetchone()
-    return f"{regency_id}-{year}-{number:04d}"
+        (last,) = cursor.fetchone()
+    return [f"{regency_id}-{year}-{number:04d}" for number in range(last - count + 1, last + 1)]
 
 
 def nik_conflicts(niks, *, exclude_group_id=None) -> list[str]:

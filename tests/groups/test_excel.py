@@ -7,13 +7,13 @@ import uuid
 import zipfile
 from pathlib import Path
 
-import openpyxl
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from accounts.roles import RULES, Action, Role
 from core.errors import NotAllowed
@@ -28,10 +28,14 @@ XLSX = excel.XLSX_CONTENT_TYPE
 # --- Building workbooks -------------------------------------------------------------------
 
 
-def workbook_bytes(groups, members, *, group_columns=None, member_columns=None) -> bytes:
+def workbook_bytes(
+    groups, members, *, group_columns=None, member_columns=None, epoch=None
+) -> bytes:
     """A workbook in the import layout; rows are dicts keyed by groups.excel column keys."""
     workbook = Workbook()
     workbook.remove(workbook.active)
+    if epoch:
+        workbook.epoch = epoch
     for title, columns, rows in (
         (excel.GROUP_SHEET, group_columns or excel.GROUP_COLUMNS, groups),
         (excel.MEMBER_SHEET, member_columns or excel.MEMBER_COLUMNS, members),
@@ -176,6 +180,56 @@ class TestImport:
         assert BusinessGroup.objects.get(name="KUBE Dua").sector == "livestock"
         assert satu.history.get().history_user == province_staff
         assert Member.history.filter(group_id=satu.pk, history_type="+").count() == 5
+
+    def test_new_groups_are_numbered_per_regency_in_file_order(self, kaltim, province_staff):
+        berau = {"regency": "64.03", "district": "64.03.05", "village_code": ""}
+        groups = [new_group("KUBE Satu"), new_group("KUBE Dua", **berau), new_group("KUBE Tiga")]
+        members = (
+            new_members("KUBE Satu", 5)
+            + new_members("KUBE Dua", 5, first_serial=20, district="64.03.05")
+            + new_members("KUBE Tiga", 5, first_serial=40)
+        )
+        result = import_file(workbook_bytes(groups, members), province_staff)
+        assert result.ok, [str(e) for e in result.errors]
+        year = timezone.localdate().year
+        assert dict(BusinessGroup.objects.values_list("name", "registration_number")) == {
+            "KUBE Satu": f"64.01-{year}-0001",
+            "KUBE Dua": f"64.03-{year}-0001",
+            "KUBE Tiga": f"64.01-{year}-0002",
+        }
+
+    def test_history_names_the_importer_and_the_reason(self, seeded, province_staff):
+        mekar = seeded.get(name="KUBE Mekar Sari")
+        workbook = read_back(excel.export_groups(queryset=seeded.filter(pk=mekar.pk)))
+        workbook["Kelompok"]["B2"] = "KUBE Mekar Sari Baru"
+        renamed = workbook["Anggota"]["C3"].value  # a NIK
+        workbook["Anggota"]["E3"] = "Nama Baru"
+        workbook["Kelompok"].append(
+            [new_group("KUBE Baru").get(c.key) for c in excel.GROUP_COLUMNS]
+        )
+        for member in new_members("KUBE Baru", 5, first_serial=500):
+            workbook["Anggota"].append([member.get(c.key) for c in excel.MEMBER_COLUMNS])
+        result = import_file(_saved(workbook), province_staff)
+        assert result.ok, [str(e) for e in result.errors]
+
+        new = BusinessGroup.objects.get(name="KUBE Baru")
+        imported_groups = BusinessGroup.history.filter(history_change_reason="imported")
+        assert {(h.id, h.history_type, h.name) for h in imported_groups} == {
+            (mekar.pk, "~", "KUBE Mekar Sari Baru"),
+            (new.pk, "+", "KUBE Baru"),
+        }
+        imported_members = Member.history.filter(history_change_reason="imported")
+        assert {(h.nik, h.history_type) for h in imported_members} == {(renamed, "~")} | {
+            (m.nik, "+") for m in new.members.all()
+        }
+        assert imported_members.get(nik=renamed).full_name == "Nama Baru"
+        for record in [*imported_groups, *imported_members]:
+            assert record.history_user == province_staff
+        for member in new.members.all():
+            record = member.history.get()
+            assert [getattr(record, f) for f in ("id", "group_id", *excel.MEMBER_FIELDS)] == [
+                getattr(member, f) for f in ("id", "group_id", *excel.MEMBER_FIELDS)
+            ]
 
     def test_one_bad_row_among_a_thousand_saves_nothing(self, kaltim, province_staff):
         groups = [new_group(f"KUBE {n:03d}") for n in range(100)]
@@ -477,6 +531,97 @@ class TestExport:
         assert workbook.active.title == "Petunjuk"
 
 
+# --- Reading workbooks ---------------------------------------------------------------------
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _with_shared_strings(data: bytes) -> bytes:
+    """The workbook as Excel saves it: cell text in a shared string table."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    files = {name: source.read(name) for name in source.namelist()}
+    strings = []
+
+    def shared(match):
+        strings.append(match.group(2))
+        return f'<c r="{match.group(1)}" t="s"><v>{len(strings) - 1}</v></c>'
+
+    inline = re.compile(r'<c r="([A-Z]+[0-9]+)" t="inlineStr"><is><t>(.*?)</t></is></c>')
+    for name in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"):
+        files[name] = inline.sub(shared, files[name].decode()).encode()
+    items = "".join(f"<si><t>{text}</t></si>" for text in strings)
+    files["xl/sharedStrings.xml"] = f'<sst xmlns="{MAIN_NS}">{items}</sst>'.encode()
+    relation = (
+        '<Relationship Id="rIdStrings" Target="sharedStrings.xml" Type="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" />'
+    )
+    rels = "xl/_rels/workbook.xml.rels"
+    files[rels] = files[rels].replace(b"</Relationships>", relation.encode() + b"</Relationships>")
+    return _zip(files)
+
+
+@pytest.mark.django_db
+class TestReading:
+    def test_row_numbers_are_excel_s_with_an_empty_first_column_and_empty_rows(
+        self, kaltim, province_staff
+    ):
+        members = new_members("KUBE Maju Jaya", 6)
+        members[3]["kk_number"] = "6401"  # row 7: header, two members, two empty rows, one more
+        workbook = Workbook()
+        workbook.remove(workbook.active)
+        for title, columns, rows in (
+            (excel.GROUP_SHEET, excel.GROUP_COLUMNS, [new_group()]),
+            (excel.MEMBER_SHEET, excel.MEMBER_COLUMNS, members),
+        ):
+            sheet = workbook.create_sheet(title)
+            sheet.append([None] + [c.header for c in columns])  # column A stays empty
+            for number, row in enumerate(rows):
+                if title == excel.MEMBER_SHEET and number == 2:
+                    sheet.append([])
+                    sheet.append([None, "", "  "])  # blank cells: an empty row too
+                sheet.append([None] + [row.get(c.key) for c in columns])
+        result = import_file(_saved(workbook), province_staff)
+        assert issues(result) == [("Anggota", 7)]
+        assert "No. KK" in result.errors[0].message
+
+    def test_rows_and_cells_without_a_reference_are_counted(self, kaltim, province_staff):
+        """The r attributes are optional in the format: a row or cell without one follows
+        the one before it."""
+        members = [
+            {**member, "group_name": "KUBE Maju Jaya", "phone": "0812"}  # no empty cell
+            for member in new_members("KUBE Maju Jaya", 5)
+        ]
+        members[3]["kk_number"] = "6401"  # row 5
+        data = workbook_bytes([new_group()], members)
+        data = _with_sheet_xml(
+            data, "xl/worksheets/sheet2.xml", lambda xml: re.sub(r' r="[A-Z]*[0-9]+"', "", xml)
+        )
+        assert issues(import_file(data, province_staff)) == [("Anggota", 5)]
+
+    def test_a_workbook_as_excel_saves_it_imports_the_same(self, kaltim, province_staff):
+        """Shared strings (one with formatted runs and a phonetic guide) and 1904 dates."""
+        members = new_members("KUBE Maju Jaya", 5)
+        data = workbook_bytes([new_group()], members, epoch=CALENDAR_MAC_1904)
+        data = _with_shared_strings(data)
+
+        def formatted(xml):
+            plain = "<si><t>KUBE Maju Jaya</t></si>"
+            runs = (
+                '<si><r><t xml:space="preserve">KUBE </t></r><r><rPr><b /></rPr><t>Maju '
+                'Jaya</t></r><rPh sb="0" eb="4"><t>kube</t></rPh></si>'
+            )
+            return xml.replace(plain, runs, 1)
+
+        data = _with_sheet_xml(data, "xl/sharedStrings.xml", formatted)
+        result = import_file(data, province_staff)
+        assert result.ok, [str(e) for e in result.errors]
+        group = BusinessGroup.objects.get()
+        assert (group.name, group.date_formed) == ("KUBE Maju Jaya", datetime.date(2024, 3, 1))
+        assert sorted(group.members.values_list("nik", "birth_date", "full_name")) == sorted(
+            (m["nik"], m["birth_date"], m["full_name"]) for m in members
+        )
+
+
 # --- Hostile files --------------------------------------------------------------------------
 
 
@@ -531,6 +676,25 @@ def hostile_files():
         "no Kelompok sheet": _with_sheet_xml(
             good, "xl/workbook.xml", lambda xml: xml.replace('name="Kelompok"', 'name="Data"')
         ),
+        "a DOCTYPE without entities": _with_sheet_xml(
+            good, "xl/worksheets/sheet2.xml", lambda xml: "<!DOCTYPE worksheet>" + xml
+        ),
+        "an external entity": _with_sheet_xml(
+            good,
+            "xl/worksheets/sheet1.xml",
+            lambda xml: (
+                '<!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                + xml.replace("KUBE Maju Jaya", "&x;", 1)
+            ),
+        ),
+        "a cell past column XFD": _with_sheet_xml(
+            good, "xl/worksheets/sheet1.xml", lambda xml: xml.replace('<c r="B2"', '<c r="XFE2"')
+        ),
+        "a row past row 1048576": _with_sheet_xml(
+            good,
+            "xl/worksheets/sheet2.xml",
+            lambda xml: xml.replace('<row r="3"', '<row r="1048577"'),
+        ),
     }
 
 
@@ -541,6 +705,10 @@ HOSTILE_KINDS = [
     "entity expansion",
     "a zip bomb",
     "no Kelompok sheet",
+    "a DOCTYPE without entities",
+    "an external entity",
+    "a cell past column XFD",
+    "a row past row 1048576",
 ]
 
 
@@ -565,8 +733,27 @@ class TestHostileFiles:
         result = import_file(b"PK" + b"\0" * excel.MAX_FILE_BYTES, province_staff)
         assert "10 MB" in str(result.errors[0])
 
-    def test_xml_is_parsed_with_defusedxml(self):
-        assert openpyxl.DEFUSEDXML is True
+    def test_a_doctype_is_refused_before_the_xml_is_parsed(self, kaltim, province_staff):
+        """Entities can only be declared in a DOCTYPE; no workbook part has one."""
+        for kind in ("entity expansion", "a DOCTYPE without entities", "an external entity"):
+            result = import_file(hostile_file(kind), province_staff)
+            assert [e.message for e in result.errors] == [excel._not_xlsx()]
+
+    def test_the_last_cell_of_the_grid_is_read_without_filling_the_grid(
+        self, kaltim, province_staff
+    ):
+        """A reader that allocates the rectangle from A1 to the last cell would need
+        hundreds of GB here (python-calamine aborts the process); this one reads two rows."""
+        last = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+        data = workbook_bytes([new_group()], new_members("KUBE Maju Jaya", 5))
+        data = _with_sheet_xml(
+            data,
+            "xl/worksheets/sheet1.xml",
+            lambda xml: xml.replace("</sheetData>", last + "</sheetData>"),
+        )
+        result = import_file(data, province_staff)
+        assert set(issues(result)) == {("Kelompok", 1048576)}  # a row without its data
+        assert not BusinessGroup.objects.exists()
 
     def test_a_formula_is_never_calculated(self, kaltim, province_staff):
         """Without a saved value the cell reads as empty; openpyxl never computes it."""

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 
 from core.errors import DomainError, NotAllowed
 from groups import services
-from groups.models import BusinessGroup, GroupStatus, Member
+from groups.models import BusinessGroup, GroupStatus, Member, RegistrationCounter
 from groups.rules import nik_warnings
 from tests.factories import BusinessGroupFactory, MemberFactory, group_with_members, synthetic_nik
 
@@ -99,6 +99,23 @@ class TestRegister:
         old = group_with_members(5)
         services.group_reject(group=old, by=province_staff, reason="Duplikat")
         MemberFactory(nik=old.members.first().nik, group=BusinessGroupFactory())
+
+
+@pytest.mark.django_db
+class TestRegistrationNumbers:
+    def test_reserved_numbers_are_consecutive_per_regency_and_year(self, kaltim):
+        assert not RegistrationCounter.objects.exists()  # the counter row is created
+        first = services.reserve_registration_numbers(regency_id="64.01", year=2026, count=3)
+        single = services.next_registration_number(regency_id="64.01", year=2026)
+        then = services.reserve_registration_numbers(regency_id="64.01", year=2026, count=2)
+        other = services.reserve_registration_numbers(regency_id="64.03", year=2026, count=2)
+        assert first == ["64.01-2026-0001", "64.01-2026-0002", "64.01-2026-0003"]
+        assert single == "64.01-2026-0004"
+        assert then == ["64.01-2026-0005", "64.01-2026-0006"]
+        assert other == ["64.03-2026-0001", "64.03-2026-0002"]
+        assert services.reserve_registration_numbers(regency_id="64.01", year=2026, count=0) == []
+        counter = RegistrationCounter.objects.get(regency_id="64.01", year=2026)
+        assert counter.last_number == 6
 
 
 @pytest.mark.django_db
