@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel
+from core.models import StoredUpload, TimeStampedModel
 from core.scoping import RegionScopedQuerySet
 
 
@@ -260,7 +260,7 @@ class GroupDocumentQuerySet(RegionScopedQuerySet):
     regency_path = "group__regency"
 
 
-class GroupDocument(TimeStampedModel):
+class GroupDocument(StoredUpload):
     group = models.ForeignKey(
         BusinessGroup,
         verbose_name=_("group"),
@@ -269,16 +269,6 @@ class GroupDocument(TimeStampedModel):
     )
     kind = models.CharField(_("document kind"), max_length=20, choices=DocumentKind.choices)
     file = models.FileField(_("file"), upload_to=document_upload_to, max_length=200)
-    stored_name = models.CharField(max_length=64, editable=False)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=40)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
     objects = GroupDocumentQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])

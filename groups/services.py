@@ -1,9 +1,6 @@
 """Every write to groups and members. One function per state change; each checks the
 user's role and scope, locks the group row, and records who, when and why."""
 
-import uuid
-from pathlib import Path
-
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -216,16 +213,9 @@ def document_add(*, group, kind: str, upload, by) -> GroupDocument:
     """Attach a PDF, JPEG or PNG (checked by content, at most the size limit) to a group."""
     _require(by, Action.GROUP_EDIT, group)
     content_type, extension = sniff_document(upload)
-    document = GroupDocument(
-        group=group,
-        kind=kind,
-        stored_name=f"{uuid.uuid4().hex}.{extension}",
-        original_name=Path(upload.name).name[:200],
-        content_type=content_type,
-        size=upload.size,
-        uploaded_by=by,
+    document = GroupDocument.from_upload(
+        upload, content_type=content_type, extension=extension, by=by, group=group, kind=kind
     )
-    document.file.save(document.stored_name, upload, save=False)
     try:
         document.save()
     except Exception:

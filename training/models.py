@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel
+from core.models import StoredUpload, TimeStampedModel
 from core.scoping import RegionScopedQuerySet
 
 
@@ -253,7 +253,7 @@ class VisitPhotoQuerySet(RegionScopedQuerySet):
     regency_path = "visit__group__regency"
 
 
-class VisitPhoto(TimeStampedModel):
+class VisitPhoto(StoredUpload):
     """Photo evidence of a visit: the same upload rules as group documents (JPEG, PNG or PDF,
     checked by content, at most the size limit), served only through a scoped view."""
 
@@ -264,16 +264,6 @@ class VisitPhoto(TimeStampedModel):
         related_name="photos",
     )
     file = models.FileField(_("file"), upload_to=visit_photo_upload_to, max_length=200)
-    stored_name = models.CharField(max_length=64, editable=False)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=40)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
     objects = VisitPhotoQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])

@@ -12,7 +12,6 @@ Who does what:
 """
 
 import datetime
-import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -285,15 +284,9 @@ def _save_photos(visit, checked, *, by) -> list[VisitPhoto]:
     photos = []
     try:
         for upload, content_type, extension in checked:
-            photo = VisitPhoto(
-                visit=visit,
-                stored_name=f"{uuid.uuid4().hex}.{extension}",
-                original_name=Path(upload.name).name[:200],
-                content_type=content_type,
-                size=upload.size,
-                uploaded_by=by,
+            photo = VisitPhoto.from_upload(
+                upload, content_type=content_type, extension=extension, by=by, visit=visit
             )
-            photo.file.save(photo.stored_name, upload, save=False)
             photos.append(photo)
             photo._change_reason = "uploaded"
             photo._history_user = by
