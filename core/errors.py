@@ -8,3 +8,13 @@ class DomainError(Exception):
 
 class NotAllowed(DomainError):
     """The user's role or scope does not allow this change."""
+
+
+def required_reason(reason) -> str:
+    """The reason stripped of surrounding blanks, or a DomainError when there is none."""
+    from django.utils.translation import gettext as _
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("A reason is required."))
+    return reason

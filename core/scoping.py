@@ -6,6 +6,10 @@ Each scoped model's queryset has one `visible_to(user)`; views fetch single obje
 
 from django.db import models
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from accounts.roles import can
+from core.errors import NotAllowed
 
 
 class RegionScopedQuerySet(models.QuerySet):
@@ -27,3 +31,17 @@ def get_visible_or_404(queryset_or_model, user, **lookup):
     """The object matching `lookup` if the user may see it; Http404 otherwise."""
     queryset = getattr(queryset_or_model, "_default_manager", queryset_or_model)
     return get_object_or_404(queryset.visible_to(user), **lookup)
+
+
+def require(user, action, *, regency_id=None):
+    """Raise NotAllowed unless the user's role allows the action and, when a regency is
+    given, the user works in it or province-wide (the services' check before any write)."""
+    if not can(user, action):
+        raise NotAllowed(_("Your role does not allow this."))
+    if regency_id is not None:
+        require_regency(user, regency_id)
+
+
+def require_regency(user, regency_id):
+    if not user.has_province_scope and regency_id != user.regency_id:
+        raise NotAllowed(_("This is outside your regency."))

@@ -14,9 +14,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Action, can
-from core.errors import DomainError, NotAllowed
+from accounts.roles import Action
+from core.errors import DomainError, NotAllowed, required_reason
 from core.indonesia import format_rupiah
+from core.scoping import require
 from grants import rules
 from grants.models import (
     COMMITTED_STATUSES,
@@ -31,13 +32,6 @@ from grants.models import (
 from groups.models import BusinessGroup, GroupStatus
 from reports.summaries import refresh_regency_summary
 from training.rules import group_attended_training
-
-
-def _require(user, action, *, regency_id=None):
-    if not can(user, action):
-        raise NotAllowed(_("Your role does not allow this."))
-    if regency_id is not None and not user.has_province_scope and regency_id != user.regency_id:
-        raise NotAllowed(_("This is outside your regency."))
 
 
 def _refresh_summary(grant):
@@ -117,7 +111,7 @@ def _save_counters(program, quota):
 @transaction.atomic
 def grant_award(*, program, group, by, amount=None, agreement_number="", agreement_date=None):
     """Award a grant to an eligible group, within the budget and the regency's quota."""
-    _require(by, Action.GRANT_AWARD, regency_id=group.regency_id)
+    require(by, Action.GRANT_AWARD, regency_id=group.regency_id)
     program, quota = _lock_program_and_quota(program, group.regency_id)
     group = BusinessGroup.objects.select_for_update().get(pk=group.pk)
     grant = _award_one(
@@ -137,7 +131,7 @@ def grant_award(*, program, group, by, amount=None, agreement_number="", agreeme
 @transaction.atomic
 def grant_award_bulk(*, program, regency_id, groups, by) -> list[Grant]:
     """Award the default amount to each of the groups of one regency: all or nothing."""
-    _require(by, Action.GRANT_AWARD, regency_id=regency_id)
+    require(by, Action.GRANT_AWARD, regency_id=regency_id)
     program, quota = _lock_program_and_quota(program, regency_id)
     locked = list(
         BusinessGroup.objects.select_for_update()
@@ -168,7 +162,7 @@ def grant_award_bulk(*, program, regency_id, groups, by) -> list[Grant]:
 def grant_record_transfer(*, grant, by, transferred_on: datetime.date, reference: str):
     """awarded → transferred: the money is in the group's bank account. A programme that
     asks for it (transfer_needs_training) wants a member of the group trained first."""
-    _require(by, Action.GRANT_TRANSFER, regency_id=grant.group.regency_id)
+    require(by, Action.GRANT_TRANSFER, regency_id=grant.group.regency_id)
     grant = _locked_grant(grant)
     if grant.status != GrantStatus.AWARDED:
         raise DomainError(_("Only an awarded grant can be recorded as transferred."))
@@ -198,8 +192,8 @@ def grant_record_transfer(*, grant, by, transferred_on: datetime.date, reference
 def grant_cancel(*, grant, by, reason: str):
     """awarded or transferred, with nothing committed in tranches → cancelled; the budget
     and the quota place are given back."""
-    _require(by, Action.GRANT_CLOSE, regency_id=grant.group.regency_id)
-    reason = _required_reason(reason)
+    require(by, Action.GRANT_CLOSE, regency_id=grant.group.regency_id)
+    reason = required_reason(reason)
     grant_row = (
         Grant.objects.only("program_id", "group__regency_id")
         .select_related("group")
@@ -233,7 +227,7 @@ def _lock_any_program_and_quota(program_id, regency_id):
 @transaction.atomic
 def grant_complete(*, grant, by):
     """active → completed, once the whole grant has been withdrawn."""
-    _require(by, Action.GRANT_CLOSE, regency_id=grant.group.regency_id)
+    require(by, Action.GRANT_CLOSE, regency_id=grant.group.regency_id)
     grant = _locked_grant(grant)
     if grant.status != GrantStatus.ACTIVE:
         raise DomainError(_("Only an active grant can be completed."))
@@ -256,7 +250,7 @@ def grant_complete(*, grant, by):
 def tranche_request(*, grant, amount: int, purpose: str, by, token: uuid.UUID | None = None):
     """Ask for a withdrawal. A repeated submit of the same form (same token) returns the
     tranche the first submit created instead of creating a second one."""
-    _require(by, Action.TRANCHE_REQUEST, regency_id=grant.group.regency_id)
+    require(by, Action.TRANCHE_REQUEST, regency_id=grant.group.regency_id)
     token = token or uuid.uuid4()
     try:
         with transaction.atomic():
@@ -357,7 +351,7 @@ def _check_requested(tranche):
 @transaction.atomic
 def tranche_approve(*, tranche, by, note: str = ""):
     """requested → approved, by an approver who did not request it."""
-    _require(by, Action.TRANCHE_DECIDE)
+    require(by, Action.TRANCHE_DECIDE)
     tranche = _locked_tranche(tranche)
     _check_requested(tranche)
     if tranche.requested_by_id == by.pk:
@@ -370,8 +364,8 @@ def tranche_approve(*, tranche, by, note: str = ""):
 @transaction.atomic
 def tranche_reject(*, tranche, by, reason: str):
     """requested → rejected, with a reason; the amount becomes available again."""
-    _require(by, Action.TRANCHE_DECIDE)
-    reason = _required_reason(reason)
+    require(by, Action.TRANCHE_DECIDE)
+    reason = required_reason(reason)
     tranche = _locked_tranche(tranche)
     _check_requested(tranche)
     if tranche.requested_by_id == by.pk:
@@ -400,7 +394,7 @@ def tranche_cancel(*, tranche, by):
 @transaction.atomic
 def tranche_mark_withdrawn(*, tranche, by, withdrawn_on: datetime.date, reference: str):
     """approved → withdrawn: the group took the money out of its account."""
-    _require(by, Action.TRANCHE_MARK_WITHDRAWN, regency_id=tranche.grant.group.regency_id)
+    require(by, Action.TRANCHE_MARK_WITHDRAWN, regency_id=tranche.grant.group.regency_id)
     tranche = _locked_tranche(tranche)
     if tranche.status != TrancheStatus.APPROVED:
         raise DomainError(_("Only an approved tranche can be recorded as withdrawn."))
@@ -423,10 +417,3 @@ def tranche_mark_withdrawn(*, tranche, by, withdrawn_on: datetime.date, referenc
     grant.save()
     _refresh_summary(grant)
     return tranche
-
-
-def _required_reason(reason):
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("A reason is required."))
-    return reason

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Action, can
-from core.errors import DomainError, NotAllowed
+from core.errors import DomainError, NotAllowed, required_reason
 from groups import rules
 from groups.documents import sniff_document
 from groups.models import BusinessGroup, GroupDocument, GroupStatus, Member, RegistrationCounter
@@ -165,7 +165,7 @@ def group_mark_eligible(*, group, by):
 def group_reject(*, group, by, reason: str):
     """proposed or verified → rejected, with a reason; the members are freed."""
     _require(by, Action.GROUP_DECIDE, group)
-    reason = _required_reason(reason)
+    reason = required_reason(reason)
     with transaction.atomic():
         locked = _locked(group)
         _check_status(locked, GroupStatus.PROPOSED, GroupStatus.VERIFIED)
@@ -176,19 +176,12 @@ def group_reject(*, group, by, reason: str):
 def group_deactivate(*, group, by, reason: str):
     """eligible → inactive, with a reason; the members are freed."""
     _require(by, Action.GROUP_DEACTIVATE, group)
-    reason = _required_reason(reason)
+    reason = required_reason(reason)
     with transaction.atomic():
         locked = _locked(group)
         _check_status(locked, GroupStatus.ELIGIBLE)
         locked.members.filter(active=True).update(active=False)
         return _set_status(locked, GroupStatus.INACTIVE, by=by, reason=reason, log="deactivated")
-
-
-def _required_reason(reason):
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("A reason is required."))
-    return reason
 
 
 def _check_status(group, *allowed):

@@ -9,8 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Action, can
-from core.errors import DomainError, NotAllowed
+from accounts.roles import Action
+from core.errors import DomainError
+from core.scoping import require
 from grants.models import GrantStatus
 from reports.models import ProgressReport, ReportStatus
 from reports.periods import Period
@@ -29,13 +30,6 @@ FIGURES = [
     "narrative",
 ]
 REPORTABLE_GRANT_STATUSES = (GrantStatus.TRANSFERRED, GrantStatus.ACTIVE, GrantStatus.COMPLETED)
-
-
-def _require(user, action, *, regency_id):
-    if not can(user, action):
-        raise NotAllowed(_("Your role does not allow this."))
-    if not user.has_province_scope and regency_id != user.regency_id:
-        raise NotAllowed(_("This is outside your regency."))
 
 
 def _locked(report) -> ProgressReport:
@@ -59,7 +53,7 @@ def _set_figures(report, data):
 
 def report_create(*, grant, period: Period, data: dict, by) -> ProgressReport:
     """A draft report of the grant's group for one catur wulan (one per group and period)."""
-    _require(by, Action.REPORT_WRITE, regency_id=grant.group.regency_id)
+    require(by, Action.REPORT_WRITE, regency_id=grant.group.regency_id)
     _check_period(grant, period)
     report = ProgressReport(
         group_id=grant.group_id, grant=grant, year=period.year, term=period.term, created_by=by
@@ -80,7 +74,7 @@ def report_create(*, grant, period: Period, data: dict, by) -> ProgressReport:
 @transaction.atomic
 def report_update(*, report, data: dict, by) -> ProgressReport:
     """Change the figures of a draft or returned report."""
-    _require(by, Action.REPORT_WRITE, regency_id=report.group.regency_id)
+    require(by, Action.REPORT_WRITE, regency_id=report.group.regency_id)
     locked = _locked(report)
     if locked.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
         raise DomainError(_("A submitted or accepted report cannot be changed."))
@@ -93,7 +87,7 @@ def report_update(*, report, data: dict, by) -> ProgressReport:
 @transaction.atomic
 def report_submit(*, report, by) -> ProgressReport:
     """draft or returned → submitted."""
-    _require(by, Action.REPORT_WRITE, regency_id=report.group.regency_id)
+    require(by, Action.REPORT_WRITE, regency_id=report.group.regency_id)
     locked = _locked(report)
     if locked.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
         raise DomainError(_("This report has already been submitted."))
@@ -106,7 +100,7 @@ def report_submit(*, report, by) -> ProgressReport:
 
 
 def _review(report, *, by, status, reason="", log):
-    _require(by, Action.REPORT_REVIEW, regency_id=report.group.regency_id)
+    require(by, Action.REPORT_REVIEW, regency_id=report.group.regency_id)
     locked = _locked(report)
     if locked.status != ReportStatus.SUBMITTED:
         raise DomainError(_("Only a submitted report can be reviewed."))

@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.roles import Action, can
 from core.errors import DomainError, NotAllowed
+from core.scoping import require, require_regency
 from groups.documents import sniff_document
 from groups.models import BusinessGroup, GroupStatus, Member
 from training.models import (
@@ -37,16 +38,6 @@ from training.models import (
 
 # Groups that can still be invited to a training (not rejected, not deactivated).
 INVITABLE_STATUSES = (GroupStatus.PROPOSED, GroupStatus.VERIFIED, GroupStatus.ELIGIBLE)
-
-
-def _require(user, action):
-    if not can(user, action):
-        raise NotAllowed(_("Your role does not allow this."))
-
-
-def _require_regency(user, regency_id):
-    if not user.has_province_scope and regency_id != user.regency_id:
-        raise NotAllowed(_("This is outside your regency."))
 
 
 # Sessions ----------------------------------------------------------------------------
@@ -63,7 +54,7 @@ def session_is_managed_by(session, user) -> bool:
 
 
 def _require_manager(session, user):
-    _require(user, Action.TRAINING_MANAGE)
+    require(user, Action.TRAINING_MANAGE)
     if not session_is_managed_by(session, user):
         raise NotAllowed(
             _("Only province staff or the officers of its regency manage this session.")
@@ -80,13 +71,13 @@ def _require_session_regency(session, user):
         if not user.has_province_scope:
             raise NotAllowed(_("Only province staff organise province-wide sessions."))
     else:
-        _require_regency(user, session.regency_id)
+        require_regency(user, session.regency_id)
 
 
 @transaction.atomic
 def session_create(*, session: TrainingSession, by, invite_eligible: bool = False):
     """Save a new session; with `invite_eligible`, invite every eligible group of its regency."""
-    _require(by, Action.TRAINING_MANAGE)
+    require(by, Action.TRAINING_MANAGE)
     _require_session_regency(session, by)
     _check_session(session)
     session.created_by = by
@@ -140,7 +131,7 @@ def session_invite(*, session, regency_id: str, group_ids: Iterable[int], by) ->
     were added and removed."""
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     _require_manager(session, by)
-    _require_regency(by, regency_id)
+    require_regency(by, regency_id)
     if session.regency_id is not None and session.regency_id != regency_id:
         raise DomainError(_("Only groups of the session's regency can be invited."))
     wanted = set(group_ids)
@@ -311,8 +302,8 @@ def visit_log(
 ) -> MentoringVisit:
     """A regency officer's visit (or call, or meeting) with a group of their regency, with its
     photo evidence (JPEG, PNG or PDF, checked by content)."""
-    _require(by, Action.VISIT_LOG)
-    _require_regency(by, group.regency_id)
+    require(by, Action.VISIT_LOG)
+    require_regency(by, group.regency_id)
     visit = MentoringVisit(
         group_id=group.pk,
         officer=by,
@@ -327,7 +318,7 @@ def visit_log(
     with transaction.atomic():
         # The group as it is now, locked while its visit is written.
         group = BusinessGroup.objects.select_for_update().get(pk=group.pk)
-        _require_regency(by, group.regency_id)
+        require_regency(by, group.regency_id)
         visit.group = group
         visit._change_reason = "logged"
         visit._history_user = by
@@ -344,11 +335,11 @@ def visit_is_editable_by(visit, user) -> bool:
 
 def visit_update(*, visit, by, photos: Iterable = ()) -> MentoringVisit:
     """Save a corrected visit (date, kind, findings, advice, follow-up) and add photos."""
-    _require(by, Action.VISIT_LOG)
+    require(by, Action.VISIT_LOG)
     checked = _checked_photos(photos)
     with transaction.atomic():
         stored = MentoringVisit.objects.select_for_update().select_related("group").get(pk=visit.pk)
-        _require_regency(by, stored.group.regency_id)
+        require_regency(by, stored.group.regency_id)
         visit.group_id = stored.group_id  # a visit stays with its group
         _check_visit(visit)
         visit._change_reason = "updated"
@@ -360,8 +351,8 @@ def visit_update(*, visit, by, photos: Iterable = ()) -> MentoringVisit:
 
 def visit_photos_add(*, visit, uploads: Iterable, by) -> list[VisitPhoto]:
     """More photo evidence for a visit of the officer's regency."""
-    _require(by, Action.VISIT_LOG)
-    _require_regency(by, visit.group.regency_id)
+    require(by, Action.VISIT_LOG)
+    require_regency(by, visit.group.regency_id)
     checked = _checked_photos(uploads)
     if not checked:
         raise DomainError(_("Choose a photo to upload."))
