@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from operator import attrgetter
 from pathlib import Path
+from types import SimpleNamespace
 from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 from xml.parsers import expat
 
@@ -1243,7 +1244,7 @@ class _Plan:
         self._update_members(now, by)
         created = itertools.chain(self.created, self._create_groups(now, by))
         for batch in itertools.batched(created, BATCH_SIZE):  # memory stays flat
-            Member.objects.bulk_create(batch)
+            _insert(Member, batch, now=now)
             _record_history(Member, batch, "+", by=by, when=now)
 
     def _update_groups(self, now, by):
@@ -1282,7 +1283,8 @@ class _Plan:
             )
             for g, number in zip(new, _registration_numbers(new), strict=True)
         ]
-        BusinessGroup.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+        for batch in itertools.batched(objects, BATCH_SIZE):
+            _insert(BusinessGroup, batch, now=now)
         _record_history(BusinessGroup, objects, "+", by=by, when=now)
         return (_member(obj, row) for g, obj in zip(new, objects, strict=True) for row in g.members)
 
@@ -1330,10 +1332,37 @@ def _record_history(model, objects, history_type, *, by, when):
     _copy(history._meta.db_table, columns, (values(o) + tail for o in objects))
 
 
+def _insert(model, objects, *, now):
+    """Save new rows of a TimeStampedModel (instances, or on PostgreSQL records with the
+    same attributes); on PostgreSQL by COPY, with primary keys drawn from the table's
+    sequence first so that members and history rows can name them."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objects)
+        return
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objects)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    for obj, pk in zip(objects, ids, strict=True):
+        setattr(obj, meta.pk.attname, pk)
+        obj.created_at = obj.updated_at = now
+    fields = meta.concrete_fields
+    values = attrgetter(*(f.attname for f in fields))
+    _copy(meta.db_table, [f.column for f in fields], map(values, objects))
+
+
 def _copy(table, columns, rows):
+    """COPY rows into a table; a refused row raises Django's IntegrityError, like a save."""
     quote = connection.ops.quote_name
     sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(sql) as copy,
+    ):
         for row in rows:
             copy.write_row(row)
 
@@ -1354,7 +1383,11 @@ def _member_changes(group: GroupRow, current: dict[str, Member]):
     return created, updated, removed
 
 
-def _member(group, row: MemberRow) -> Member:
+def _member(group, row: MemberRow) -> Member | SimpleNamespace:
+    """A new member to save; on PostgreSQL, where COPY writes it, a plain record of its
+    column values (building 20,000 model instances was a sixth of an import's time)."""
+    if connection.vendor == "postgresql":
+        return SimpleNamespace(id=None, group_id=group.pk, active=True, **row.values)
     return Member(group=group, active=True, **row.values)
 
 
