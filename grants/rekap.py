@@ -10,34 +10,33 @@ from django.db.models import OuterRef, Subquery
 from django.utils import translation
 from openpyxl import Workbook
 
+from core.xlsx import CODE, DATE, NUMBER, RUPIAH, Column, add_sheet, append_values
 from grants.models import Grant, GrantStatus
 from groups.models import Member, MemberRole
-from reports.dashboard_excel import TOTAL_LABEL, add_sheet, code, rupiah
-from reports.excel import DATE_FORMAT, _cell
+from reports.dashboard_excel import REGENCY, TOTAL_LABEL
 
 REKAP_COLUMNS = (
-    ("No.", 5),
-    ("No. Registrasi", 18),
-    ("Nama Kelompok", 30),
-    ("Kecamatan", 20),
-    ("Desa/Kelurahan", 20),
-    ("Ketua", 26),
-    ("Bank", 16),
-    ("No. Rekening", 18),
-    ("Atas Nama Rekening", 26),
-    ("Nilai Hibah (Rp)", 16),
-    ("Tanggal Transfer", 13),
-    ("Status", 14),
-    ("Dicairkan (Rp)", 16),
-    ("Sisa (Rp)", 16),
+    Column("No.", kind=NUMBER, width=5),
+    Column("No. Registrasi", kind=CODE),
+    Column("Nama Kelompok", width=30),
+    Column("Kecamatan", width=20),
+    Column("Desa/Kelurahan", width=20),
+    Column("Ketua", width=26),
+    Column("Bank", width=16),
+    Column("No. Rekening", kind=CODE),
+    Column("Atas Nama Rekening", width=26),
+    Column("Nilai Hibah (Rp)", kind=RUPIAH, width=16),
+    Column("Tanggal Transfer", kind=DATE, width=13),
+    Column("Status", width=14),
+    Column("Dicairkan (Rp)", kind=RUPIAH, width=16),
+    Column("Sisa (Rp)", kind=RUPIAH, width=16),
 )
 SUMMARY_COLUMNS = (
-    ("Kode", 8),
-    ("Kabupaten/Kota", 30),
-    ("Jumlah Kelompok", 10),
-    ("Nilai Hibah (Rp)", 18),
-    ("Dicairkan (Rp)", 18),
-    ("Sisa (Rp)", 18),
+    *REGENCY,
+    Column("Jumlah Kelompok", kind=NUMBER),
+    Column("Nilai Hibah (Rp)", kind=RUPIAH),
+    Column("Dicairkan (Rp)", kind=RUPIAH),
+    Column("Sisa (Rp)", kind=RUPIAH),
 )
 
 
@@ -61,7 +60,7 @@ def write_rekap(*, user, program, fileobj) -> None:
     summary = add_sheet(workbook, "Ringkasan", SUMMARY_COLUMNS)
     totals = {}  # regency code -> [name, count, amount, withdrawn]
     sheet = regency = None
-    with translation.override("id"):
+    with translation.override("id"):  # the status labels of the file are Indonesian
         for grant in rekap_grants(user=user, program=program).iterator(chunk_size=2000):
             group = grant.group
             if group.regency_id != regency:
@@ -74,59 +73,45 @@ def write_rekap(*, user, program, fileobj) -> None:
             line[1] += 1
             line[2] += grant.amount
             line[3] += grant.withdrawn_amount
-            sheet.append(
-                [
+            append_values(
+                sheet,
+                REKAP_COLUMNS,
+                (
                     line[1],
-                    code(sheet, group.registration_number),
+                    group.registration_number,
                     group.name,
                     group.district.name,
                     group.village_name,
                     grant.chair_name or "",
                     group.bank_name,
-                    code(sheet, group.account_number),
+                    group.account_number,
                     group.account_holder,
-                    rupiah(sheet, grant.amount),
-                    _cell(sheet, grant.transferred_on, DATE_FORMAT),
-                    str(GrantStatus(grant.status).label),
-                    rupiah(sheet, grant.withdrawn_amount),
-                    rupiah(sheet, grant.amount - grant.withdrawn_amount),
-                ]
+                    grant.amount,
+                    grant.transferred_on,
+                    GrantStatus(grant.status).label,
+                    grant.withdrawn_amount,
+                    grant.amount - grant.withdrawn_amount,
+                ),
             )
         if sheet is not None:
             _total_row(sheet, totals[regency])
     all_ = [TOTAL_LABEL, 0, 0, 0]
     for regency_code, (name, count, amount, withdrawn) in totals.items():
-        summary.append(
-            [
-                code(summary, regency_code),
-                name,
-                count,
-                rupiah(summary, amount),
-                rupiah(summary, withdrawn),
-                rupiah(summary, amount - withdrawn),
-            ]
-        )
+        line = (regency_code, name, count, amount, withdrawn, amount - withdrawn)
+        append_values(summary, SUMMARY_COLUMNS, line)
         all_[1] += count
         all_[2] += amount
         all_[3] += withdrawn
-    summary.append(
-        [
-            None,
-            all_[0],
-            all_[1],
-            rupiah(summary, all_[2]),
-            rupiah(summary, all_[3]),
-            rupiah(summary, all_[2] - all_[3]),
-        ]
+    name, count, amount, withdrawn = all_
+    append_values(
+        summary, SUMMARY_COLUMNS, (None, name, count, amount, withdrawn, amount - withdrawn)
     )
     workbook.save(fileobj)
 
 
 def _total_row(sheet, line):
     _name, _count, amount, withdrawn = line
-    sheet.append(
-        [None, None, TOTAL_LABEL]
-        + [None] * 6
-        + [rupiah(sheet, amount), None, None, rupiah(sheet, withdrawn)]
-        + [rupiah(sheet, amount - withdrawn)]
-    )
+    values = [None] * len(REKAP_COLUMNS)
+    values[2], values[9], values[12] = TOTAL_LABEL, amount, withdrawn
+    values[13] = amount - withdrawn
+    append_values(sheet, REKAP_COLUMNS, values)

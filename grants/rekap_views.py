@@ -5,19 +5,16 @@ come from Grant.objects.visible_to(user), so a regency officer's file holds thei
 only.
 """
 
-import tempfile
-
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
 from accounts.roles import Action, can
 from core.pdf import inline_pdf
+from core.xlsx import xlsx_response
 from grants import rekap_pdf
 from grants.models import Program
 from grants.rekap import write_rekap
-from reports.excel import XLSX_CONTENT_TYPE
 
 
 def _program(request, pk):
@@ -29,14 +26,9 @@ def _program(request, pk):
 @require_safe
 def program_rekap_xlsx(request, pk):
     program = _program(request, pk)
-    output = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115
-    write_rekap(user=request.user, program=program, fileobj=output)
-    output.seek(0)
-    return FileResponse(
-        output,
-        as_attachment=True,
+    return xlsx_response(
         filename=f"rekap-{program.fiscal_year}-{program.pk}.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
+        write=lambda fileobj: write_rekap(user=request.user, program=program, fileobj=fileobj),
     )
 
 

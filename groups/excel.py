@@ -39,7 +39,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
 from openpyxl.utils import get_column_letter
@@ -53,11 +52,17 @@ from openpyxl.utils.datetime import (
 from accounts.roles import Action, can
 from core.errors import NotAllowed
 from core.indonesia import check_nik
+from core.xlsx import (
+    DATE_FORMAT,
+    HEADER_FILL,
+    HEADER_FONT,
+    TEXT_FORMAT,
+)
+from core.xlsx import cell as _cell
 from groups.models import BusinessGroup, GroupStatus, Member, MemberRole, Sector, Sex
 from groups.services import group_is_editable_by, reserve_registration_numbers
 from regions.models import District, Regency
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # A zip bomb is small on disk and huge unpacked; a real 10 MB workbook unpacks to far less.
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
@@ -70,8 +75,6 @@ CHANGE_REASON = "imported"  # stored in the history as an ASCII key, like the se
 QUERY_CHUNK = 5000  # values per IN (...) list: below SQLite's and PostgreSQL's parameter limits
 BATCH_SIZE = 1000
 PROGRESS_EVERY = 1000
-DATE_FORMAT = "DD-MM-YYYY"
-TEXT_FORMAT = "@"
 TEXT_DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d")
 
 
@@ -175,8 +178,6 @@ def _new_workbook():
     return workbook, *sheets
 
 
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 READ_ONLY_FILL = PatternFill("solid", fgColor="EDEDED")
 
 
@@ -200,25 +201,6 @@ def _header_cells(sheet, columns):
         cell.fill = HEADER_FILL if column.imported else READ_ONLY_FILL
         cells.append(cell)
     return cells
-
-
-def _safe(value):
-    """Strip characters an xlsx cannot hold; `=` text stays text (never becomes a formula)."""
-    if not isinstance(value, str):
-        return value
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
-
-
-def _cell(sheet, value, number_format=None):
-    value = _safe(value)
-    if number_format is None and not (isinstance(value, str) and value.startswith("=")):
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    if number_format:
-        cell.number_format = number_format
-    return cell
 
 
 def _text_cell(sheet, value):

@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from groups.excel import MAX_FILE_BYTES, XLSX_CONTENT_TYPE
+from core.xlsx import XLSX_CONTENT_TYPE
+from groups.excel import MAX_FILE_BYTES
 
 
 class ImportUploadForm(forms.Form):

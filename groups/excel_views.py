@@ -1,6 +1,5 @@
 """Excel import (upload, preview, confirm), the empty template, and the export of groups."""
 
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -8,13 +7,13 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import Action, can
+from core.xlsx import XLSX_CONTENT_TYPE, dated_filename, xlsx_response
 from groups import excel
 from groups.excel_forms import ImportConfirmForm, ImportUploadForm
 from groups.filters import GroupFilter
@@ -140,7 +139,7 @@ def _summary(result):
 @require_http_methods(["GET"])
 def group_import_template(request):
     _require(request.user, Action.VIEW_PROGRAMME_DATA)
-    response = HttpResponse(excel.template_workbook(), content_type=excel.XLSX_CONTENT_TYPE)
+    response = HttpResponse(excel.template_workbook(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="templat-impor-kelompok.xlsx"'
     return response
 
@@ -155,13 +154,8 @@ def filtered_groups(request):
 def group_export(request):
     """The groups of the list page (same filters, only what the user may see), as xlsx."""
     _require(request.user, Action.VIEW_PROGRAMME_DATA)
-    # In memory up to 10 MB, then on disk; FileResponse closes it once sent.
-    output = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115
-    excel.write_groups(queryset=filtered_groups(request), fileobj=output)
-    output.seek(0)
-    return FileResponse(
-        output,
-        as_attachment=True,
-        filename=f"kelompok-usaha-{timezone.localdate():%Y-%m-%d}.xlsx",
-        content_type=excel.XLSX_CONTENT_TYPE,
+    queryset = filtered_groups(request)
+    return xlsx_response(
+        filename=dated_filename("kelompok-usaha"),
+        write=lambda fileobj: excel.write_groups(queryset=queryset, fileobj=fileobj),
     )

@@ -1,23 +1,19 @@
 """The dashboard: province staff and approvers see every regency, regency officers and
 heads their own; every figure comes from reports.dashboard (aggregates in the database)."""
 
-import tempfile
-
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts.roles import Action, can
+from core.xlsx import dated_filename, xlsx_response
 from grants.models import Program
 from groups.models import GroupStatus
 from reports import charts
 from reports.dashboard import dashboard as dashboard_figures
 from reports.dashboard_excel import write_dashboard
-from reports.excel import XLSX_CONTENT_TYPE
 from reports.models import BusinessCondition
 
 
@@ -82,13 +78,7 @@ def dashboard(request):
 def dashboard_export(request):
     """The dashboard's tables (same filters, only what the user may see) as an xlsx file."""
     _form, figures = _figures(request)
-    # In memory up to 10 MB, then on disk; FileResponse closes it once sent.
-    output = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115
-    write_dashboard(figures=figures, fileobj=output)
-    output.seek(0)
-    return FileResponse(
-        output,
-        as_attachment=True,
-        filename=f"dasbor-modal-usaha-{timezone.localdate():%Y-%m-%d}.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
+    return xlsx_response(
+        filename=dated_filename("dasbor-modal-usaha"),
+        write=lambda fileobj: write_dashboard(figures=figures, fileobj=fileobj),
     )

@@ -1,9 +1,7 @@
-import tempfile
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +13,7 @@ from django_tables2 import RequestConfig
 from accounts.roles import Action, can
 from core.errors import DomainError
 from core.scoping import get_visible_or_404
+from core.xlsx import dated_filename, xlsx_response
 from grants.models import Grant
 from groups.forms import ReasonForm
 from groups.models import BusinessGroup
@@ -311,15 +310,9 @@ def overdue_export(request):
     """The overdue list (same filter, only what the user may see) as an xlsx file."""
     _require(request.user, Action.VIEW_PROGRAMME_DATA)
     _filter, rows = _overdue(request)
-    # In memory up to 10 MB, then on disk; FileResponse closes it once sent.
-    output = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115
-    excel.write_overdue(rows=rows, fileobj=output)
-    output.seek(0)
-    return FileResponse(
-        output,
-        as_attachment=True,
-        filename=f"laporan-terlambat-{timezone.localdate():%Y-%m-%d}.xlsx",
-        content_type=excel.XLSX_CONTENT_TYPE,
+    return xlsx_response(
+        filename=dated_filename("laporan-terlambat"),
+        write=lambda fileobj: excel.write_overdue(rows=rows, fileobj=fileobj),
     )
 
 

@@ -17,12 +17,13 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from accounts.roles import RULES, Action, Role
 from core.errors import NotAllowed
+from core.xlsx import XLSX_CONTENT_TYPE
 from groups import excel
 from groups.models import BusinessGroup, GroupStatus, Member
 from groups.services import group_reject
 from tests.factories import MemberFactory, group_with_members, synthetic_nik
 
-XLSX = excel.XLSX_CONTENT_TYPE
+XLSX = XLSX_CONTENT_TYPE
 
 
 # --- Building workbooks -------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports.dashboard_excel import PERCENT_FORMAT, RUPIAH_FORMAT
+from core.xlsx import PERCENT_FORMAT, RUPIAH_FORMAT
 from tests.grants.money import RP20JT
 
 
