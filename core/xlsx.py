@@ -29,6 +29,7 @@ from operator import attrgetter
 
 from django.http import FileResponse
 from django.utils import timezone, translation
+from django_tables2 import RequestConfig
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -83,7 +84,8 @@ class Column:
     def get(self, record):
         if callable(self.value):
             return self.value(record)
-        return attrgetter(self.value)(record)
+        value = attrgetter(self.value)(record)
+        return value() if callable(value) else value  # get_status_display and the like
 
     @property
     def column_width(self) -> int:
@@ -174,3 +176,23 @@ def xlsx_response(*, filename: str, write: Callable[[object], None]) -> FileResp
 def dated_filename(stem: str) -> str:
     """`stem-2026-11-26.xlsx`, dated in the site's time zone."""
     return f"{stem}-{timezone.localdate():%Y-%m-%d}.xlsx"
+
+
+def table_response(request, table, *, stem: str, sheet: str, columns: Iterable[Column]):
+    """Every record of a list page's table (all pages, sorted as the page sorts them with
+    ?sort=) as a one-sheet download named `stem-<today>.xlsx`."""
+    RequestConfig(request, paginate=False).configure(table)
+    records = table.data.data  # the filtered, ordered queryset
+    rows = records.iterator(chunk_size=2000) if hasattr(records, "iterator") else records
+    return xlsx_response(
+        filename=dated_filename(stem),
+        write=lambda fileobj: write_table(fileobj, sheet=sheet, columns=columns, rows=rows),
+    )
+
+
+def days_since(moment) -> int | None:
+    """Whole days from a date or time to today (WITA), as the queues count a wait."""
+    if moment is None:
+        return None
+    day = timezone.localdate(moment) if isinstance(moment, datetime.datetime) else moment
+    return (timezone.localdate() - day).days

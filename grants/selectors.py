@@ -258,6 +258,6 @@ def tranche_queue(*, user):
     return (
         Tranche.objects.visible_to(user)
         .filter(status=TrancheStatus.REQUESTED)
-        .select_related("grant__group__regency", "requested_by")
+        .select_related("grant__group__regency", "grant__program", "requested_by")
         .order_by("requested_at", "pk")
     )

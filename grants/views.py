@@ -6,13 +6,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_tables2 import RequestConfig
 
 from accounts.roles import Action, can
 from core.errors import DomainError
 from core.scoping import get_visible_or_404
-from grants import selectors, services
+from core.xlsx import table_response
+from grants import exports, selectors, services
 from grants.filters import GrantFilter, TrancheQueueFilter
 from grants.forms import (
     AwardForm,
@@ -61,6 +62,15 @@ def program_list(request):
         request,
         "grants/program_list.html",
         {"table": table, "can_manage": can(request.user, Action.PROGRAM_MANAGE)},
+    )
+
+
+@require_safe
+def program_list_export(request):
+    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    table = ProgramTable(selectors.program_list())
+    return table_response(
+        request, table, stem="program", sheet="Program", columns=exports.PROGRAM_COLUMNS
     )
 
 
@@ -189,12 +199,16 @@ def grant_award(request, pk):
 # Grants -----------------------------------------------------------------------------
 
 
-def grant_list(request):
-    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+def _grant_table(request):
     grant_filter = GrantFilter(
         request.GET, queryset=selectors.grant_list(user=request.user), user=request.user
     )
-    table = GrantTable(grant_filter.qs)
+    return grant_filter, GrantTable(grant_filter.qs)
+
+
+def grant_list(request):
+    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    grant_filter, table = _grant_table(request)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(
         request,
@@ -204,6 +218,16 @@ def grant_list(request):
             "table": table,
             "can_read_queue": _may_read_queue(request.user),
         },
+    )
+
+
+@require_safe
+def grant_list_export(request):
+    """The grants of the list page (same filters and order, what the user may see)."""
+    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    _filter, table = _grant_table(request)
+    return table_response(
+        request, table, stem="hibah", sheet="Hibah", columns=exports.GRANT_COLUMNS
     )
 
 
@@ -382,19 +406,38 @@ def _may_read_queue(user):
     return can(user, Action.TRANCHE_DECIDE) or can(user, Action.GRANT_AWARD)
 
 
-def tranche_queue(request):
-    if not _may_read_queue(request.user):
-        raise PermissionDenied
+def _tranche_queue_table(request):
     queue_filter = TrancheQueueFilter(
         request.GET, queryset=selectors.tranche_queue(user=request.user), user=request.user
     )
     can_decide = can(request.user, Action.TRANCHE_DECIDE)
     table = TrancheQueueTable(queue_filter.qs, exclude=() if can_decide else ("decide",))
+    return queue_filter, table, can_decide
+
+
+def tranche_queue(request):
+    if not _may_read_queue(request.user):
+        raise PermissionDenied
+    queue_filter, table, can_decide = _tranche_queue_table(request)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(
         request,
         "grants/tranche_queue.html",
         {"filter": queue_filter, "table": table, "can_decide": can_decide},
+    )
+
+
+@require_safe
+def tranche_queue_export(request):
+    if not _may_read_queue(request.user):
+        raise PermissionDenied
+    _filter, table, _can_decide = _tranche_queue_table(request)
+    return table_response(
+        request,
+        table,
+        stem="antrean-tahap",
+        sheet="Antrean Tahap",
+        columns=exports.TRANCHE_QUEUE_COLUMNS,
     )
 
 

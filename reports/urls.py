@@ -8,6 +8,7 @@ urlpatterns = [
     path("terlambat/", views.overdue, name="overdue"),
     path("terlambat/ekspor/", views.overdue_export, name="overdue_export"),
     path("periksa/", views.review_queue, name="review_queue"),
+    path("periksa/ekspor/", views.review_queue_export, name="review_queue_export"),
     path("baru/", views.report_create, name="report_create"),
     path("<int:pk>/", views.report_detail, name="report_detail"),
     path("<int:pk>/ubah/", views.report_update, name="report_update"),

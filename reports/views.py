@@ -13,11 +13,11 @@ from django_tables2 import RequestConfig
 from accounts.roles import Action, can
 from core.errors import DomainError
 from core.scoping import get_visible_or_404
-from core.xlsx import dated_filename, xlsx_response
+from core.xlsx import dated_filename, table_response, xlsx_response
 from grants.models import Grant
 from groups.forms import ReasonForm
 from groups.models import BusinessGroup
-from reports import excel, selectors, services
+from reports import excel, exports, selectors, services
 from reports.filters import OverdueFilter, ReviewQueueFilter
 from reports.forms import ReportForm
 from reports.models import ProgressReport, ReportStatus
@@ -316,13 +316,18 @@ def overdue_export(request):
     )
 
 
-def review_queue(request):
-    """Submitted reports waiting for the head of the regency office or province staff."""
-    _require(request.user, Action.REPORT_REVIEW)
+def _review_queue_table(request):
     queue_filter = ReviewQueueFilter(
         request.GET, queryset=selectors.review_queue(user=request.user), user=request.user
     )
     table = ReviewQueueTable(queue_filter.qs, exclude=_one_regency_columns(request.user))
+    return queue_filter, table
+
+
+def review_queue(request):
+    """Submitted reports waiting for the head of the regency office or province staff."""
+    _require(request.user, Action.REPORT_REVIEW)
+    queue_filter, table = _review_queue_table(request)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(
         request,
@@ -332,4 +337,17 @@ def review_queue(request):
             "show_filter": request.user.has_province_scope,
             "table": table,
         },
+    )
+
+
+@require_GET
+def review_queue_export(request):
+    _require(request.user, Action.REPORT_REVIEW)
+    _filter, table = _review_queue_table(request)
+    return table_response(
+        request,
+        table,
+        stem="laporan-untuk-diperiksa",
+        sheet="Laporan untuk Diperiksa",
+        columns=exports.REVIEW_QUEUE_COLUMNS,
     )

@@ -370,7 +370,7 @@ def _visited(since, today):
 
 @dataclass
 class CoverageRow:
-    regency: Regency
+    regency: Regency | None  # None on the province line
     groups: int = 0
     followed: int = 0  # eligible or funded
     trained: int = 0
@@ -408,6 +408,18 @@ def coverage(*, user, today) -> tuple[datetime.date, list[CoverageRow]]:
             for key in ("groups", "followed", "trained", "visited", "not_visited"):
                 setattr(row, key, count[key])
     return since, list(rows.values())
+
+
+def coverage_totals(rows: list[CoverageRow]) -> CoverageRow:
+    """The province line of the coverage table (regency None)."""
+    return CoverageRow(
+        regency=None,
+        groups=sum(r.groups for r in rows),
+        followed=sum(r.followed for r in rows),
+        trained=sum(r.trained for r in rows),
+        visited=sum(r.visited for r in rows),
+        not_visited=sum(r.not_visited for r in rows),
+    )
 
 
 def unvisited_groups(*, user, today):

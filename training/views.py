@@ -7,14 +7,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_tables2 import RequestConfig
+from openpyxl import Workbook
 
 from accounts.roles import Action, can
 from core.errors import DomainError
 from core.pdf import inline_pdf
 from core.scoping import get_visible_or_404
+from core.xlsx import (
+    add_sheet,
+    append_records,
+    append_values,
+    dated_filename,
+    table_response,
+    xlsx_response,
+)
 from groups.models import BusinessGroup
 from regions.models import Regency
-from training import pdf, selectors, services
+from training import exports, pdf, selectors, services
 from training.filters import SessionFilter, VisitFilter
 from training.forms import AttendanceForm, InviteForm, PhotoForm, SessionForm, VisitForm
 from training.models import VisitPhoto
@@ -40,12 +49,16 @@ def _form_errors(request, form):
 # Sessions ----------------------------------------------------------------------------
 
 
-def session_list(request):
-    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+def _session_table(request):
     session_filter = SessionFilter(
         request.GET, queryset=selectors.session_list(user=request.user), user=request.user
     )
-    table = SessionTable(session_filter.qs)
+    return session_filter, SessionTable(session_filter.qs)
+
+
+def session_list(request):
+    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    session_filter, table = _session_table(request)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(
         request,
@@ -55,6 +68,15 @@ def session_list(request):
             "table": table,
             "can_create": can(request.user, Action.TRAINING_MANAGE),
         },
+    )
+
+
+@require_safe
+def session_list_export(request):
+    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    _filter, table = _session_table(request)
+    return table_response(
+        request, table, stem="pelatihan", sheet="Pelatihan", columns=exports.SESSION_COLUMNS
     )
 
 
@@ -216,12 +238,16 @@ def attendance_pdf(request, pk):
 # Mentoring visits --------------------------------------------------------------------
 
 
-def visit_list(request):
-    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+def _visit_table(request):
     visit_filter = VisitFilter(
         request.GET, queryset=selectors.visit_list(user=request.user), user=request.user
     )
-    table = VisitTable(visit_filter.qs)
+    return visit_filter, VisitTable(visit_filter.qs)
+
+
+def visit_list(request):
+    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    visit_filter, table = _visit_table(request)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(
         request,
@@ -231,6 +257,19 @@ def visit_list(request):
             "table": table,
             "can_log": can(request.user, Action.VISIT_LOG),
         },
+    )
+
+
+@require_safe
+def visit_list_export(request):
+    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    _filter, table = _visit_table(request)
+    return table_response(
+        request,
+        table,
+        stem="kunjungan-pendampingan",
+        sheet="Kunjungan Pendampingan",
+        columns=exports.VISIT_COLUMNS,
     )
 
 
@@ -351,11 +390,9 @@ def visit_photo(request, pk):
 # Coverage ----------------------------------------------------------------------------
 
 
-def coverage(request):
-    """Per regency: groups trained and visited in the last four months, and the eligible or
-    funded groups with no visit in that time."""
+def _coverage(request):
+    """(since, today, rows per regency, the chosen regency or None, the unvisited groups)."""
     user = request.user
-    _require(user, Action.VIEW_PROGRAMME_DATA)
     today = timezone.localdate()
     since, rows = selectors.coverage(user=user, today=today)
     unvisited = selectors.unvisited_groups(user=user, today=today)
@@ -364,6 +401,14 @@ def coverage(request):
     )
     if chosen is not None:
         unvisited = unvisited.filter(regency=chosen)
+    return since, today, rows, chosen, unvisited
+
+
+def coverage(request):
+    """Per regency: groups trained and visited in the last four months, and the eligible or
+    funded groups with no visit in that time."""
+    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    since, today, rows, chosen, unvisited = _coverage(request)
     table = UnvisitedTable(unvisited)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(
@@ -373,15 +418,30 @@ def coverage(request):
             "since": since,
             "today": today,
             "rows": rows,
-            "totals": selectors.CoverageRow(
-                regency=None,
-                groups=sum(r.groups for r in rows),
-                followed=sum(r.followed for r in rows),
-                trained=sum(r.trained for r in rows),
-                visited=sum(r.visited for r in rows),
-                not_visited=sum(r.not_visited for r in rows),
-            ),
+            "totals": selectors.coverage_totals(rows),
             "chosen": chosen,
             "table": table,
         },
     )
+
+
+@require_safe
+def coverage_export(request):
+    """Two sheets: the coverage per regency (with the total) and the unvisited groups."""
+    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    _since, _today, rows, _chosen, unvisited = _coverage(request)
+
+    def write(fileobj):
+        workbook = Workbook(write_only=True)
+        per_regency = add_sheet(workbook, "Cakupan per Kabupaten", exports.COVERAGE_COLUMNS)
+        append_records(per_regency, exports.COVERAGE_COLUMNS, rows)
+        append_values(
+            per_regency,
+            exports.COVERAGE_COLUMNS,
+            exports.coverage_total_line(selectors.coverage_totals(rows)),
+        )
+        groups = add_sheet(workbook, "Belum Dikunjungi", exports.UNVISITED_COLUMNS)
+        append_records(groups, exports.UNVISITED_COLUMNS, unvisited.iterator(chunk_size=2000))
+        workbook.save(fileobj)
+
+    return xlsx_response(filename=dated_filename("cakupan-pendampingan"), write=write)

@@ -1,0 +1,45 @@
+"""Columns of the grants app's list exports (see core.xlsx for the conventions)."""
+
+from core.xlsx import CODE, DATE, DATETIME, NUMBER, PERCENT, RUPIAH, Column, days_since
+
+PROGRAM_COLUMNS = (
+    Column("Nama Program", "name", width=40),
+    Column("Tahun Anggaran", "fiscal_year", NUMBER),
+    Column("Status", "get_status_display", width=14),
+    Column("Bentuk Bantuan", "get_aid_form_display", width=20),
+    Column("Pagu (Rp)", "total_budget", RUPIAH),
+    Column("Nilai per Kelompok (Rp)", "default_amount", RUPIAH),
+    Column("Dialokasikan (Rp)", "awarded_amount", RUPIAH),
+    Column("Sisa Pagu (Rp)", "budget_left", RUPIAH),
+    Column("% Terpakai", lambda p: p.awarded_amount * 100 / p.total_budget, PERCENT),
+)
+
+GRANT_COLUMNS = (
+    Column("No. Registrasi", "group.registration_number", CODE),
+    Column("Nama Kelompok", "group.name", width=32),
+    Column("Kode Kabupaten/Kota", "group.regency_id", CODE, 12),
+    Column("Kabupaten/Kota", "group.regency.name", width=24),
+    Column("Program", "program.name", width=32),
+    Column("No. NPHD", "agreement_number", width=22),
+    Column("Tanggal NPHD", "agreement_date", DATE, 13),
+    Column("Tanggal Penetapan", "awarded_on", DATE, 13),
+    Column("Nilai Hibah (Rp)", "amount", RUPIAH),
+    Column("Tanggal Transfer", "transferred_on", DATE, 13),
+    Column("Diajukan dalam Tahap (Rp)", "committed_amount", RUPIAH),
+    Column("Dicairkan (Rp)", "withdrawn_amount", RUPIAH),
+    Column("Sisa Dapat Diajukan (Rp)", "available", RUPIAH),
+    Column("Status", "get_status_display", width=14),
+)
+
+TRANCHE_QUEUE_COLUMNS = (
+    Column("No. Registrasi", "grant.group.registration_number", CODE),
+    Column("Nama Kelompok", "grant.group.name", width=32),
+    Column("Kabupaten/Kota", "grant.group.regency.name", width=24),
+    Column("Program", "grant.program.name", width=32),
+    Column("Tahap", "sequence", NUMBER, 7),
+    Column("Nilai Tahap (Rp)", "amount", RUPIAH),
+    Column("Keperluan", "purpose", width=40),
+    Column("Diajukan Oleh", lambda t: t.requested_by.get_full_name() or t.requested_by.username),
+    Column("Waktu Pengajuan", "requested_at", DATETIME, 17),
+    Column("Menunggu (hari)", lambda t: days_since(t.requested_at), NUMBER),
+)

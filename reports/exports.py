@@ -1,0 +1,27 @@
+"""Columns of the reports app's list exports (see core.xlsx; the overdue list is in
+reports/excel.py)."""
+
+from core.xlsx import CODE, DATETIME, NUMBER, RUPIAH, Column, days_since
+
+ROMAN = {1: "I", 2: "II", 3: "III"}
+
+
+def _submitter(report):
+    user = report.submitted_by
+    return "" if user is None else user.get_full_name() or user.username
+
+
+REVIEW_QUEUE_COLUMNS = (
+    Column("No. Registrasi", "group.registration_number", CODE),
+    Column("Nama Kelompok", "group.name", width=32),
+    Column("Kabupaten/Kota", "group.regency.name", width=24),
+    Column("Tahun", "year", NUMBER, 8),
+    Column("Catur Wulan", lambda r: ROMAN[r.term], CODE, 8),
+    Column("Omzet (Rp)", "revenue", RUPIAH),
+    Column("Biaya (Rp)", "costs", RUPIAH),
+    Column("Laba (Rp)", "profit", RUPIAH),
+    Column("Kondisi Usaha", "get_condition_display", width=14),
+    Column("Diserahkan Oleh", _submitter),
+    Column("Waktu Penyerahan", "submitted_at", DATETIME, 17),
+    Column("Menunggu (hari)", lambda r: days_since(r.submitted_at), NUMBER),
+)

@@ -1,0 +1,67 @@
+"""Columns of the training app's list exports (see core.xlsx for the conventions)."""
+
+from core.xlsx import CODE, DATE, NUMBER, Column
+
+
+def _officer(visit):
+    return visit.officer.get_full_name() or visit.officer.username
+
+
+SESSION_COLUMNS = (
+    Column("Judul", "title", width=36),
+    Column("Topik", "topic", width=36),
+    Column("Program", "program.name", width=32),
+    Column("Kabupaten/Kota", lambda s: s.regency.name if s.regency_id else "Tingkat provinsi"),
+    Column("Tanggal Mulai", "start_date", DATE, 13),
+    Column("Tanggal Selesai", "end_date", DATE, 13),
+    Column("Tempat", "venue", width=30),
+    Column("Fasilitator", "facilitator", width=24),
+    Column("Kelompok Diundang", "invited_count", NUMBER, 12),
+    Column("Anggota Hadir", "present_count", NUMBER, 12),
+)
+
+VISIT_COLUMNS = (
+    Column("Tanggal Kunjungan", "visited_on", DATE, 13),
+    Column("No. Registrasi", "group.registration_number", CODE),
+    Column("Nama Kelompok", "group.name", width=32),
+    Column("Kabupaten/Kota", "group.regency.name", width=24),
+    Column("Jenis", "get_kind_display", width=14),
+    Column("Petugas", _officer, width=24),
+    Column("Temuan", "findings", width=50),
+    Column("Saran", "advice", width=50),
+    Column("Tindak Lanjut Paling Lambat", "follow_up_due", DATE, 13),
+    Column("Sudah Ditindaklanjuti", lambda v: "Ya" if v.followed_up else "Tidak", width=12),
+    Column("Jumlah Foto", "photo_count", NUMBER),
+)
+
+COVERAGE_COLUMNS = (
+    Column("Kode", "regency.code", CODE, 8),
+    Column("Kabupaten/Kota", "regency.name", width=30),
+    Column("Kelompok", "groups", NUMBER),
+    Column("Layak atau Didanai", "followed", NUMBER, 12),
+    Column("Dilatih", "trained", NUMBER),
+    Column("Dikunjungi", "visited", NUMBER),
+    Column("Belum Dikunjungi", "not_visited", NUMBER, 12),
+)
+
+UNVISITED_COLUMNS = (
+    Column("No. Registrasi", "registration_number", CODE),
+    Column("Nama Kelompok", "name", width=32),
+    Column("Kabupaten/Kota", "regency.name", width=24),
+    Column("Kecamatan", "district.name", width=22),
+    Column("Status", "get_status_display", width=14),
+    Column("Kunjungan Terakhir", "last_visit", DATE, 13),
+)
+
+
+def coverage_total_line(totals) -> tuple:
+    """The coverage table's last line: "Jumlah" and the sums."""
+    return (
+        None,
+        "Jumlah",
+        totals.groups,
+        totals.followed,
+        totals.trained,
+        totals.visited,
+        totals.not_visited,
+    )
