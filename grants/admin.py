@@ -1,13 +1,48 @@
 """Programmes and their regency quotas are set up here; grants and tranches change only
 through the services (the pages), so their amounts, states and counters are read-only."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_actions import export_action
+from core.xlsx import dated_filename, xlsx_response
+from grants import exports, selectors
 from grants.models import Grant, Program, ProgramQuota, Tranche
+from grants.rekap import write_rekap
+
+export_programs = export_action(
+    stem="program",
+    sheet="Program",
+    columns=exports.PROGRAM_COLUMNS,
+    records=lambda user: selectors.program_list(),
+)
+export_grants = export_action(
+    stem="hibah",
+    sheet="Hibah",
+    columns=exports.GRANT_COLUMNS,
+    records=lambda user: selectors.grant_list(user=user),
+)
+export_tranches = export_action(
+    stem="tahap-pencairan",
+    sheet="Tahap Pencairan",
+    columns=exports.TRANCHE_HISTORY_COLUMNS,
+    records=lambda user: selectors.tranche_list(user=user),
+)
+
+
+@admin.action(description=_("Programme rekap (Excel, one sheet per regency)"), permissions=["view"])
+def export_rekap(modeladmin, request, queryset):
+    if queryset.count() != 1:
+        modeladmin.message_user(request, _("Choose one programme."), level=messages.ERROR)
+        return None
+    program = queryset.get()
+    return xlsx_response(
+        filename=dated_filename(f"rekap-{program.fiscal_year}-{program.pk}"),
+        write=lambda fileobj: write_rekap(user=request.user, program=program, fileobj=fileobj),
+    )
 
 
 class ProgramQuotaFormSet(BaseInlineFormSet):
@@ -33,6 +68,7 @@ class ProgramQuotaInline(admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(SimpleHistoryAdmin):
+    actions = [export_programs, export_rekap]
     list_display = [
         "name",
         "fiscal_year",
@@ -71,6 +107,7 @@ class TrancheInline(admin.TabularInline):
 
 @admin.register(Grant)
 class GrantAdmin(SimpleHistoryAdmin):
+    actions = [export_grants]
     list_display = [
         "group",
         "program",
@@ -109,6 +146,7 @@ class GrantAdmin(SimpleHistoryAdmin):
 
 @admin.register(Tranche)
 class TrancheAdmin(SimpleHistoryAdmin):
+    actions = [export_tranches]
     list_display = [
         "__str__",
         "grant",

@@ -31,7 +31,12 @@ GRANT_COLUMNS = (
     Column("Status", "get_status_display", width=14),
 )
 
-TRANCHE_QUEUE_COLUMNS = (
+
+def _name(user):
+    return "" if user is None else user.get_full_name() or user.username
+
+
+TRANCHE_COLUMNS = (
     Column("No. Registrasi", "grant.group.registration_number", CODE),
     Column("Nama Kelompok", "grant.group.name", width=32),
     Column("Kabupaten/Kota", "grant.group.regency.name", width=24),
@@ -39,7 +44,21 @@ TRANCHE_QUEUE_COLUMNS = (
     Column("Tahap", "sequence", NUMBER, 7),
     Column("Nilai Tahap (Rp)", "amount", RUPIAH),
     Column("Keperluan", "purpose", width=40),
-    Column("Diajukan Oleh", lambda t: t.requested_by.get_full_name() or t.requested_by.username),
+    Column("Diajukan Oleh", lambda t: _name(t.requested_by)),
     Column("Waktu Pengajuan", "requested_at", DATETIME, 17),
+)
+
+TRANCHE_QUEUE_COLUMNS = (
+    *TRANCHE_COLUMNS,
     Column("Menunggu (hari)", lambda t: days_since(t.requested_at), NUMBER),
+)
+
+TRANCHE_HISTORY_COLUMNS = (
+    *TRANCHE_COLUMNS,
+    Column("Status", "get_status_display", width=14),
+    Column("Diputuskan Oleh", lambda t: _name(t.decided_by)),
+    Column("Waktu Keputusan", "decided_at", DATETIME, 17),
+    Column("Catatan Keputusan", "decision_note", width=40),
+    Column("Tanggal Dicairkan", "withdrawn_on", DATE, 13),
+    Column("Referensi Bank", "bank_reference", width=20),
 )

@@ -253,6 +253,13 @@ def grant_history(*, grant, limit=50) -> list[HistoryEntry]:
 # Tranches ---------------------------------------------------------------------------
 
 
+def tranche_list(*, user):
+    """Every tranche the user may see, with what its export shows."""
+    return Tranche.objects.visible_to(user).select_related(
+        "grant__group__regency", "grant__program", "requested_by", "decided_by"
+    )
+
+
 def tranche_queue(*, user):
     """Tranches waiting for a decision, oldest first (the tranche_status_requested index)."""
     return (

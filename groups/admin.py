@@ -1,7 +1,20 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_actions import EXPORT_DESCRIPTION
+from core.xlsx import dated_filename, xlsx_response
+from groups.excel import write_groups
 from groups.models import BusinessGroup, GroupDocument, Member, RegistrationCounter
+
+
+@admin.action(description=EXPORT_DESCRIPTION, permissions=["view"])
+def export_groups(modeladmin, request, queryset):
+    """The selected groups and their members in the import layout (re-importable)."""
+    groups = BusinessGroup.objects.visible_to(request.user).filter(pk__in=queryset.values("pk"))
+    return xlsx_response(
+        filename=dated_filename("kelompok-usaha"),
+        write=lambda fileobj: write_groups(queryset=groups.order_by("pk"), fileobj=fileobj),
+    )
 
 
 class MemberInline(admin.TabularInline):
@@ -13,6 +26,7 @@ class MemberInline(admin.TabularInline):
 
 @admin.register(BusinessGroup)
 class BusinessGroupAdmin(SimpleHistoryAdmin):
+    actions = [export_groups]
     list_display = ["registration_number", "name", "regency", "district", "sector", "status"]
     list_filter = ["status", "sector", "regency"]
     list_select_related = ["regency", "district"]

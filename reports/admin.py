@@ -5,11 +5,21 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_actions import export_action
+from reports import exports, selectors
 from reports.models import ProgressReport, RegencySummary, ReminderLog
+
+export_reports = export_action(
+    stem="laporan-perkembangan",
+    sheet="Laporan Perkembangan",
+    columns=exports.REPORT_COLUMNS,
+    records=lambda user: selectors.report_list(user=user),
+)
 
 
 @admin.register(ProgressReport)
 class ProgressReportAdmin(SimpleHistoryAdmin):
+    actions = [export_reports]
     list_display = [
         "group",
         "year",

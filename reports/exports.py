@@ -11,7 +11,7 @@ def _submitter(report):
     return "" if user is None else user.get_full_name() or user.username
 
 
-REVIEW_QUEUE_COLUMNS = (
+REPORT_COLUMNS = (
     Column("No. Registrasi", "group.registration_number", CODE),
     Column("Nama Kelompok", "group.name", width=32),
     Column("Kabupaten/Kota", "group.regency.name", width=24),
@@ -20,8 +20,18 @@ REVIEW_QUEUE_COLUMNS = (
     Column("Omzet (Rp)", "revenue", RUPIAH),
     Column("Biaya (Rp)", "costs", RUPIAH),
     Column("Laba (Rp)", "profit", RUPIAH),
+    Column("Modal Terpakai (Rp)", "capital_used", RUPIAH),
+    Column("Nilai Aset (Rp)", "asset_value", RUPIAH),
+    Column("Saldo Kas dan Bank (Rp)", "cash_balance", RUPIAH),
+    Column("Anggota Aktif", "active_members", NUMBER),
+    Column("Tenaga Kerja Baru", "jobs_created", NUMBER),
     Column("Kondisi Usaha", "get_condition_display", width=14),
+    Column("Status Laporan", "get_status_display", width=16),
     Column("Diserahkan Oleh", _submitter),
     Column("Waktu Penyerahan", "submitted_at", DATETIME, 17),
+)
+
+REVIEW_QUEUE_COLUMNS = (
+    *REPORT_COLUMNS,
     Column("Menunggu (hari)", lambda r: days_since(r.submitted_at), NUMBER),
 )

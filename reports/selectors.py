@@ -164,6 +164,11 @@ def overdue_rows(*, user, today, regency=None) -> list[OverdueRow]:
     return rows
 
 
+def report_list(*, user):
+    """Every progress report the user may see, with what its export shows."""
+    return ProgressReport.objects.visible_to(user).select_related("group__regency", "submitted_by")
+
+
 def review_queue(*, user):
     """Submitted reports the user may see, oldest submission first."""
     return (

@@ -4,12 +4,27 @@ role, the scope and the sheet); here they are read, searched and their history i
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_actions import export_action
+from training import exports, selectors
 from training.models import (
     Attendance,
     MentoringVisit,
     TrainingInvitation,
     TrainingSession,
     VisitPhoto,
+)
+
+export_sessions = export_action(
+    stem="pelatihan",
+    sheet="Pelatihan",
+    columns=exports.SESSION_COLUMNS,
+    records=lambda user: selectors.session_list(user=user),
+)
+export_visits = export_action(
+    stem="kunjungan-pendampingan",
+    sheet="Kunjungan Pendampingan",
+    columns=exports.VISIT_COLUMNS,
+    records=lambda user: selectors.visit_list(user=user),
 )
 
 
@@ -26,6 +41,7 @@ class InvitationInline(admin.TabularInline):
 
 @admin.register(TrainingSession)
 class TrainingSessionAdmin(SimpleHistoryAdmin):
+    actions = [export_sessions]
     list_display = ["title", "start_date", "end_date", "regency", "program", "venue"]
     list_filter = ["program", "regency", "start_date"]
     list_select_related = ["regency", "program"]
@@ -63,6 +79,7 @@ class PhotoInline(admin.TabularInline):
 
 @admin.register(MentoringVisit)
 class MentoringVisitAdmin(SimpleHistoryAdmin):
+    actions = [export_visits]
     list_display = ["group", "visited_on", "kind", "officer", "follow_up_due"]
     list_filter = ["kind", "group__regency", "visited_on"]
     list_select_related = ["group", "officer"]
