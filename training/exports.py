@@ -38,9 +38,9 @@ COVERAGE_COLUMNS = (
     Column("Kode", "regency.code", CODE, 8),
     Column("Kabupaten/Kota", "regency.name", width=30),
     Column("Kelompok", "groups", NUMBER),
-    Column("Layak atau Didanai", "followed", NUMBER, 12),
     Column("Dilatih", "trained", NUMBER),
     Column("Dikunjungi", "visited", NUMBER),
+    Column("Layak atau Didanai", "followed", NUMBER, 12),
     Column("Belum Dikunjungi", "not_visited", NUMBER, 12),
 )
 
@@ -55,13 +55,13 @@ UNVISITED_COLUMNS = (
 
 
 def coverage_total_line(totals) -> tuple:
-    """The coverage table's last line: "Jumlah" and the sums."""
+    """The coverage table's last line: "Jumlah" and the sums, in COVERAGE_COLUMNS order."""
     return (
         None,
         "Jumlah",
         totals.groups,
-        totals.followed,
         totals.trained,
         totals.visited,
+        totals.followed,
         totals.not_visited,
     )

@@ -220,7 +220,9 @@ class TestTraining:
         assert regency["Kabupaten/Kota"].value == "Kabupaten Paser"
         assert regency["Dikunjungi"].value == 1  # g1, on 2 November
         assert total["Kabupaten/Kota"].value == "Jumlah"
-        assert total["Kelompok"].value == regency["Kelompok"].value
+        for header in ("Kelompok", "Dilatih", "Dikunjungi", "Layak atau Didanai"):
+            assert total[header].value == regency[header].value, header
+        assert regency["Layak atau Didanai"].value == 3  # g1, g2 funded; g3 awarded
         unvisited = rows_by_header(book["Belum Dikunjungi"])
         names = {r["Nama Kelompok"].value for r in unvisited}
         assert training_data["g2"].group.name in names
