@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/terima/", views.report_accept, name="report_accept"),
     path("<int:pk>/kembalikan/", views.report_return, name="report_return"),
     path("kelompok/<int:pk>/", views.group_reports, name="group_reports"),
+    path("kelompok/<int:pk>/ekspor/", views.group_reports_export, name="group_reports_export"),
 ]
 
 from reports import dashboard_views  # noqa: E402

@@ -13,7 +13,7 @@ from django_tables2 import RequestConfig
 from accounts.roles import Action, can
 from core.errors import DomainError
 from core.scoping import get_visible_or_404
-from core.xlsx import dated_filename, table_response, xlsx_response
+from core.xlsx import dated_filename, table_response, write_table, xlsx_response
 from grants.models import Grant
 from groups.forms import ReasonForm
 from groups.models import BusinessGroup
@@ -265,6 +265,21 @@ def group_reports(request, pk):
             "data": selectors.group_reports(group=group, today=timezone.localdate()),
             "can_write": can(user, Action.REPORT_WRITE),
         },
+    )
+
+
+@require_GET
+def group_reports_export(request, pk):
+    """Every report of the group, oldest period first, as an xlsx file."""
+    user = request.user
+    group = get_visible_or_404(BusinessGroup.objects.all(), user, pk=pk)
+    _require(user, Action.VIEW_PROGRAMME_DATA)
+    reports = selectors.report_list(user=user).filter(group=group).order_by("year", "term")
+    return xlsx_response(
+        filename=f"laporan-{group.registration_number}.xlsx",
+        write=lambda fileobj: write_table(
+            fileobj, sheet="Laporan Perkembangan", columns=exports.REPORT_COLUMNS, rows=reports
+        ),
     )
 
 

@@ -2,6 +2,8 @@
 
 from core.xlsx import CODE, DATE, NUMBER, Column
 
+PRESENCE = {True: "Hadir", False: "Tidak hadir", None: "Belum dicatat"}
+
 
 def _officer(visit):
     return visit.officer.get_full_name() or visit.officer.username
@@ -65,3 +67,12 @@ def coverage_total_line(totals) -> tuple:
         totals.followed,
         totals.not_visited,
     )
+
+
+ATTENDANCE_COLUMNS = (
+    Column("No. Registrasi", "member.group.registration_number", CODE),
+    Column("Nama Kelompok", "member.group.name", width=30),
+    Column("Nama Anggota", "member.full_name", width=30),
+    Column("Peran", "member.get_role_display", width=14),
+    Column("Kehadiran", lambda row: PRESENCE[row.present], width=14),
+)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/undangan/", views.session_invite, name="session_invite"),
     path("<int:pk>/hadir/", views.attendance_record, name="attendance_record"),
     path("<int:pk>/daftar-hadir.pdf", views.attendance_pdf, name="attendance_pdf"),
+    path("<int:pk>/daftar-hadir.xlsx", views.attendance_xlsx, name="attendance_xlsx"),
     path("kunjungan/", views.visit_list, name="visit_list"),
     path("kunjungan/ekspor/", views.visit_list_export, name="visit_list_export"),
     path("kunjungan/baru/<int:group_pk>/", views.visit_create, name="visit_create"),

@@ -19,6 +19,7 @@ from core.xlsx import (
     append_values,
     dated_filename,
     table_response,
+    write_table,
     xlsx_response,
 )
 from groups.models import BusinessGroup
@@ -232,6 +233,19 @@ def attendance_pdf(request, pk):
     return inline_pdf(
         pdf.attendance_list(session, rows),
         f"daftar-hadir-{session.start_date:%Y%m%d}-{session.pk}.pdf",
+    )
+
+
+@require_safe
+def attendance_xlsx(request, pk):
+    session = _session(request, pk)
+    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    rows = selectors.attendance_sheet(session=session, user=request.user)
+    return xlsx_response(
+        filename=f"daftar-hadir-{session.start_date:%Y%m%d}-{session.pk}.xlsx",
+        write=lambda fileobj: write_table(
+            fileobj, sheet="Daftar Hadir", columns=exports.ATTENDANCE_COLUMNS, rows=rows
+        ),
     )
 
 

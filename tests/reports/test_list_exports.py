@@ -278,3 +278,48 @@ def _queries(client, name) -> int:
         b"".join(response.streaming_content)
     assert response.status_code == 200
     return len(queries)
+
+
+@pytest.mark.django_db
+class TestOneObjectLists:
+    def test_attendance_sheet(self, client, training_data, province_staff):
+        from training import services as training_services
+
+        session = training_data["paser_session"]
+        members = list(training_data["g1"].group.members.order_by("pk"))
+        training_services.attendance_record(
+            session=session,
+            marks={members[0].pk: True, members[1].pk: False},
+            by=province_staff,
+        )
+        client.force_login(province_staff)
+        response = client.get(reverse("training:attendance_xlsx", args=[session.pk]))
+        book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        rows = rows_by_header(book["Daftar Hadir"])
+        assert len(rows) == 10  # the five members of each invited group
+        by_name = {r["Nama Anggota"].value: r["Kehadiran"].value for r in rows}
+        assert by_name[members[0].full_name] == "Hadir"
+        assert by_name[members[1].full_name] == "Tidak hadir"
+        assert list(by_name.values()).count("Belum dicatat") == 8
+
+    def test_attendance_sheet_of_another_regency_is_404(self, client, training_data, berau_officer):
+        client.force_login(berau_officer)
+        session = training_data["paser_session"]
+        url = reverse("training:attendance_xlsx", args=[session.pk])
+        assert client.get(url).status_code == 404
+
+    def test_group_reports(self, client, dashboard_data, paser_officer, berau_officer):
+        group = dashboard_data["g1"].group
+        url = reverse("reports:group_reports_export", args=[group.pk])
+        client.force_login(paser_officer)
+        response = client.get(url)
+        book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        rows = rows_by_header(book["Laporan Perkembangan"])
+        assert [(r["Catur Wulan"].value, r["Omzet (Rp)"].value) for r in rows] == [
+            ("I", 10_000_000),
+            ("II", 12_500_000),
+        ]
+        assert rows[1]["Kondisi Usaha"].value == "Berkembang"
+        assert rows[1]["Status Laporan"].value == "Diterima"
+        client.force_login(berau_officer)
+        assert client.get(url).status_code == 404
