@@ -4,14 +4,16 @@ Required environment: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, EMA
 """
 
 from .base import *  # noqa: F403
-from .base import env, mailers_from
+from .base import database_from, env, mailers_from
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES = {
+    "default": database_from(
+        env.db("DATABASE_URL"), conn_max_age=env.int("DATABASE_CONN_MAX_AGE", default=60)
+    )
+}
 MAILERS = mailers_from(env.email("EMAIL_URL"))
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -1,0 +1,700 @@
+"""How fast the dashboard answers at national scale, against /healthz and raw SQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/modal_usaha_dashboard_bench \\
+        .venv/bin/python benchmarks/dashboard.py [--groups 100000] [--repeat 20] [--rebuild]
+        [--spread province|national] [--explain] [--slow-ms 20]
+
+Creates and migrates the database if needed and loads the regions of all of Indonesia
+(514 regencies). Then builds, with set-based SQL (INSERT ... SELECT), N business groups
+spread over the regencies of PROVINCE_CODE (the ten the dashboard shows; with --spread
+national, over all 514), one programme with a quota per regency, a grant for each
+eligible group (about 0.96 N), about 3.1 tranches per grant in every state and the progress
+reports those grants owe, keeping the running totals (Program.awarded_amount,
+ProgramQuota.awarded_count, Grant.committed_amount and withdrawn_amount) equal to what the
+rows say, and rebuilds the dashboard summaries with `refresh_summaries`. The data stay in
+the database: a rerun with the same --groups reuses them unless --rebuild is given.
+
+Times --repeat times each (median and p90): GET /healthz (the floor of a request), the
+dashboard as province staff and as a regency officer through the test client, the
+province-wide grant and tranche figures aggregated straight from the raw rows (what the
+summaries save) and the same figures read from the summary table; prints the ratios and
+the queries the dashboard ran. --explain prints EXPLAIN (ANALYZE, BUFFERS) of every
+dashboard query slower than --slow-ms. PostgreSQL only. A script, not a test.
+"""
+
+import argparse
+import datetime
+import io
+import os
+import re
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+from import_groups import ensure_database
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+os.environ.setdefault("DJANGO_DEBUG", "False")  # DEBUG would log every query
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+warnings.filterwarnings("ignore", message="No directory at")  # whitenoise, no collectstatic
+
+PROGRAM_NAME = "Benchmark dasbor nasional"
+STAFF, APPROVER, OFFICER = (
+    "benchmark-dashboard-staff",
+    "benchmark-dashboard-approver",
+    "benchmark-dashboard-officer",
+)
+SECTORS = ("trade", "food", "livestock", "fishery", "farming", "craft", "services", "other")
+MILLION = 1_000_000
+
+# Grant patterns: (share in per cent of the grants, grant status, tranches in order as
+# (per cent of the grant, status)). At most three tranches hold money (requested, approved,
+# withdrawn), the first at most 50 %, and a completed grant is withdrawn in full.
+PATTERNS = (
+    (5, "awarded", ()),
+    (1, "cancelled", ()),
+    (5, "transferred", ((50, "requested"),)),
+    (5, "transferred", ((50, "rejected"), (50, "approved"))),
+    (10, "active", ((50, "withdrawn"), (30, "requested"))),
+    (20, "active", ((50, "withdrawn"), (30, "withdrawn"), (20, "requested"))),
+    (20, "active", ((50, "withdrawn"), (30, "cancelled"), (30, "withdrawn"), (20, "approved"))),
+    (14, "active", ((50, "withdrawn"), (30, "rejected"), (30, "withdrawn"), (20, "withdrawn"))),
+    (20, "completed", ((50, "withdrawn"), (30, "rejected"), (30, "withdrawn"), (20, "withdrawn"))),
+)
+HOLDING = ("requested", "approved", "withdrawn")
+
+
+def bucket(expression: str, seed: int) -> str:
+    """SQL for a well-mixed number 0-99 from an integer expression (independent per seed)."""
+    return f"((hashint8extended(({expression})::bigint, {seed}) & 65535) %% 100)"
+
+
+def setup():
+    import django
+
+    ensure_database()
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from regions.services import regions_load
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("This benchmark needs PostgreSQL: set DATABASE_URL.")
+    call_command("migrate", verbosity=0)
+    regions_load()  # every province: the regencies of all Indonesia
+
+
+def bench_users():
+    from django.conf import settings
+
+    from accounts.models import User
+    from accounts.roles import Role
+    from regions.models import Regency
+
+    regency = Regency.objects.filter(province_id=settings.PROVINCE_CODE).order_by("code").first()
+    staff, _ = User.objects.get_or_create(username=STAFF, defaults={"role": Role.PROVINCE_STAFF})
+    approver, _ = User.objects.get_or_create(username=APPROVER, defaults={"role": Role.APPROVER})
+    officer, _ = User.objects.get_or_create(
+        username=OFFICER, defaults={"role": Role.REGENCY_OFFICER, "regency": regency}
+    )
+    return staff, approver, officer
+
+
+def built_groups(staff) -> tuple[int, bool]:
+    """Groups of a complete earlier build (0 when there is none), and whether they are
+    spread over all of Indonesia."""
+    from django.conf import settings
+
+    from grants.models import Program
+    from groups.models import BusinessGroup
+
+    if not Program.objects.filter(name=PROGRAM_NAME).exists():
+        return 0, False
+    built = BusinessGroup.objects.filter(created_by=staff)
+    national = built.exclude(regency__province_id=settings.PROVINCE_CODE).exists()
+    return built.count(), national
+
+
+def remove_earlier_build(staff):
+    """Delete the benchmark's rows (only those: the programme and the staff user's groups)."""
+    from django.db import connection, transaction
+
+    from grants.models import Program
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        for program_id in Program.objects.filter(name=PROGRAM_NAME).values_list("pk", flat=True):
+            grants = "SELECT id FROM grants_grant WHERE program_id = %s"
+            cursor.execute(
+                f"DELETE FROM reports_progressreport WHERE grant_id IN ({grants})", [program_id]
+            )
+            cursor.execute(f"DELETE FROM grants_tranche WHERE grant_id IN ({grants})", [program_id])
+            cursor.execute("DELETE FROM grants_grant WHERE program_id = %s", [program_id])
+            cursor.execute("DELETE FROM reports_regencysummary WHERE program_id = %s", [program_id])
+            cursor.execute("DELETE FROM grants_programquota WHERE program_id = %s", [program_id])
+            cursor.execute("DELETE FROM grants_program WHERE id = %s", [program_id])
+        cursor.execute("DELETE FROM groups_businessgroup WHERE created_by_id = %s", [staff.pk])
+
+
+def step(label, started, steps):
+    now = time.perf_counter()
+    steps.append(f"{label} {now - started:.1f} s")
+    return now
+
+
+def build(*, groups, national, staff, approver, officer, today):
+    """Every row the dashboard reads, in one transaction, with INSERT ... SELECT."""
+    from django.conf import settings
+    from django.db import connection, transaction
+
+    from grants.models import Program
+    from reports.dashboard import last_due_period
+    from reports.periods import Period, periods_between
+
+    steps = []
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        program = Program.objects.create(
+            name=PROGRAM_NAME,
+            fiscal_year=today.year - 1,
+            total_budget=groups * 20 * MILLION,
+            default_amount=10 * MILLION,
+            status="open",
+            tranche_needs_report=True,
+        )
+        params = {"staff": staff.pk, "approver": approver.pk, "officer": officer.pk}
+        params |= {"program": program.pk, "today": today, "groups": groups}
+        params |= {"national": national, "province": f"{settings.PROVINCE_CODE}.%"}
+
+        # Groups: round-robin over the regencies, each in one of its own districts; 96 %
+        # eligible, the rest proposed, verified, rejected or inactive (those two with a reason).
+        status = bucket("n", 1)
+        cursor.execute(
+            f"""
+            WITH regencies AS (
+                SELECT regency_id AS code, row_number() OVER (ORDER BY regency_id) - 1 AS idx,
+                       count(*) OVER () AS total
+                FROM (SELECT DISTINCT regency_id FROM regions_district
+                      WHERE %(national)s OR regency_id LIKE %(province)s) AS r
+            ), districts AS (
+                SELECT code, regency_id,
+                       row_number() OVER (PARTITION BY regency_id ORDER BY code) - 1 AS idx,
+                       count(*) OVER (PARTITION BY regency_id) AS total
+                FROM regions_district
+            ), numbered AS (
+                SELECT n, {status} AS s FROM generate_series(0, %(groups)s - 1) AS n
+            )
+            INSERT INTO groups_businessgroup (
+                registration_number, name, sector, regency_id, district_id, village_name,
+                village_code, address, phone, date_formed, bank_name, account_number,
+                account_holder, status, status_reason, status_changed_at, status_changed_by_id,
+                created_by_id, created_at, updated_at)
+            SELECT r.code || '-2025-' || lpad((n / r.total + 1)::text, 5, '0'),
+                   'KUBE Dasbor ' || n,
+                   (%(sectors)s::text[])[1 + n %% 8],
+                   r.code, d.code, 'Desa Uji', '', 'Jl. Uji No. ' || n, '081200000000',
+                   DATE '2024-01-15' + (n %% 300), 'Bank Uji', lpad(n::text, 12, '0'),
+                   'KUBE Dasbor ' || n,
+                   CASE s WHEN 0 THEN 'proposed' WHEN 1 THEN 'verified' WHEN 2 THEN 'rejected'
+                          WHEN 3 THEN 'inactive' ELSE 'eligible' END,
+                   CASE WHEN s IN (2, 3) THEN 'Data uji' ELSE '' END,
+                   now(), %(staff)s, %(staff)s, now(), now()
+            FROM numbered
+            JOIN regencies AS r ON r.idx = n %% r.total
+            JOIN districts AS d ON d.regency_id = r.code AND d.idx = (n / r.total) %% d.total
+            """,
+            params | {"sectors": list(SECTORS)},
+        )
+        started = step(f"groups {cursor.rowcount:,}", started, steps)
+
+        # The patterns and their tranche templates, and one plan row per eligible group.
+        cursor.execute(
+            "CREATE TEMP TABLE bench_pattern (pattern int, lo int, hi int, grant_status text, "
+            "committed_percent int, withdrawn_percent int) ON COMMIT DROP"
+        )
+        cursor.execute(
+            "CREATE TEMP TABLE bench_template (pattern int, sequence int, percent int, "
+            "status text) ON COMMIT DROP"
+        )
+        low = 0
+        for number, (share, grant_status, tranches) in enumerate(PATTERNS):
+            committed = sum(p for p, s in tranches if s in HOLDING)
+            withdrawn = sum(p for p, s in tranches if s == "withdrawn")
+            cursor.execute(
+                "INSERT INTO bench_pattern VALUES (%s, %s, %s, %s, %s, %s)",
+                [number, low, low + share - 1, grant_status, committed, withdrawn],
+            )
+            low += share
+            for sequence, (percent, tranche_status) in enumerate(tranches, start=1):
+                cursor.execute(
+                    "INSERT INTO bench_template VALUES (%s, %s, %s, %s)",
+                    [number, sequence, percent, tranche_status],
+                )
+        assert low == 100, "the pattern shares must add up to 100 %"
+        cursor.execute(
+            f"""
+            CREATE TEMP TABLE bench_plan ON COMMIT DROP AS
+            SELECT g.id AS group_id, g.regency_id, p.pattern, p.grant_status,
+                   p.committed_percent, p.withdrawn_percent,
+                   (5 + 5 * {bucket("g.id", 3)} / 25) * {MILLION} AS amount,
+                   %(today)s::date - 40 - ((hashint8extended(g.id, 4) & 65535) %% 720)::int AS base
+            FROM groups_businessgroup AS g
+            JOIN bench_pattern AS p ON {bucket("g.id", 2)} BETWEEN p.lo AND p.hi
+            WHERE g.created_by_id = %(staff)s AND g.status = 'eligible'
+            """,
+            params,
+        )
+
+        # Grants: amounts of 5-20 million, transferred in the last two years (not the
+        # awarded or cancelled ones), completed 120 days after the transfer at the latest.
+        cursor.execute(
+            """
+            INSERT INTO grants_grant (
+                program_id, group_id, amount, agreement_number, agreement_date, awarded_on,
+                awarded_by_id, transferred_on, transfer_reference, status, status_reason,
+                completed_on, committed_amount, withdrawn_amount, created_at, updated_at)
+            SELECT %(program)s, group_id, amount, 'NPHD/' || group_id, base - 14, base - 14,
+                   %(staff)s,
+                   CASE WHEN grant_status IN ('awarded', 'cancelled') THEN NULL ELSE base END,
+                   CASE WHEN grant_status IN ('awarded', 'cancelled') THEN ''
+                        ELSE 'TRF-' || group_id END,
+                   grant_status,
+                   CASE WHEN grant_status = 'cancelled' THEN 'Data uji' ELSE '' END,
+                   CASE WHEN grant_status = 'completed' THEN LEAST(base + 120, %(today)s) END,
+                   amount * committed_percent / 100, amount * withdrawn_percent / 100,
+                   now(), now()
+            FROM bench_plan
+            """,
+            params,
+        )
+        started = step(f"grants {cursor.rowcount:,}", started, steps)
+
+        # Tranches a week apart from the transfer; requested by the officer, decided by the
+        # approver (four eyes); cancelled by the requester (no decision).
+        cursor.execute(
+            """
+            INSERT INTO grants_tranche (
+                grant_id, sequence, amount, purpose, request_token, status, requested_by_id,
+                requested_at, decided_by_id, decided_at, decision_note, withdrawn_on,
+                bank_reference, created_at, updated_at)
+            SELECT gr.id, t.sequence, gr.amount * t.percent / 100, 'Pembelian bahan baku',
+                   gen_random_uuid(), t.status, %(officer)s, at.requested,
+                   CASE WHEN t.status IN ('approved', 'rejected', 'withdrawn')
+                        THEN %(approver)s END,
+                   CASE WHEN t.status IN ('approved', 'rejected', 'withdrawn')
+                        THEN at.requested + interval '2 days' END,
+                   CASE WHEN t.status = 'rejected' THEN 'Rincian belanja belum lengkap'
+                        ELSE '' END,
+                   CASE WHEN t.status = 'withdrawn'
+                        THEN (at.requested + interval '3 days')::date END,
+                   CASE WHEN t.status = 'withdrawn' THEN 'BANK-' || gr.id || '-' || t.sequence
+                        ELSE '' END,
+                   at.requested, at.requested
+            FROM bench_plan AS p
+            JOIN grants_grant AS gr ON gr.program_id = %(program)s AND gr.group_id = p.group_id
+            JOIN bench_template AS t ON t.pattern = p.pattern
+            CROSS JOIN LATERAL (
+                SELECT (gr.transferred_on + 7 * t.sequence)::timestamptz
+                       + (gr.id %% 480) * interval '1 minute' AS requested
+            ) AS at
+            """,
+            params,
+        )
+        started = step(f"tranches {cursor.rowcount:,}", started, steps)
+
+        cursor.execute(
+            """
+            INSERT INTO grants_programquota (
+                program_id, regency_id, group_count, awarded_count, created_at, updated_at)
+            SELECT %(program)s, regency_id, count(*) + 5,
+                   count(*) FILTER (WHERE grant_status <> 'cancelled'), now(), now()
+            FROM bench_plan GROUP BY regency_id
+            """,
+            params,
+        )
+        cursor.execute(
+            """
+            UPDATE grants_program SET awarded_amount = (
+                SELECT coalesce(sum(amount), 0) FROM grants_grant
+                WHERE program_id = %(program)s AND status <> 'cancelled')
+            WHERE id = %(program)s
+            """,
+            params,
+        )
+
+        # Progress reports of every period each transferred grant owes up to the last due
+        # one: 8 % never written, then draft, returned, submitted (more in the last period,
+        # not reviewed yet) or accepted; revenue growing a little period after period.
+        last = last_due_period(today)
+        periods = periods_between(Period.of(today - datetime.timedelta(days=760)), last)
+        cursor.execute(
+            "CREATE TEMP TABLE bench_period (idx int, year int, term int, start_date date, "
+            "end_date date, is_last bool) ON COMMIT DROP"
+        )
+        for idx, period in enumerate(periods):
+            cursor.execute(
+                "INSERT INTO bench_period VALUES (%s, %s, %s, %s, %s, %s)",
+                [idx, period.year, period.term, period.start, period.end, period == last],
+            )
+        cursor.execute(
+            f"""
+            WITH owed AS (
+                SELECT gr.id AS grant_id, gr.group_id, gr.amount, gr.withdrawn_amount,
+                       p.idx, p.year, p.term, p.end_date, p.is_last,
+                       {bucket("gr.id * 64 + p.idx", 5)} AS skip,
+                       {bucket("gr.id * 64 + p.idx", 6)} AS s,
+                       {bucket("gr.id * 64 + p.idx", 7)} AS c,
+                       {bucket("gr.id * 64 + p.idx", 8)} AS r
+                FROM grants_grant AS gr
+                JOIN bench_period AS p ON gr.transferred_on <= p.end_date
+                     AND (gr.completed_on IS NULL OR gr.completed_on >= p.start_date)
+                WHERE gr.program_id = %(program)s
+                  AND gr.status IN ('transferred', 'active', 'completed')
+            ), graded AS (
+                SELECT *,
+                       CASE WHEN s < 3 THEN 'draft' WHEN s < 6 THEN 'returned'
+                            WHEN s < CASE WHEN is_last THEN 30 ELSE 10 END THEN 'submitted'
+                            ELSE 'accepted' END AS status,
+                       3000000 + r * 250000 + idx * 100000 AS revenue
+                FROM owed WHERE skip >= 8
+            )
+            INSERT INTO reports_progressreport (
+                group_id, grant_id, year, term, revenue, costs, profit, capital_used,
+                asset_value, cash_balance, active_members, jobs_created, condition, problems,
+                narrative, status, return_reason, created_by_id, submitted_by_id, submitted_at,
+                reviewed_by_id, reviewed_at, created_at, updated_at)
+            SELECT group_id, grant_id, year, term, revenue, revenue * 7 / 10,
+                   revenue - revenue * 7 / 10, LEAST(withdrawn_amount, amount), 5000000,
+                   1000000, 8, c %% 3,
+                   CASE WHEN c < 40 THEN 'berkembang' WHEN c < 75 THEN 'stabil'
+                        WHEN c < 93 THEN 'menurun' ELSE 'berhenti' END,
+                   '', '', status,
+                   CASE WHEN status = 'returned' THEN 'Lengkapi foto usaha' ELSE '' END,
+                   %(officer)s,
+                   CASE WHEN status <> 'draft' THEN %(officer)s END,
+                   CASE WHEN status <> 'draft' THEN end_date + 10 + interval '9 hours' END,
+                   CASE WHEN status IN ('accepted', 'returned') THEN %(staff)s END,
+                   CASE WHEN status IN ('accepted', 'returned')
+                        THEN end_date + 20 + interval '9 hours' END,
+                   end_date + 5 + interval '9 hours', now()
+            FROM graded
+            """,
+            params,
+        )
+        step(f"progress reports {cursor.rowcount:,}", started, steps)
+    return steps
+
+
+def vacuum_analyze():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in (
+            "groups_businessgroup",
+            "grants_program",
+            "grants_programquota",
+            "grants_grant",
+            "grants_tranche",
+            "reports_progressreport",
+            "reports_regencysummary",
+        ):
+            cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+def check_totals(program_id):
+    """The running totals equal what the rows say (raises SystemExit otherwise)."""
+    from django.db import connection
+
+    checks = {
+        "grant committed/withdrawn": """
+            SELECT count(*) FROM grants_grant AS gr LEFT JOIN (
+                SELECT grant_id,
+                       sum(amount) FILTER (WHERE status IN ('requested', 'approved', 'withdrawn'))
+                           AS held,
+                       sum(amount) FILTER (WHERE status = 'withdrawn') AS withdrawn
+                FROM grants_tranche GROUP BY grant_id) AS t ON t.grant_id = gr.id
+            WHERE gr.program_id = %(p)s AND (gr.committed_amount <> coalesce(t.held, 0)
+                  OR gr.withdrawn_amount <> coalesce(t.withdrawn, 0))
+        """,
+        "programme awarded amount": """
+            SELECT count(*) FROM grants_program AS pr
+            WHERE pr.id = %(p)s AND pr.awarded_amount <> (
+                SELECT coalesce(sum(amount), 0) FROM grants_grant
+                WHERE program_id = pr.id AND status <> 'cancelled')
+        """,
+        "quota awarded count": """
+            SELECT count(*) FROM grants_programquota AS q
+            WHERE q.program_id = %(p)s AND q.awarded_count <> (
+                SELECT count(*) FROM grants_grant AS gr
+                JOIN groups_businessgroup AS g ON g.id = gr.group_id
+                WHERE gr.program_id = q.program_id AND g.regency_id = q.regency_id
+                  AND gr.status <> 'cancelled')
+        """,
+    }
+    with connection.cursor() as cursor:
+        for label, sql in checks.items():
+            cursor.execute(sql, {"p": program_id})
+            (wrong,) = cursor.fetchone()
+            if wrong:
+                raise SystemExit(f"The benchmark data are inconsistent: {label} ({wrong} rows).")
+
+
+RAW_GRANTS = """
+    SELECT g.regency_id,
+           count(*) FILTER (WHERE gr.status <> 'cancelled'),
+           count(*) FILTER (WHERE gr.status IN ('transferred', 'active', 'completed')),
+           coalesce(sum(gr.amount) FILTER (WHERE gr.status <> 'cancelled'), 0),
+           coalesce(sum(gr.amount)
+                    FILTER (WHERE gr.status IN ('transferred', 'active', 'completed')), 0),
+           coalesce(sum(gr.withdrawn_amount) FILTER (WHERE gr.status <> 'cancelled'), 0)
+    FROM grants_grant AS gr JOIN groups_businessgroup AS g ON g.id = gr.group_id
+    GROUP BY g.regency_id
+"""
+RAW_TRANCHES = """
+    SELECT g.regency_id,
+           count(*) FILTER (WHERE t.status = 'requested'),
+           min(t.requested_at) FILTER (WHERE t.status = 'requested'),
+           coalesce(sum(t.amount) FILTER (WHERE t.status = 'withdrawn'), 0),
+           count(*)
+    FROM grants_tranche AS t
+    JOIN grants_grant AS gr ON gr.id = t.grant_id
+    JOIN groups_businessgroup AS g ON g.id = gr.group_id
+    GROUP BY g.regency_id
+"""
+SUMMARY = """
+    SELECT regency_id, sum(grants_awarded), sum(grants_transferred), sum(amount_awarded),
+           sum(amount_transferred), sum(amount_withdrawn), sum(tranches_waiting),
+           min(oldest_waiting_at)
+    FROM reports_regencysummary GROUP BY regency_id
+"""
+
+
+def fetch(sql):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
+def fetch_none(sql):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+
+
+def raw_figures():
+    """Province-wide grant and tranche figures per regency, from every grant and tranche."""
+    figures = {}
+    for regency, awarded, transferred, amount, amount_transferred, withdrawn in fetch(RAW_GRANTS):
+        figures[regency] = [awarded, transferred, amount, amount_transferred, withdrawn, 0, None]
+    for regency, waiting, oldest, _withdrawn, _count in fetch(RAW_TRANCHES):
+        row = figures.setdefault(regency, [0, 0, 0, 0, 0, 0, None])
+        row[5], row[6] = waiting, oldest
+    return figures
+
+
+def summary_figures():
+    return {row[0]: list(row[1:]) for row in fetch(SUMMARY)}
+
+
+def timings(function, repeat):
+    function()  # warm up: templates, translations, connection
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    median = statistics.median(times)
+    p90 = statistics.quantiles(times, n=10, method="inclusive")[-1] if repeat > 1 else times[0]
+    return median, p90
+
+
+def get(client, url):
+    def request():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {url} answered {response.status_code}")
+        return response
+
+    return request
+
+
+# Which figure of reports/dashboard.py a query computes, recognised by a fragment of its SQL.
+QUERY_LABELS = (
+    ("OVER (PARTITION BY", "revenue-change medians per regency (_middle_rows)"),
+    ("OVER ()", "revenue-change median overall (_middle_rows)"),
+    ('COUNT(DISTINCT "grants_grant"."group_id")', "groups owing each period (_owing_groups)"),
+    ('"reports_progressreport"."condition" AS', "conditions (_conditions)"),
+    ('"reports_progressreport"."term" AS "term"', "reports per period and status (_reports)"),
+    ('FROM "reports_regencysummary"', "grant figures from the summaries (_grant_figures)"),
+    ('"groups_businessgroup"."status" AS "status"', "groups by status"),
+)
+
+
+def short(sql):
+    for fragment, label in QUERY_LABELS:
+        if fragment in sql:
+            return label
+    match = re.search(r'\bFROM\s+"?(\w+)"?', sql)
+    return f"FROM {match.group(1) if match else '?'}: {sql[:100]}…"
+
+
+def explain(sql):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        return "\n".join(f"      {line}" for (line,) in cursor.fetchall())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--groups", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=20, help="timings; median and p90")
+    parser.add_argument("--rebuild", action="store_true", help="build the data again")
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN the slow queries")
+    parser.add_argument("--slow-ms", type=float, default=20.0, help="slow query threshold")
+    parser.add_argument(
+        "--spread",
+        choices=["province", "national"],
+        default="province",
+        help="groups in the regencies of PROVINCE_CODE (what the dashboard shows; default) "
+        "or in all 514 regencies of Indonesia",
+    )
+    args = parser.parse_args()
+
+    setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from grants.models import Grant, Program, Tranche
+    from groups.models import BusinessGroup
+    from regions.models import Regency
+    from reports.models import ProgressReport, RegencySummary
+
+    today = timezone.localdate()
+    staff, approver, officer = bench_users()
+    existing, national = built_groups(staff)
+    wanted_national = args.spread == "national"
+    if existing == args.groups and national == wanted_national and not args.rebuild:
+        print(f"Reusing the {existing:,} groups built earlier (--rebuild builds them again).")
+    else:
+        started = time.perf_counter()
+        remove_earlier_build(staff)
+        vacuum_analyze()  # so the new rows reuse the space of the deleted ones
+        removed = time.perf_counter() - started
+        started = time.perf_counter()
+        steps = build(
+            groups=args.groups,
+            national=wanted_national,
+            staff=staff,
+            approver=approver,
+            officer=officer,
+            today=today,
+        )
+        inserted = time.perf_counter()
+        vacuum_analyze()
+        analysed = time.perf_counter()
+        call_command("refresh_summaries", stdout=io.StringIO())
+        vacuum_analyze()
+        refreshed = time.perf_counter()
+        print(
+            f"build: {refreshed - started:.1f} s ({', '.join(steps)}; VACUUM ANALYZE "
+            f"{analysed - inserted:.1f} s; refresh_summaries "
+            f"{refreshed - analysed:.1f} s; removing an earlier build took {removed:.1f} s)"
+        )
+    program = Program.objects.get(name=PROGRAM_NAME)
+    check_totals(program.pk)
+
+    print(
+        f"{connection.vendor}: {BusinessGroup.objects.count():,} groups in "
+        f"{BusinessGroup.objects.values('regency').distinct().count()} of "
+        f"{Regency.objects.count()} regencies, {Grant.objects.count():,} grants, "
+        f"{Tranche.objects.count():,} tranches, {ProgressReport.objects.count():,} progress "
+        f"reports, {RegencySummary.objects.count()} summary rows"
+    )
+    raw, summary = raw_figures(), summary_figures()
+    print(
+        "summary rows equal the raw aggregates: "
+        + ("yes" if raw == summary else "NO (run refresh_summaries)")
+    )
+
+    url = reverse("reports:dashboard")
+    anonymous, as_staff, as_officer = Client(), Client(), Client()
+    as_staff.force_login(staff)
+    as_officer.force_login(officer)
+
+    jit = fetch("SHOW jit")[0][0]
+    rows = [
+        ("healthz", "GET /healthz", get(anonymous, "/healthz")),
+        ("staff", "GET dashboard as province staff", get(as_staff, url)),
+        (
+            "officer",
+            f"GET dashboard as regency officer ({officer.regency_id})",
+            get(as_officer, url),
+        ),
+        ("raw", "raw SQL: grant+tranche figures by regency from raw rows", raw_figures),
+        ("summary", "raw SQL: the same figures from the summary table", summary_figures),
+    ]
+    results = {key: (label, *timings(function, args.repeat)) for key, label, function in rows}
+    if jit == "on":
+        # The test client keeps the connection, so the setting holds for its requests.
+        fetch_none("SET jit = off")
+        label = "GET dashboard as province staff, SET jit = off"
+        results["staff_nojit"] = (label, *timings(get(as_staff, url), args.repeat))
+        fetch_none("RESET jit")
+    width = max(len(label) for label, _m, _p in results.values())
+    print(f"PostgreSQL jit = {jit} (jit_above_cost {fetch('SHOW jit_above_cost')[0][0]})")
+    print(f"{'':{width}}  {'median':>10}  {'p90':>10}   ({args.repeat} runs each)")
+    for label, median, p90 in results.values():
+        print(f"{label:{width}}  {median * 1000:8.1f} ms  {p90 * 1000:8.1f} ms")
+
+    median = {key: value[1] for key, value in results.items()}
+    print(
+        f"ratios: dashboard (staff) / healthz {median['staff'] / median['healthz']:,.0f}x, "
+        f"dashboard (officer) / healthz {median['officer'] / median['healthz']:,.0f}x, "
+        f"dashboard (staff) / raw aggregates {median['staff'] / median['raw']:.1f}x, "
+        f"dashboard (officer) / raw aggregates {median['officer'] / median['raw']:.2f}x, "
+        f"raw aggregates / summary read {median['raw'] / median['summary']:.0f}x"
+    )
+    if "staff_nojit" in median:
+        print(
+            f"        dashboard (staff, jit off) / healthz "
+            f"{median['staff_nojit'] / median['healthz']:,.0f}x, "
+            f"/ raw aggregates {median['staff_nojit'] / median['raw']:.1f}x"
+        )
+
+    for label, client in (("province staff", as_staff), ("regency officer", as_officer)):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            get(client, url)()
+            elapsed = time.perf_counter() - started
+        queries = captured.captured_queries
+        sql_time = sum(float(q["time"]) for q in queries)
+        print(
+            f"dashboard as {label}: {len(queries)} queries, {sql_time * 1000:.1f} ms of SQL "
+            f"in a {elapsed * 1000:.1f} ms request ({sql_time / elapsed:.0%}); slowest:"
+        )
+        slowest = sorted(queries, key=lambda q: float(q["time"]), reverse=True)
+        for query in slowest[:5]:
+            print(f"  {float(query['time']) * 1000:6.0f} ms  {short(query['sql'])}")
+        if args.explain:
+            for query in slowest:
+                if float(query["time"]) * 1000 < args.slow_ms:
+                    break
+                print(f"  EXPLAIN (ANALYZE, BUFFERS) of:\n      {query['sql']}")
+                print(explain(query["sql"]))
+
+
+if __name__ == "__main__":
+    main()
