@@ -191,6 +191,12 @@ class Dashboard:
 # Filters ------------------------------------------------------------------------------
 
 
+def _in_province(prefix: str = "") -> Q:
+    """Rows of the installation's province only (PROVINCE_CODE): the regencies the
+    dashboard shows, and nothing else in its totals, should the database hold more."""
+    return Q(**{f"{prefix}regency__code__startswith": f"{settings.PROVINCE_CODE}."})
+
+
 def _grant_filter(prefix: str, *, program_id, year) -> Q:
     q = Q()
     if program_id:
@@ -236,7 +242,7 @@ def grant_figures_from_rows(*, grants, tranches) -> dict[tuple, GrantFigures]:
 
 def _grant_figures(*, user, program_id, year) -> dict[str, GrantFigures]:
     """Per regency, from the summaries kept by the grants services (one query)."""
-    summaries = RegencySummary.objects.visible_to(user)
+    summaries = RegencySummary.objects.visible_to(user).filter(_in_province())
     if program_id:
         summaries = summaries.filter(program_id=program_id)
     if year:
@@ -291,7 +297,7 @@ def _period_key(period: Period) -> str:
 def _owing_groups(*, user, periods, program_id, year) -> dict[str, dict[Period, int]]:
     """Groups owing each period's report, per regency (one query)."""
     grants = Grant.objects.visible_to(user).filter(
-        _grant_filter("", program_id=program_id, year=year)
+        _in_province("group__"), _grant_filter("", program_id=program_id, year=year)
     )
     counts = {_period_key(p): Count("group_id", distinct=True, filter=_owes(p)) for p in periods}
     result = {}
@@ -308,7 +314,8 @@ def _reports(*, user, periods, program_id, year):
         owed |= Q(year=p.year, term=p.term) & _owes(p, "grant__")
     return (
         ProgressReport.objects.visible_to(user)
-        .filter(owed, _grant_filter("grant__", program_id=program_id, year=year))
+        .filter(owed, _in_province("group__"))
+        .filter(_grant_filter("grant__", program_id=program_id, year=year))
         .filter(status__in=(ReportStatus.ACCEPTED, ReportStatus.SUBMITTED))
         .order_by()
         .values("year", "term", "status", regency_id=F("group__regency_id"))
@@ -321,6 +328,7 @@ def _conditions(*, user, period, program_id, year):
     return (
         ProgressReport.objects.visible_to(user)
         .filter(year=period.year, term=period.term, status=ReportStatus.ACCEPTED)
+        .filter(_in_province("group__"))
         .filter(_grant_filter("grant__", program_id=program_id, year=year))
         .order_by()
         .values("condition", regency_id=F("group__regency_id"))
@@ -344,6 +352,7 @@ def _revenue_changes(*, user, period, program_id, year):
     return (
         ProgressReport.objects.visible_to(user)
         .filter(year=period.year, term=period.term, status=ReportStatus.ACCEPTED)
+        .filter(_in_province("group__"))
         .filter(_grant_filter("grant__", program_id=program_id, year=year))
         .annotate(earlier=earlier)
         .filter(earlier__isnull=False)
@@ -401,6 +410,7 @@ def dashboard(*, user, program_id=None, year=None, today=None) -> Dashboard:
 
     for item in (
         BusinessGroup.objects.visible_to(user)
+        .filter(_in_province())
         .order_by()
         .values("regency_id", "status")
         .annotate(n=Count("id"))

@@ -276,3 +276,39 @@ class TestQueryCount:
         assert total.money.tranches_waiting == count
         assert total.last_compliance.accepted == count
         assert total.revenue_change_groups == count
+
+
+@pytest.mark.django_db
+def test_groups_outside_the_province_count_nowhere(dashboard_data, province_staff):
+    """The dashboard is the province's: a group registered in another province (possible
+    in a national database) changes no figure, the overall median included."""
+    from grants.models import ProgramQuota
+    from regions.services import regions_load
+    from tests.reports.conftest import report
+
+    before = dashboard(user=province_staff, today=TODAY)
+    regions_load(province_code="63")  # Kalimantan Selatan
+    program = dashboard_data["program"]
+    ProgramQuota.objects.create(program=program, regency_id="63.01", group_count=5)
+    outside = transferred_grant(program, province_staff, regency="63.01")
+    officer = UserFactory(username="kalsel", role=Role.REGENCY_OFFICER, regency_id="63.01")
+    report(outside, CW1, 1_000_000, officer=officer, reviewer=province_staff)
+    report(outside, CW2, 90_000_000, officer=officer, reviewer=province_staff)
+    BusinessGroup.objects.create(
+        **{
+            f.name: getattr(outside.group, f.name)
+            for f in BusinessGroup._meta.concrete_fields
+            if f.name not in ("id", "registration_number", "name", "account_number")
+        },
+        registration_number="63.01-2026-0099",
+        name="KUBE Kalsel",
+        account_number="9999",
+    )
+    after = dashboard(user=province_staff, today=TODAY)
+    assert after.total.revenue_change_median == before.total.revenue_change_median
+    assert after.total.revenue_change_groups == before.total.revenue_change_groups
+    assert after.total.money == before.total.money
+    assert after.total.group_counts == before.total.group_counts
+    assert [c.owing for c in after.total.compliance] == [c.owing for c in before.total.compliance]
+    assert after.total.condition_counts == before.total.condition_counts
+    assert [row.code for row in after.rows] == [row.code for row in before.rows]
