@@ -251,6 +251,17 @@ class TestEveryListExport:
         assert book.sheetnames[0] == sheet
 
     @pytest.mark.parametrize(("name", "_sheet"), LIST_EXPORTS)
+    @pytest.mark.parametrize(
+        "query",
+        ["?sort=zzz", "?program=abc&regency=%3Cscript%3E&status=x&year=99999999999"],
+    )
+    def test_bad_filters_and_sorts_still_give_a_file(
+        self, client, kaltim, province_staff, name, _sheet, query
+    ):
+        client.force_login(province_staff)
+        assert client.get(reverse(name) + query).status_code == 200
+
+    @pytest.mark.parametrize(("name", "_sheet"), LIST_EXPORTS)
     def test_anonymous_goes_to_login(self, client, name, _sheet):
         assert client.get(reverse(name)).status_code == 302
 
