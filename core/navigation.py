@@ -13,25 +13,49 @@ class NavItem:
     label: str
     url_name: str
     action: Action | None = None  # None: every signed-in user
+    menu: str | None = None  # items of one menu open from one dropdown in the navbar
 
+
+GRANTS, REPORTS, TRAINING = _("Grants"), _("Reports"), _("Training")
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Waiting for you"), "core:home"),
     NavItem(_("Business groups"), "groups:group_list", Action.VIEW_PROGRAMME_DATA),
-    NavItem(_("Programmes"), "grants:program_list", Action.VIEW_PROGRAMME_DATA),
-    NavItem(_("Grants"), "grants:grant_list", Action.VIEW_PROGRAMME_DATA),
+    NavItem(_("Programmes"), "grants:program_list", Action.VIEW_PROGRAMME_DATA, GRANTS),
+    NavItem(_("Grants"), "grants:grant_list", Action.VIEW_PROGRAMME_DATA, GRANTS),
+    # The approver's daily work: a link of its own, not inside the Grants menu.
     NavItem(_("Tranche queue"), "grants:tranche_queue", Action.TRANCHE_DECIDE),
-    NavItem(_("Reports"), "reports:overdue", Action.VIEW_PROGRAMME_DATA),
-    NavItem(_("Report review"), "reports:review_queue", Action.REPORT_REVIEW),
-    NavItem(_("Training"), "training:session_list", Action.VIEW_PROGRAMME_DATA),
-    NavItem(_("Mentoring"), "training:visit_list", Action.VIEW_PROGRAMME_DATA),
+    NavItem(_("Overdue reports"), "reports:overdue", Action.VIEW_PROGRAMME_DATA, REPORTS),
+    NavItem(_("Report review"), "reports:review_queue", Action.REPORT_REVIEW, REPORTS),
+    NavItem(_("Training sessions"), "training:session_list", Action.VIEW_PROGRAMME_DATA, TRAINING),
+    NavItem(_("Mentoring visits"), "training:visit_list", Action.VIEW_PROGRAMME_DATA, TRAINING),
+    NavItem(
+        _("Training and visit coverage"), "training:coverage", Action.VIEW_PROGRAMME_DATA, TRAINING
+    ),
     NavItem(_("Dashboard"), "reports:dashboard", Action.VIEW_PROGRAMME_DATA),
 ]
 
 
 def nav_items_for(user) -> list[dict]:
-    return [
-        {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
-        for item in NAV_ITEMS
-        if item.action is None or can(user, item.action)
-    ]
+    """The navbar's entries for the user, in order: a link {"label", "url", "url_name"},
+    or a menu {"label", "children": [links], "url_names"} where a menu holds two or more
+    links the user may follow (a menu of one is a link with the menu's label)."""
+    entries, menus = [], {}
+    for item in NAV_ITEMS:
+        if item.action is not None and not can(user, item.action):
+            continue
+        link = {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
+        if item.menu is None:
+            entries.append(link)
+        elif item.menu in menus:
+            menus[item.menu]["children"].append(link)
+        else:
+            menus[item.menu] = {"label": item.menu, "children": [link]}
+            entries.append(menus[item.menu])
+    for index, entry in enumerate(entries):
+        children = entry.get("children")
+        if children is not None and len(children) == 1:
+            entries[index] = {**children[0], "label": entry["label"]}
+        elif children is not None:
+            entry["url_names"] = [child["url_name"] for child in children]
+    return entries

@@ -61,6 +61,7 @@ def test_attendance_and_a_visit_with_a_photo_appear_on_the_groups_timeline(
     # Province staff open the session from the training list and record the whole sheet.
     page = new_page()
     login(page, province_staff.username, PASSWORD)
+    page.locator("#nav-main").get_by_role("button", name="Pelatihan").click()
     page.locator(f'#nav-main a[href="{reverse("training:session_list")}"]').click()
     page.locator(f'#sessions a[href="{session.get_absolute_url()}"]').click()
     expect(page.locator("#attendance input[name=present]")).to_have_count(5)

@@ -1,0 +1,58 @@
+"""The navbar's sections per role (in Indonesian, as users see them): related pages share
+one menu, a menu of one page is a plain link under the menu's name."""
+
+import pytest
+from django.urls import reverse
+
+from core.navigation import nav_items_for
+
+
+def labels(entries):
+    return [
+        (str(e["label"]), [str(c["label"]) for c in e["children"]])
+        if "children" in e
+        else str(e["label"])
+        for e in entries
+    ]
+
+
+@pytest.mark.django_db
+def test_province_staff_get_three_menus(province_staff):
+    assert labels(nav_items_for(province_staff)) == [
+        "Menunggu Anda",
+        "Kelompok usaha",
+        ("Hibah", ["Program", "Hibah"]),
+        ("Laporan", ["Laporan terlambat", "Pemeriksaan laporan"]),
+        (
+            "Pelatihan",
+            ["Sesi pelatihan", "Kunjungan pendampingan", "Cakupan pelatihan dan kunjungan"],
+        ),
+        "Dasbor",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_menu_of_one_page_is_a_plain_link(paser_officer):
+    entries = labels(nav_items_for(paser_officer))
+    assert "Laporan" in entries  # an officer does not review reports: the overdue list
+    assert ("Hibah", ["Program", "Hibah"]) in entries
+
+
+@pytest.mark.django_db
+def test_the_approver_has_the_tranche_queue_as_a_link_of_its_own(approver):
+    entries = labels(nav_items_for(approver))
+    assert entries[:5] == [
+        "Menunggu Anda",
+        "Kelompok usaha",
+        ("Hibah", ["Program", "Hibah"]),
+        "Antrean pencairan",
+        "Laporan",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_open_page_marks_its_menu(client, province_staff):
+    client.force_login(province_staff)
+    content = client.get(reverse("training:visit_list")).content.decode()
+    assert 'class="nav-link dropdown-toggle text-nowrap active"' in content
+    assert 'class="dropdown-item active" aria-current="page"' in content
