@@ -1,6 +1,8 @@
 """Columns of the training app's list exports (see core.xlsx for the conventions)."""
 
-from core.xlsx import CODE, DATE, NUMBER, Column
+from openpyxl import Workbook
+
+from core.xlsx import CODE, DATE, NUMBER, Column, add_sheet, append_records, append_values
 
 PRESENCE = {True: "Hadir", False: "Tidak hadir", None: "Belum dicatat"}
 
@@ -56,7 +58,18 @@ UNVISITED_COLUMNS = (
 )
 
 
-def coverage_total_line(totals) -> tuple:
+def write_coverage(fileobj, *, rows, totals, unvisited) -> None:
+    """Two sheets: the coverage per regency with the total line, and the unvisited groups."""
+    workbook = Workbook(write_only=True)
+    per_regency = add_sheet(workbook, "Cakupan per Kabupaten", COVERAGE_COLUMNS)
+    append_records(per_regency, COVERAGE_COLUMNS, rows)
+    append_values(per_regency, COVERAGE_COLUMNS, _total_line(totals))
+    groups = add_sheet(workbook, "Belum Dikunjungi", UNVISITED_COLUMNS)
+    append_records(groups, UNVISITED_COLUMNS, unvisited.iterator(chunk_size=2000))
+    workbook.save(fileobj)
+
+
+def _total_line(totals) -> tuple:
     """The coverage table's last line: "Jumlah" and the sums, in COVERAGE_COLUMNS order."""
     return (
         None,

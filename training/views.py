@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -7,21 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_tables2 import RequestConfig
-from openpyxl import Workbook
 
 from accounts.roles import Action, can
 from core.errors import DomainError
 from core.pdf import inline_pdf
 from core.scoping import get_visible_or_404
-from core.xlsx import (
-    add_sheet,
-    append_records,
-    append_values,
-    dated_filename,
-    table_response,
-    write_table,
-    xlsx_response,
-)
+from core.xlsx import dated_filename, table_response, write_table, xlsx_response
 from groups.models import BusinessGroup
 from regions.models import Regency
 from training import exports, pdf, selectors, services
@@ -444,18 +437,6 @@ def coverage_export(request):
     """Two sheets: the coverage per regency (with the total) and the unvisited groups."""
     _require(request.user, Action.VIEW_PROGRAMME_DATA)
     _since, _today, rows, _chosen, unvisited = _coverage(request)
-
-    def write(fileobj):
-        workbook = Workbook(write_only=True)
-        per_regency = add_sheet(workbook, "Cakupan per Kabupaten", exports.COVERAGE_COLUMNS)
-        append_records(per_regency, exports.COVERAGE_COLUMNS, rows)
-        append_values(
-            per_regency,
-            exports.COVERAGE_COLUMNS,
-            exports.coverage_total_line(selectors.coverage_totals(rows)),
-        )
-        groups = add_sheet(workbook, "Belum Dikunjungi", exports.UNVISITED_COLUMNS)
-        append_records(groups, exports.UNVISITED_COLUMNS, unvisited.iterator(chunk_size=2000))
-        workbook.save(fileobj)
-
+    totals = selectors.coverage_totals(rows)
+    write = partial(exports.write_coverage, rows=rows, totals=totals, unvisited=unvisited)
     return xlsx_response(filename=dated_filename("cakupan-pendampingan"), write=write)
