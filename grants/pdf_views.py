@@ -4,20 +4,15 @@ Loaded through `get_visible_or_404`, so a document outside the user's regency is
 the letter of a tranche that has not been approved does not exist either (404).
 """
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.views.decorators.http import require_safe
 
-from accounts.roles import Action, can
+from accounts.roles import Action
 from core.pdf import inline_pdf
 from core.scoping import get_visible_or_404
+from core.view_helpers import require_role
 from grants import pdf
 from grants.models import Grant, Tranche
-
-
-def _require(user, action):
-    if not can(user, action):
-        raise PermissionDenied
 
 
 @require_safe
@@ -25,7 +20,7 @@ def tranche_letter(request, pk):
     tranche = get_visible_or_404(
         Tranche.objects.select_related("grant__group"), request.user, pk=pk
     )
-    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     if tranche.status not in pdf.LETTER_STATUSES:
         raise Http404("No letter for a tranche that has not been approved.")
     group = tranche.grant.group
@@ -38,7 +33,7 @@ def tranche_letter(request, pk):
 @require_safe
 def grant_summary_pdf(request, pk):
     grant = get_visible_or_404(Grant.objects.select_related("group"), request.user, pk=pk)
-    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     return inline_pdf(
         pdf.grant_summary(grant),
         f"ringkasan-hibah-{grant.group.registration_number}.pdf",

@@ -5,12 +5,12 @@ come from Grant.objects.visible_to(user), so a regency officer's file holds thei
 only.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from accounts.roles import Action, can
+from accounts.roles import Action
 from core.pdf import inline_pdf
+from core.view_helpers import require_role
 from core.xlsx import xlsx_response
 from grants import rekap_pdf
 from grants.models import Program
@@ -18,8 +18,7 @@ from grants.rekap import write_rekap
 
 
 def _program(request, pk):
-    if not can(request.user, Action.VIEW_PROGRAMME_DATA):
-        raise PermissionDenied
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     return get_object_or_404(Program, pk=pk)
 
 

@@ -12,6 +12,7 @@ from django_tables2 import RequestConfig
 from accounts.roles import Action, can
 from core.errors import DomainError
 from core.scoping import get_visible_or_404
+from core.view_helpers import add_errors_to_form, require_role, show_errors, show_form_errors
 from core.xlsx import table_response
 from grants import exports, selectors, services
 from grants.filters import GrantFilter, TrancheQueueFilter
@@ -34,28 +35,11 @@ from grants.models import (
 from grants.tables import GrantTable, ProgramTable, TrancheQueueTable
 from groups.forms import ReasonForm
 
-
-def _require(user, action):
-    if not can(user, action):
-        raise PermissionDenied
-
-
-def _show_errors(request, error):
-    for message in dict.fromkeys(error.messages):  # once each, in order
-        messages.error(request, message)
-
-
-def _form_errors(request, form):
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-
-
 # Programmes -------------------------------------------------------------------------
 
 
 def program_list(request):
-    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     table = ProgramTable(selectors.program_list())
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(
@@ -67,7 +51,7 @@ def program_list(request):
 
 @require_safe
 def program_list_export(request):
-    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     table = ProgramTable(selectors.program_list())
     return table_response(
         request, table, stem="program", sheet="Program", columns=exports.PROGRAM_COLUMNS
@@ -84,7 +68,7 @@ def _program_page(request, program, *, regency_code=None, bulk_form=None, award_
     """The programme with its quotas; for one chosen regency, its grants and (for those
     who award) the eligible groups that can still be awarded."""
     user = request.user
-    _require(user, Action.VIEW_PROGRAMME_DATA)
+    require_role(user, Action.VIEW_PROGRAMME_DATA)
     quotas = list(selectors.program_quotas(program=program, user=user))
     if regency_code is None:
         regency_code = request.GET.get("regency") or (user.regency_id if quotas else None)
@@ -143,7 +127,7 @@ def _award_quota(request, program):
 @require_POST
 def grant_award_bulk(request, pk):
     program = get_object_or_404(Program, pk=pk)
-    _require(request.user, Action.GRANT_AWARD)
+    require_role(request.user, Action.GRANT_AWARD)
     quota = _award_quota(request, program)
     candidates = selectors.award_candidates(
         program=program, regency=quota.regency, user=request.user
@@ -159,8 +143,7 @@ def grant_award_bulk(request, pk):
             )
         except DomainError as error:
             form.add_error(None, _("Nothing was awarded:"))
-            for message in dict.fromkeys(error.messages):
-                form.add_error(None, message)
+            add_errors_to_form(form, error)
         else:
             messages.success(
                 request,
@@ -176,7 +159,7 @@ def grant_award_bulk(request, pk):
 @require_POST
 def grant_award(request, pk):
     program = get_object_or_404(Program, pk=pk)
-    _require(request.user, Action.GRANT_AWARD)
+    require_role(request.user, Action.GRANT_AWARD)
     quota = _award_quota(request, program)
     candidates = selectors.award_candidates(
         program=program, regency=quota.regency, user=request.user
@@ -207,7 +190,7 @@ def _grant_table(request):
 
 
 def grant_list(request):
-    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     grant_filter, table = _grant_table(request)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(
@@ -224,7 +207,7 @@ def grant_list(request):
 @require_safe
 def grant_list_export(request):
     """The grants of the list page (same filters and order, what the user may see)."""
-    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     _filter, table = _grant_table(request)
     return table_response(
         request, table, stem="hibah", sheet="Hibah", columns=exports.GRANT_COLUMNS
@@ -234,7 +217,7 @@ def grant_list_export(request):
 def grant_detail(request, pk):
     grant = get_visible_or_404(selectors.grant_for_detail(), request.user, pk=pk)
     user = request.user
-    _require(user, Action.VIEW_PROGRAMME_DATA)
+    require_role(user, Action.VIEW_PROGRAMME_DATA)
     tranches = list(selectors.grant_tranches(grant=grant))
     can_withdraw = can(user, Action.TRANCHE_MARK_WITHDRAWN)
     for tranche in tranches:
@@ -272,7 +255,7 @@ def grant_detail(request, pk):
 
 def _grant_action(request, pk, action):
     grant = get_visible_or_404(selectors.grant_for_detail(), request.user, pk=pk)
-    _require(request.user, action)
+    require_role(request.user, action)
     return grant
 
 
@@ -281,7 +264,7 @@ def grant_transfer(request, pk):
     grant = _grant_action(request, pk, Action.GRANT_TRANSFER)
     form = TransferForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        show_form_errors(request, form)
         return redirect(grant)
     try:
         services.grant_record_transfer(
@@ -291,7 +274,7 @@ def grant_transfer(request, pk):
             reference=form.cleaned_data["reference"],
         )
     except DomainError as error:
-        _show_errors(request, error)
+        show_errors(request, error)
     else:
         messages.success(request, _("The transfer is recorded."))
     return redirect(grant)
@@ -307,7 +290,7 @@ def grant_cancel(request, pk):
     try:
         services.grant_cancel(grant=grant, by=request.user, reason=form.cleaned_data["reason"])
     except DomainError as error:
-        _show_errors(request, error)
+        show_errors(request, error)
     else:
         messages.success(request, _("The grant is cancelled."))
     return redirect(grant)
@@ -319,7 +302,7 @@ def grant_complete(request, pk):
     try:
         services.grant_complete(grant=grant, by=request.user)
     except DomainError as error:
-        _show_errors(request, error)
+        show_errors(request, error)
     else:
         messages.success(request, _("The grant is completed."))
     return redirect(grant)
@@ -331,7 +314,7 @@ def grant_complete(request, pk):
 @require_http_methods(["GET", "POST"])
 def tranche_request(request, pk):
     grant = get_visible_or_404(selectors.grant_for_detail(), request.user, pk=pk)
-    _require(request.user, Action.TRANCHE_REQUEST)
+    require_role(request.user, Action.TRANCHE_REQUEST)
     form = TrancheRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -371,7 +354,7 @@ def tranche_cancel(request, pk):
     try:
         services.tranche_cancel(tranche=tranche, by=request.user)
     except DomainError as error:
-        _show_errors(request, error)
+        show_errors(request, error)
     else:
         messages.success(request, _("Tranche %(n)d is cancelled.") % {"n": tranche.sequence})
     return redirect(tranche.grant)
@@ -380,10 +363,10 @@ def tranche_cancel(request, pk):
 @require_POST
 def tranche_withdrawn(request, pk):
     tranche = _tranche(request, pk)
-    _require(request.user, Action.TRANCHE_MARK_WITHDRAWN)
+    require_role(request.user, Action.TRANCHE_MARK_WITHDRAWN)
     form = WithdrawalForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        show_form_errors(request, form)
         return redirect(tranche.grant)
     try:
         services.tranche_mark_withdrawn(
@@ -393,7 +376,7 @@ def tranche_withdrawn(request, pk):
             reference=form.cleaned_data["reference"],
         )
     except DomainError as error:
-        _show_errors(request, error)
+        show_errors(request, error)
     else:
         messages.success(
             request, _("The withdrawal of tranche %(n)d is recorded.") % {"n": tranche.sequence}
@@ -451,15 +434,15 @@ def _decision_view(decide, form_class, done):
     @require_POST
     def view(request, pk):
         tranche = _tranche(request, pk)
-        _require(request.user, Action.TRANCHE_DECIDE)
+        require_role(request.user, Action.TRANCHE_DECIDE)
         form = form_class(request.POST)
         if not form.is_valid():
-            _form_errors(request, form)
+            show_form_errors(request, form)
             return redirect(_queue_url(request))
         try:
             decide(tranche=tranche, by=request.user, **form.cleaned_data)
         except DomainError as error:
-            _show_errors(request, error)
+            show_errors(request, error)
         else:
             done_message = str(done) % {"n": tranche.sequence, "group": tranche.grant.group.name}
             messages.success(request, done_message)

@@ -6,13 +6,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.roles import Action, can
+from accounts.roles import Action
+from core.view_helpers import require_role
 from core.xlsx import XLSX_CONTENT_TYPE, dated_filename, xlsx_response
 from groups import excel
 from groups.excel_forms import ImportConfirmForm, ImportUploadForm
@@ -23,11 +23,6 @@ SESSION_KEY = "group_import_tokens"
 KEPT_TOKENS = 5  # previews a user may have open at once
 STALE_AFTER_SECONDS = 24 * 60 * 60
 ERRORS_SHOWN = 200
-
-
-def _require(user, action):
-    if not can(user, action):
-        raise PermissionDenied
 
 
 def _import_dir() -> Path:
@@ -41,7 +36,7 @@ def _stored(token: uuid.UUID) -> Path:
 @require_http_methods(["GET", "POST"])
 def group_import(request):
     """Step 1: upload and preview (a dry run). Step 2: confirm, and the import runs."""
-    _require(request.user, Action.GROUP_IMPORT)
+    require_role(request.user, Action.GROUP_IMPORT)
     if request.method == "POST" and "token" in request.POST:
         return _confirm(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -138,7 +133,7 @@ def _summary(result):
 
 @require_http_methods(["GET"])
 def group_import_template(request):
-    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     response = HttpResponse(excel.template_workbook(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="templat-impor-kelompok.xlsx"'
     return response
@@ -153,7 +148,7 @@ def filtered_groups(request):
 @require_http_methods(["GET"])
 def group_export(request):
     """The groups of the list page (same filters, only what the user may see), as xlsx."""
-    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     queryset = filtered_groups(request)
     return xlsx_response(
         filename=dated_filename("kelompok-usaha"),

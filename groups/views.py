@@ -11,6 +11,7 @@ from django_tables2 import RequestConfig
 from accounts.roles import Action, can
 from core.errors import DomainError
 from core.scoping import get_visible_or_404
+from core.view_helpers import require_role, show_form_errors
 from groups import rules, selectors, services
 from groups.filters import GroupFilter
 from groups.forms import DocumentForm, GroupForm, ReasonForm, member_formset
@@ -19,13 +20,8 @@ from groups.tables import GroupTable
 from training.selectors import group_timeline
 
 
-def _require(user, action):
-    if not can(user, action):
-        raise PermissionDenied
-
-
 def group_list(request):
-    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     group_filter = GroupFilter(
         request.GET, queryset=selectors.group_list(user=request.user), user=request.user
     )
@@ -49,7 +45,7 @@ def group_detail(request, pk):
         request.user,
         pk=pk,
     )
-    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     members = list(selectors.group_members(group=group))
     for member in members:
         member.warnings = rules.nik_warnings(member, regency_code=group.regency_id)
@@ -115,7 +111,7 @@ def _group_form_page(request, *, group, save, template_extra):
 
 @require_http_methods(["GET", "POST"])
 def group_create(request):
-    _require(request.user, Action.GROUP_PROPOSE)
+    require_role(request.user, Action.GROUP_PROPOSE)
 
     def save(*, group, members, removed):
         return services.group_register(group=group, members=members, by=request.user)
@@ -139,7 +135,7 @@ def _transition_view(service, action, *, needs_reason=False, done):
     @require_POST
     def view(request, pk):
         group = get_visible_or_404(BusinessGroup, request.user, pk=pk)
-        _require(request.user, action)
+        require_role(request.user, action)
         kwargs = {}
         if needs_reason:
             form = ReasonForm(request.POST)
@@ -184,12 +180,10 @@ group_deactivate = _transition_view(
 @require_POST
 def document_upload(request, pk):
     group = get_visible_or_404(BusinessGroup, request.user, pk=pk)
-    _require(request.user, Action.GROUP_EDIT)
+    require_role(request.user, Action.GROUP_EDIT)
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        show_form_errors(request, form)
         return redirect(group)
     try:
         with transaction.atomic():

@@ -2,12 +2,12 @@
 heads their own; every figure comes from reports.dashboard (aggregates in the database)."""
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from accounts.roles import Action, can
+from accounts.roles import Action
+from core.view_helpers import require_role
 from core.xlsx import dated_filename, xlsx_response
 from grants.models import Program
 from groups.models import GroupStatus
@@ -44,8 +44,7 @@ def dashboard_filter(request) -> DashboardFilter:
 
 
 def _figures(request):
-    if not can(request.user, Action.VIEW_PROGRAMME_DATA):
-        raise PermissionDenied
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     form = dashboard_filter(request)
     program_id, year = form.chosen()
     return form, dashboard_figures(user=request.user, program_id=program_id, year=year)

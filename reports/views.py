@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from django_tables2 import RequestConfig
 from accounts.roles import Action, can
 from core.errors import DomainError
 from core.scoping import get_visible_or_404
+from core.view_helpers import add_errors_to_form, require_role, show_errors
 from core.xlsx import dated_filename, table_response, write_table, xlsx_response
 from grants.models import Grant
 from groups.forms import ReasonForm
@@ -25,16 +25,6 @@ from reports.periods import Period, periods_owed
 from reports.tables import OverdueTable, ReviewQueueTable
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
-
-
-def _require(user, action):
-    if not can(user, action):
-        raise PermissionDenied
-
-
-def _show_errors(request, error):
-    for message in dict.fromkeys(error.messages):  # once each, in order
-        messages.error(request, message)
 
 
 def _int_param(params, name):
@@ -93,7 +83,7 @@ def report_create(request):
         user,
         pk=_int_param(request.GET, "grant"),
     )
-    _require(user, Action.REPORT_WRITE)
+    require_role(user, Action.REPORT_WRITE)
     if grant.status not in services.REPORTABLE_GRANT_STATUSES:
         messages.error(request, _("Reports are written for grants that have been transferred."))
         return redirect("reports:group_reports", grant.group_id)
@@ -122,8 +112,7 @@ def report_create(request):
                 if submit:
                     report = services.report_submit(report=report, by=user)
         except DomainError as error:
-            for message in dict.fromkeys(error.messages):
-                form.add_error(None, message)
+            add_errors_to_form(form, error)
         else:
             _saved(request, report, submitted=submit)
             return redirect(report)
@@ -139,7 +128,7 @@ def report_update(request, pk):
     """Fix a draft or a returned report, and submit it if wanted."""
     user = request.user
     report = get_visible_or_404(selectors.report_for_detail(), user, pk=pk)
-    _require(user, Action.REPORT_WRITE)
+    require_role(user, Action.REPORT_WRITE)
     if report.status not in EDITABLE:
         messages.error(request, _("A submitted or accepted report cannot be changed."))
         return redirect(report)
@@ -152,8 +141,7 @@ def report_update(request, pk):
                 if submit:
                     saved = services.report_submit(report=saved, by=user)
         except DomainError as error:
-            for message in dict.fromkeys(error.messages):
-                form.add_error(None, message)
+            add_errors_to_form(form, error)
         else:
             _saved(request, saved, submitted=submit)
             return redirect(saved)
@@ -173,7 +161,7 @@ def report_update(request, pk):
 def report_detail(request, pk):
     user = request.user
     report = get_visible_or_404(selectors.report_for_detail(), user, pk=pk)
-    _require(user, Action.VIEW_PROGRAMME_DATA)
+    require_role(user, Action.VIEW_PROGRAMME_DATA)
     registered = selectors.registered_members(group=report.group)
     editable = report.status in EDITABLE
     return render(
@@ -210,7 +198,7 @@ def _transition_view(service, action, *, needs_reason=False, done):
         report = get_visible_or_404(
             ProgressReport.objects.select_related("group"), request.user, pk=pk
         )
-        _require(request.user, action)
+        require_role(request.user, action)
         kwargs = {}
         if needs_reason:
             form = ReasonForm(request.POST)
@@ -221,7 +209,7 @@ def _transition_view(service, action, *, needs_reason=False, done):
         try:
             service(report=report, by=request.user, **kwargs)
         except DomainError as error:
-            _show_errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(
                 request, str(done) % {"group": report.group.name, "period": report.period}
@@ -256,7 +244,7 @@ def group_reports(request, pk):
     """The group's reports side by side, one column per catur wulan."""
     user = request.user
     group = get_visible_or_404(BusinessGroup.objects.select_related("regency"), user, pk=pk)
-    _require(user, Action.VIEW_PROGRAMME_DATA)
+    require_role(user, Action.VIEW_PROGRAMME_DATA)
     return render(
         request,
         "reports/group_reports.html",
@@ -273,7 +261,7 @@ def group_reports_export(request, pk):
     """Every report of the group, oldest period first, as an xlsx file."""
     user = request.user
     group = get_visible_or_404(BusinessGroup.objects.all(), user, pk=pk)
-    _require(user, Action.VIEW_PROGRAMME_DATA)
+    require_role(user, Action.VIEW_PROGRAMME_DATA)
     reports = selectors.report_list(user=user).filter(group=group).order_by("year", "term")
     return xlsx_response(
         filename=f"laporan-{group.registration_number}.xlsx",
@@ -299,7 +287,7 @@ def _overdue(request):
 def overdue(request):
     """Due reports that are missing, drafts or returned, per regency, with days late."""
     user = request.user
-    _require(user, Action.VIEW_PROGRAMME_DATA)
+    require_role(user, Action.VIEW_PROGRAMME_DATA)
     overdue_filter, rows = _overdue(request)
     exclude = _one_regency_columns(user)
     if not can(user, Action.REPORT_WRITE):
@@ -323,7 +311,7 @@ def overdue(request):
 @require_GET
 def overdue_export(request):
     """The overdue list (same filter, only what the user may see) as an xlsx file."""
-    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     _filter, rows = _overdue(request)
     return xlsx_response(
         filename=dated_filename("laporan-terlambat"),
@@ -341,7 +329,7 @@ def _review_queue_table(request):
 
 def review_queue(request):
     """Submitted reports waiting for the head of the regency office or province staff."""
-    _require(request.user, Action.REPORT_REVIEW)
+    require_role(request.user, Action.REPORT_REVIEW)
     queue_filter, table = _review_queue_table(request)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(
@@ -357,7 +345,7 @@ def review_queue(request):
 
 @require_GET
 def review_queue_export(request):
-    _require(request.user, Action.REPORT_REVIEW)
+    require_role(request.user, Action.REPORT_REVIEW)
     _filter, table = _review_queue_table(request)
     return table_response(
         request,

@@ -14,6 +14,7 @@ from accounts.roles import Action, can
 from core.errors import DomainError
 from core.pdf import inline_pdf
 from core.scoping import get_visible_or_404
+from core.view_helpers import require_role, show_errors, show_form_errors
 from core.xlsx import dated_filename, table_response, write_table, xlsx_response
 from groups.models import BusinessGroup
 from regions.models import Regency
@@ -22,23 +23,6 @@ from training.filters import SessionFilter, VisitFilter
 from training.forms import AttendanceForm, InviteForm, PhotoForm, SessionForm, VisitForm
 from training.models import VisitPhoto
 from training.tables import SessionTable, UnvisitedTable, VisitTable
-
-
-def _require(user, action):
-    if not can(user, action):
-        raise PermissionDenied
-
-
-def _show_errors(request, error):
-    for message in dict.fromkeys(error.messages):  # once each, in order
-        messages.error(request, message)
-
-
-def _form_errors(request, form):
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-
 
 # Sessions ----------------------------------------------------------------------------
 
@@ -51,7 +35,7 @@ def _session_table(request):
 
 
 def session_list(request):
-    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     session_filter, table = _session_table(request)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(
@@ -67,7 +51,7 @@ def session_list(request):
 
 @require_safe
 def session_list_export(request):
-    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     _filter, table = _session_table(request)
     return table_response(
         request, table, stem="pelatihan", sheet="Pelatihan", columns=exports.SESSION_COLUMNS
@@ -81,7 +65,7 @@ def _session(request, pk):
 def session_detail(request, pk):
     session = _session(request, pk)
     user = request.user
-    _require(user, Action.VIEW_PROGRAMME_DATA)
+    require_role(user, Action.VIEW_PROGRAMME_DATA)
     rows = selectors.attendance_sheet(session=session, user=user)
     may_manage = services.session_is_managed_by(session, user)
     started = session.start_date <= timezone.localdate()
@@ -105,7 +89,7 @@ def session_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def session_create(request):
-    _require(request.user, Action.TRAINING_MANAGE)
+    require_role(request.user, Action.TRAINING_MANAGE)
     form = SessionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -201,14 +185,14 @@ def attendance_record(request, pk):
     form = AttendanceForm(request.POST, rows=rows)
     if not form.is_valid():
         messages.error(request, _("The attendance sheet was not recorded:"))
-        _form_errors(request, form)
+        show_form_errors(request, form)
         return redirect(session)
     try:
         present, absent = services.attendance_record(
             session=session, marks=form.marks(), by=request.user
         )
     except DomainError as error:
-        _show_errors(request, error)
+        show_errors(request, error)
     else:
         messages.success(
             request,
@@ -221,7 +205,7 @@ def attendance_record(request, pk):
 @require_safe
 def attendance_pdf(request, pk):
     session = _session(request, pk)
-    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     rows = selectors.attendance_sheet(session=session, user=request.user)
     return inline_pdf(
         pdf.attendance_list(session, rows),
@@ -232,7 +216,7 @@ def attendance_pdf(request, pk):
 @require_safe
 def attendance_xlsx(request, pk):
     session = _session(request, pk)
-    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     rows = selectors.attendance_sheet(session=session, user=request.user)
     return xlsx_response(
         filename=f"daftar-hadir-{session.start_date:%Y%m%d}-{session.pk}.xlsx",
@@ -253,7 +237,7 @@ def _visit_table(request):
 
 
 def visit_list(request):
-    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     visit_filter, table = _visit_table(request)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(
@@ -269,7 +253,7 @@ def visit_list(request):
 
 @require_safe
 def visit_list_export(request):
-    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     _filter, table = _visit_table(request)
     return table_response(
         request,
@@ -287,7 +271,7 @@ def _visit(request, pk):
 def visit_detail(request, pk):
     visit = _visit(request, pk)
     user = request.user
-    _require(user, Action.VIEW_PROGRAMME_DATA)
+    require_role(user, Action.VIEW_PROGRAMME_DATA)
     can_edit = services.visit_is_editable_by(visit, user)
     return render(
         request,
@@ -307,7 +291,7 @@ def visit_create(request, group_pk):
     group = get_visible_or_404(
         BusinessGroup.objects.select_related("regency"), request.user, pk=group_pk
     )
-    _require(request.user, Action.VISIT_LOG)
+    require_role(request.user, Action.VISIT_LOG)
     form = VisitForm(
         request.POST or None,
         request.FILES or None,
@@ -362,17 +346,17 @@ def visit_update(request, pk):
 @require_POST
 def visit_photos_add(request, pk):
     visit = _visit(request, pk)
-    _require(request.user, Action.VISIT_LOG)
+    require_role(request.user, Action.VISIT_LOG)
     form = PhotoForm(request.POST, request.FILES)
     if not form.is_valid():
-        _form_errors(request, form)
+        show_form_errors(request, form)
         return redirect(visit)
     try:
         photos = services.visit_photos_add(
             visit=visit, uploads=form.cleaned_data["photos"], by=request.user
         )
     except DomainError as error:
-        _show_errors(request, error)
+        show_errors(request, error)
     else:
         messages.success(request, _("%(count)d photo(s) uploaded.") % {"count": len(photos)})
     return redirect(visit)
@@ -414,7 +398,7 @@ def _coverage(request):
 def coverage(request):
     """Per regency: groups trained and visited in the last four months, and the eligible or
     funded groups with no visit in that time."""
-    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     since, today, rows, chosen, unvisited = _coverage(request)
     table = UnvisitedTable(unvisited)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
@@ -435,7 +419,7 @@ def coverage(request):
 @require_safe
 def coverage_export(request):
     """Two sheets: the coverage per regency (with the total) and the unvisited groups."""
-    _require(request.user, Action.VIEW_PROGRAMME_DATA)
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     _since, _today, rows, _chosen, unvisited = _coverage(request)
     totals = selectors.coverage_totals(rows)
     write = partial(exports.write_coverage, rows=rows, totals=totals, unvisited=unvisited)
