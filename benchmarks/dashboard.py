@@ -90,13 +90,12 @@ def setup():
 
 
 def bench_users():
-    from django.conf import settings
 
     from accounts.models import User
     from accounts.roles import Role
     from regions.models import Regency
 
-    regency = Regency.objects.filter(province_id=settings.PROVINCE_CODE).order_by("code").first()
+    regency = Regency.objects.in_province().order_by("code").first()
     staff, _ = User.objects.get_or_create(username=STAFF, defaults={"role": Role.PROVINCE_STAFF})
     approver, _ = User.objects.get_or_create(username=APPROVER, defaults={"role": Role.APPROVER})
     officer, _ = User.objects.get_or_create(

@@ -1,14 +1,9 @@
 import django_filters
-from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Grant, GrantStatus, Program, Tranche, TrancheStatus
 from regions.models import Regency
-
-
-def _visible_regencies(user):
-    return Regency.objects.visible_to(user).filter(province_id=settings.PROVINCE_CODE)
 
 
 class GrantFilter(django_filters.FilterSet):
@@ -35,7 +30,7 @@ class GrantFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["program"].queryset = Program.objects.all()
-        self.filters["regency"].queryset = _visible_regencies(user)
+        self.filters["regency"].queryset = Regency.objects.visible_to(user).in_province()
 
     def with_tranche(self, queryset, name, value):
         return queryset.filter(Exists(Tranche.objects.filter(grant=OuterRef("pk"), status=value)))
@@ -54,4 +49,4 @@ class TrancheQueueFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["regency"].queryset = _visible_regencies(user)
+        self.filters["regency"].queryset = Regency.objects.visible_to(user).in_province()

@@ -1,6 +1,5 @@
 import django_filters
 from django import forms
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -31,7 +30,7 @@ class GroupFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        regencies = Regency.objects.visible_to(user).filter(province_id=settings.PROVINCE_CODE)
+        regencies = Regency.objects.visible_to(user).in_province()
         self.filters["regency"].queryset = regencies
         self.filters["district"].queryset = District.objects.filter(regency__in=regencies)
 

@@ -1,7 +1,6 @@
 import re
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.indonesia import check_nik
@@ -42,7 +41,7 @@ class GroupForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        regencies = Regency.objects.visible_to(user).filter(province_id=settings.PROVINCE_CODE)
+        regencies = Regency.objects.visible_to(user).in_province()
         self.fields["regency"].queryset = regencies
         self.fields["district"].queryset = (
             District.objects.filter(regency__in=regencies)

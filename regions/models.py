@@ -1,5 +1,6 @@
 """Kemendagri administrative regions, keyed by their codes ("64", "64.01", "64.01.04")."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,10 @@ class RegencyQuerySet(models.QuerySet):
         if user.has_regency_scope:
             return self.filter(pk=user.regency_id)
         return self.none()
+
+    def in_province(self):
+        """The regencies and cities of the installation's province (PROVINCE_CODE)."""
+        return self.filter(province_id=settings.PROVINCE_CODE)
 
 
 class Regency(TimeStampedModel):

@@ -388,10 +388,6 @@ def _median(values: list[int]) -> int | None:
 # The dashboard ------------------------------------------------------------------------
 
 
-def visible_regencies(user):
-    return Regency.objects.visible_to(user).filter(province_id=settings.PROVINCE_CODE)
-
-
 def dashboard(*, user, program_id=None, year=None, today=None) -> Dashboard:
     """Every figure of the dashboard for what the user may see. Queries: regencies,
     groups by status, grant/tranche summaries, owing groups per period, reports per
@@ -404,7 +400,7 @@ def dashboard(*, user, program_id=None, year=None, today=None) -> Dashboard:
 
     rows = {
         code: Row(code=code, name=name, today=today)
-        for code, name in visible_regencies(user).values_list("code", "name")
+        for code, name in Regency.objects.visible_to(user).in_province().values_list("code", "name")
     }
     total = Row(code="", name="", today=today)
 

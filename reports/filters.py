@@ -1,14 +1,9 @@
 import django_filters
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Grant
 from regions.models import Regency
 from reports.models import ProgressReport
-
-
-def _visible_regencies(user):
-    return Regency.objects.visible_to(user).filter(province_id=settings.PROVINCE_CODE)
 
 
 class OverdueFilter(django_filters.FilterSet):
@@ -24,7 +19,7 @@ class OverdueFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["regency"].queryset = _visible_regencies(user)
+        self.filters["regency"].queryset = Regency.objects.visible_to(user).in_province()
 
     @property
     def chosen_regency(self):
@@ -45,4 +40,4 @@ class ReviewQueueFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["regency"].queryset = _visible_regencies(user)
+        self.filters["regency"].queryset = Regency.objects.visible_to(user).in_province()

@@ -1,6 +1,5 @@
 import django_filters
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,10 +8,6 @@ from groups.forms import DATE_WIDGET
 from regions.models import Regency
 from training.models import MentoringVisit, TrainingSession, VisitKind
 from training.selectors import open_follow_ups, without_attendance
-
-
-def _visible_regencies(user):
-    return Regency.objects.visible_to(user).filter(province_id=settings.PROVINCE_CODE)
 
 
 class SessionFilter(django_filters.FilterSet):
@@ -44,7 +39,7 @@ class SessionFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.user = user
         self.filters["program"].queryset = Program.objects.order_by("-fiscal_year", "name")
-        self.filters["regency"].queryset = _visible_regencies(user)
+        self.filters["regency"].queryset = Regency.objects.visible_to(user).in_province()
 
     def attendance_missing(self, queryset, name, value):
         """Sessions that have begun with no attendance recorded; for a regency user, those of
@@ -83,7 +78,7 @@ class VisitFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["regency"].queryset = _visible_regencies(user)
+        self.filters["regency"].queryset = Regency.objects.visible_to(user).in_province()
 
     def with_follow_up(self, queryset, name, value):
         queryset = open_follow_ups(queryset)

@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Program, ProgramStatus
@@ -37,7 +36,7 @@ class SessionForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = Program.objects.order_by("-fiscal_year", "name")
-        regencies = Regency.objects.visible_to(user).filter(province_id=settings.PROVINCE_CODE)
+        regencies = Regency.objects.visible_to(user).in_province()
         self.fields["regency"].queryset = regencies
         if user.has_province_scope:
             self.fields["regency"].empty_label = _("Province-wide")

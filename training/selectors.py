@@ -5,7 +5,6 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import (
     BooleanField,
     Count,
@@ -383,7 +382,7 @@ def coverage(*, user, today) -> tuple[datetime.date, list[CoverageRow]]:
     and how many were visited, in the four months up to `today`, and how many eligible or
     funded groups had no visit in that time."""
     since = four_months_before(today)
-    regencies = Regency.objects.visible_to(user).filter(province_id=settings.PROVINCE_CODE)
+    regencies = Regency.objects.visible_to(user).in_province()
     rows = {regency.pk: CoverageRow(regency) for regency in regencies.order_by("code")}
     counts = (
         BusinessGroup.objects.visible_to(user)

@@ -1,6 +1,5 @@
 from functools import partial
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
@@ -133,7 +132,7 @@ def session_invite(request, pk):
     user = request.user
     if not services.session_is_managed_by(session, user):
         raise PermissionDenied
-    regencies = list(Regency.objects.visible_to(user).filter(province_id=settings.PROVINCE_CODE))
+    regencies = list(Regency.objects.visible_to(user).in_province())
     if session.regency_id:
         regency = session.regency
     else:
