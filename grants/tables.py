@@ -2,26 +2,12 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.indonesia import format_rupiah
+from core.tables import NUMBER, TABLE_ATTRS, MoneyColumn, wide_only
 from grants.models import Program
 from grants.selectors import percent
 
-MONEY = {"th": {"class": "money"}, "td": {"class": "money"}}
-NUMBER = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
 # Shown from tablet width up: on a phone the queue keeps what a decision needs.
-WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
-TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
-
-
-class MoneyColumn(tables.Column):
-    """Whole Rupiah, right-aligned: Rp20.000.000."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("attrs", MONEY)
-        super().__init__(*args, **kwargs)
-
-    def render(self, value):
-        return format_rupiah(value)
+WIDE_ONLY = wide_only()
 
 
 class ProgramTable(tables.Table):

@@ -1,10 +1,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import NUMBER, TABLE_ATTRS
 from training.models import MentoringVisit, TrainingSession
-
-NUMBER = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
-TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 
 class SessionTable(tables.Table):
