@@ -109,17 +109,7 @@ class ReminderLogAdmin(admin.ModelAdmin):
 class RegencySummaryAdmin(admin.ModelAdmin):
     """Derived figures (refresh_summaries rebuilds them): read-only."""
 
-    list_display = [
-        "program",
-        "regency",
-        "grants_awarded",
-        "grants_transferred",
-        "amount_awarded",
-        "amount_transferred",
-        "amount_withdrawn",
-        "tranches_waiting",
-        "oldest_waiting_at",
-    ]
+    list_display = ["program", "regency", *RegencySummary.FIGURES]
     list_filter = ["program_year", "regency"]
     list_select_related = ["program", "regency"]
 

@@ -69,14 +69,7 @@ class GrantFigures:
     oldest_waiting_at: datetime.datetime | None = None
 
     def add(self, other: "GrantFigures") -> None:
-        for name in (
-            "grants_awarded",
-            "grants_transferred",
-            "amount_awarded",
-            "amount_transferred",
-            "amount_withdrawn",
-            "tranches_waiting",
-        ):
+        for name in RegencySummary.TOTALS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         if other.oldest_waiting_at and (
             self.oldest_waiting_at is None or other.oldest_waiting_at < self.oldest_waiting_at

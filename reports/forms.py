@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import BusinessCondition, ProgressReport
+from reports.services import FIGURES
 
 # "12.500.000", "Rp 12.500.000", "Rp12.500.000,-", "12500000", "-1.500.000" (whitespace is
 # dropped first, so "12 500 000" is read as 12500000 too)
@@ -94,19 +95,7 @@ class ReportForm(forms.ModelForm):
 
     class Meta:
         model = ProgressReport
-        fields = [
-            "revenue",
-            "costs",
-            "profit",
-            "capital_used",
-            "asset_value",
-            "cash_balance",
-            "active_members",
-            "jobs_created",
-            "condition",
-            "problems",
-            "narrative",
-        ]
+        fields = FIGURES
         labels = {
             "active_members": _("Active members"),
             "jobs_created": _("Jobs created"),

@@ -191,15 +191,16 @@ class RegencySummary(TimeStampedModel):
 
     objects = RegencySummaryQuerySet.as_manager()
 
-    FIGURES = (
+    # Figures that add up across programmes and regencies; then all the figures kept.
+    TOTALS = (
         "grants_awarded",
         "grants_transferred",
         "amount_awarded",
         "amount_transferred",
         "amount_withdrawn",
         "tranches_waiting",
-        "oldest_waiting_at",
     )
+    FIGURES = (*TOTALS, "oldest_waiting_at")
 
     class Meta:
         verbose_name = _("regency summary")
