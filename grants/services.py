@@ -4,7 +4,13 @@ Each function checks the user's role and scope and the current status, takes row
 (programme and quota for awards; the grant for tranches, always before the tranche),
 writes the change and its history in one transaction, and raises a DomainError with an
 Indonesian message otherwise. The running totals on Program, ProgramQuota and Grant are
-also guarded by CHECK constraints.
+also guarded by CHECK constraints. Last, each refreshes the dashboard's summaries of its
+regency (reports.summaries), which locks the regency.
+
+Programme, quota and grant rows are locked FOR NO KEY UPDATE (their keys never change):
+that lock serialises the writers of a row but lets other transactions insert rows that
+refer to it (a report summary names its programme), so a report review holding the
+regency's lock never waits for an award holding the programme's.
 """
 
 import datetime
@@ -30,7 +36,7 @@ from grants.models import (
     TrancheStatus,
 )
 from groups.models import BusinessGroup, GroupStatus
-from reports.summaries import refresh_regency_summary
+from reports.summaries import refresh_regency_summary, refresh_reporting_summaries
 from training.rules import group_attended_training
 
 
@@ -39,8 +45,18 @@ def _refresh_summary(grant):
     refresh_regency_summary(program_id=grant.program_id, regency_id=grant.group.regency_id)
 
 
+def _refresh_summaries_with_reporting(grant):
+    """After a transfer, completion or cancellation: also which groups owe reports."""
+    _refresh_summary(grant)
+    refresh_reporting_summaries(program_id=grant.program_id, regency_id=grant.group.regency_id)
+
+
 def _locked_grant(grant) -> Grant:
-    return Grant.objects.select_for_update().select_related("program", "group").get(pk=grant.pk)
+    return (
+        Grant.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("program", "group")
+        .get(pk=grant.pk)
+    )
 
 
 # Awards ------------------------------------------------------------------------------
@@ -89,11 +105,11 @@ def _award_one(*, program, quota, group, amount, by, agreement_number="", agreem
 
 
 def _lock_program_and_quota(program, regency_id):
-    program = Program.objects.select_for_update().get(pk=program.pk)
+    program = Program.objects.select_for_update(no_key=True).get(pk=program.pk)
     if program.status != ProgramStatus.OPEN:
         raise DomainError(_("The programme is not open."))
     quota = (
-        ProgramQuota.objects.select_for_update()
+        ProgramQuota.objects.select_for_update(no_key=True)
         .select_related("regency")
         .filter(program=program, regency_id=regency_id)
         .first()
@@ -184,7 +200,7 @@ def grant_record_transfer(*, grant, by, transferred_on: datetime.date, reference
     grant.transfer_reference = reference.strip()
     grant._change_reason = "transferred"
     grant.save()
-    _refresh_summary(grant)
+    _refresh_summaries_with_reporting(grant)
     return grant
 
 
@@ -212,13 +228,13 @@ def grant_cancel(*, grant, by, reason: str):
     grant.status_reason = reason
     grant._change_reason = "cancelled"
     grant.save()
-    _refresh_summary(grant)
+    _refresh_summaries_with_reporting(grant)
     return grant
 
 
 def _lock_any_program_and_quota(program_id, regency_id):
-    program = Program.objects.select_for_update().get(pk=program_id)
-    quota = ProgramQuota.objects.select_for_update().get(
+    program = Program.objects.select_for_update(no_key=True).get(pk=program_id)
+    quota = ProgramQuota.objects.select_for_update(no_key=True).get(
         program_id=program_id, regency_id=regency_id
     )
     return program, quota
@@ -240,7 +256,7 @@ def grant_complete(*, grant, by):
     grant.completed_on = timezone.localdate()
     grant._change_reason = "completed"
     grant.save()
-    _refresh_summary(grant)
+    _refresh_summaries_with_reporting(grant)
     return grant
 
 

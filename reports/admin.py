@@ -7,7 +7,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_actions import export_action
 from reports import exports, selectors
-from reports.models import ProgressReport, RegencySummary, ReminderLog
+from reports.models import OwingSpan, ProgressReport, RegencySummary, ReminderLog, ReportSummary
+from reports.periods import Period
 
 export_reports = export_action(
     stem="laporan-perkembangan",
@@ -105,11 +106,9 @@ class ReminderLogAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(RegencySummary)
-class RegencySummaryAdmin(admin.ModelAdmin):
+class SummaryAdmin(admin.ModelAdmin):
     """Derived figures (refresh_summaries rebuilds them): read-only."""
 
-    list_display = ["program", "regency", *RegencySummary.FIGURES]
     list_filter = ["program_year", "regency"]
     list_select_related = ["program", "regency"]
 
@@ -118,3 +117,27 @@ class RegencySummaryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(RegencySummary)
+class RegencySummaryAdmin(SummaryAdmin):
+    list_display = ["program", "regency", *RegencySummary.FIGURES]
+
+
+@admin.register(ReportSummary)
+class ReportSummaryAdmin(SummaryAdmin):
+    list_display = ["program", "regency", "year", "term", *ReportSummary.FIGURES]
+    list_filter = [*SummaryAdmin.list_filter, "year", "term"]
+
+
+@admin.register(OwingSpan)
+class OwingSpanAdmin(SummaryAdmin):
+    list_display = ["regency", "program", "program_year", "first", "last", "groups"]
+
+    @admin.display(description=_("first period"))
+    def first(self, span):
+        return Period.from_index(span.first_period)
+
+    @admin.display(description=_("last period"))
+    def last(self, span):
+        return "—" if span.last_period is None else Period.from_index(span.last_period)

@@ -6,9 +6,11 @@ one query per kind of figure, whatever the number of groups, grants, tranches or
 Totals are the sum of the regency rows, and the regency rows start from the viewer's
 scope (Regency/… .visible_to(user)), so a total never includes data outside it.
 
-Grant and tranche figures are read from reports.models.RegencySummary (kept current by
-grants/services.py); `grant_figures_from_rows` recomputes the same figures from the raw
-rows (used to refresh a summary and by the tests).
+Grants, amounts, waiting tranches, groups owing reports, reports per period and status
+and business conditions are read from the summaries (reports.models RegencySummary,
+ReportSummary, OwingSpan) that the services keep current: a few rows per regency, however
+many groups there are. reports/summaries.py defines each figure from the raw rows. Groups
+by status and the revenue-change medians (not additive) are aggregated from the raw rows.
 """
 
 import datetime
@@ -29,16 +31,18 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from grants.models import Grant, GrantStatus, TrancheStatus
 from groups.models import BusinessGroup, GroupStatus
 from regions.models import Regency
-from reports.models import BusinessCondition, ProgressReport, RegencySummary, ReportStatus
+from reports.models import (
+    BusinessCondition,
+    OwingSpan,
+    ProgressReport,
+    RegencySummary,
+    ReportStatus,
+    ReportSummary,
+)
 from reports.periods import Period
 
-# Grants whose money has reached the group's account.
-TRANSFERRED_STATUSES = (GrantStatus.TRANSFERRED, GrantStatus.ACTIVE, GrantStatus.COMPLETED)
-# Grants that owe progress reports for the periods between transfer and completion.
-REPORTING_STATUSES = TRANSFERRED_STATUSES
 COMPLIANCE_PERIODS = 4  # periods shown in the compliance chart
 
 
@@ -190,6 +194,16 @@ def _in_province(prefix: str = "") -> Q:
     return Q(**{f"{prefix}regency__code__startswith": f"{settings.PROVINCE_CODE}."})
 
 
+def _summaries(model, *, user, program_id, year):
+    """A per-programme summary's rows the user may see, of the chosen programme and year."""
+    rows = model.objects.visible_to(user).filter(_in_province())
+    if program_id:
+        rows = rows.filter(program_id=program_id)
+    if year:
+        rows = rows.filter(program_year=year)
+    return rows
+
+
 def _grant_filter(prefix: str, *, program_id, year) -> Q:
     q = Q()
     if program_id:
@@ -202,47 +216,12 @@ def _grant_filter(prefix: str, *, program_id, year) -> Q:
 # Grant and tranche figures ------------------------------------------------------------------
 
 
-def grant_figures_from_rows(*, grants, tranches) -> dict[tuple, GrantFigures]:
-    """Grant/tranche figures per (program_id, regency_id), recomputed from raw rows.
-    Two queries: the grants and the waiting tranches, each grouped in the database."""
-    figures: dict[tuple, GrantFigures] = {}
-    transferred = Q(status__in=TRANSFERRED_STATUSES)
-    for row in (
-        grants.exclude(status=GrantStatus.CANCELLED)
-        .order_by()
-        .values("program_id", regency_id=F("group__regency_id"))
-        .annotate(
-            grants_awarded=Count("id"),
-            grants_transferred=Count("id", filter=transferred),
-            amount_awarded=Sum("amount"),
-            amount_transferred=Sum("amount", filter=transferred),
-            amount_withdrawn=Sum("withdrawn_amount"),
-        )
-    ):
-        key = (row.pop("program_id"), row.pop("regency_id"))
-        figures[key] = GrantFigures(**{k: v or 0 for k, v in row.items()})
-    for row in (
-        tranches.filter(status=TrancheStatus.REQUESTED)
-        .order_by()
-        .values(program_id=F("grant__program_id"), regency_id=F("grant__group__regency_id"))
-        .annotate(waiting=Count("id"), oldest=Min("requested_at"))
-    ):
-        item = figures.setdefault((row["program_id"], row["regency_id"]), GrantFigures())
-        item.tranches_waiting = row["waiting"]
-        item.oldest_waiting_at = row["oldest"]
-    return figures
-
-
 def _grant_figures(*, user, program_id, year) -> dict[str, GrantFigures]:
     """Per regency, from the summaries kept by the grants services (one query)."""
-    summaries = RegencySummary.objects.visible_to(user).filter(_in_province())
-    if program_id:
-        summaries = summaries.filter(program_id=program_id)
-    if year:
-        summaries = summaries.filter(program_year=year)
     result = {}
     for row in (
-        summaries.order_by()
+        _summaries(RegencySummary, user=user, program_id=program_id, year=year)
+        .order_by()
         .values("regency_id")
         .annotate(
             s_grants_awarded=Sum("grants_awarded"),
@@ -269,63 +248,42 @@ def _grant_figures(*, user, program_id, year) -> dict[str, GrantFigures]:
 # Reporting ---------------------------------------------------------------------------
 
 
-def _owes(period: Period, prefix: str = "") -> Q:
-    """The grant owes the period's report: transferred by the period's end and not
-    completed before it started (reports.periods.periods_owed, in SQL)."""
-    return Q(
-        **{
-            f"{prefix}status__in": REPORTING_STATUSES,
-            f"{prefix}transferred_on__lte": period.end,
-        }
-    ) & (
-        Q(**{f"{prefix}completed_on__isnull": True})
-        | Q(**{f"{prefix}completed_on__gte": period.start})
-    )
-
-
-def _period_key(period: Period) -> str:
-    return f"p{period.year}_{period.term}"
-
-
 def _owing_groups(*, user, periods, program_id, year) -> dict[str, dict[Period, int]]:
-    """Groups owing each period's report, per regency (one query)."""
-    grants = Grant.objects.visible_to(user).filter(
-        _in_province("group__"), _grant_filter("", program_id=program_id, year=year)
-    )
-    counts = {_period_key(p): Count("group_id", distinct=True, filter=_owes(p)) for p in periods}
-    result = {}
-    for row in grants.order_by().values(regency_id=F("group__regency_id")).annotate(**counts):
-        result[row["regency_id"]] = {p: row[_period_key(p)] for p in periods}
-    return result
+    """Groups owing each period's report, per regency, from the owing spans (one query)."""
+    if program_id:
+        scope = Q(program_id=program_id) & (Q(program_year=year) if year else Q())
+    else:
+        scope = Q(program__isnull=True, program_year=year or None)
+    counts = {
+        f"p{p.index}": Sum(
+            "groups",
+            filter=Q(first_period__lte=p.index)
+            & (Q(last_period__isnull=True) | Q(last_period__gte=p.index)),
+        )
+        for p in periods
+    }
+    return {
+        row["regency_id"]: {p: row[f"p{p.index}"] or 0 for p in periods}
+        for row in OwingSpan.objects.visible_to(user)
+        .filter(scope, _in_province())
+        .order_by()
+        .values("regency_id")
+        .annotate(**counts)
+    }
 
 
-def _reports(*, user, periods, program_id, year):
-    """Reports per regency, period and status, of the periods shown (one query). A report
-    counts when its grant owes the period (as in _owing_groups)."""
-    owed = Q()
+def _report_counts(*, user, periods, program_id, year):
+    """Accepted and submitted reports and the conditions per regency and period, from the
+    report summaries (one query)."""
+    shown = Q()
     for p in periods:
-        owed |= Q(year=p.year, term=p.term) & _owes(p, "grant__")
+        shown |= Q(year=p.year, term=p.term)
     return (
-        ProgressReport.objects.visible_to(user)
-        .filter(owed, _in_province("group__"))
-        .filter(_grant_filter("grant__", program_id=program_id, year=year))
-        .filter(status__in=(ReportStatus.ACCEPTED, ReportStatus.SUBMITTED))
+        _summaries(ReportSummary, user=user, program_id=program_id, year=year)
+        .filter(shown)
         .order_by()
-        .values("year", "term", "status", regency_id=F("group__regency_id"))
-        .annotate(n=Count("id"))
-    )
-
-
-def _conditions(*, user, period, program_id, year):
-    """Accepted reports of the period per regency and business condition (one query)."""
-    return (
-        ProgressReport.objects.visible_to(user)
-        .filter(year=period.year, term=period.term, status=ReportStatus.ACCEPTED)
-        .filter(_in_province("group__"))
-        .filter(_grant_filter("grant__", program_id=program_id, year=year))
-        .order_by()
-        .values("condition", regency_id=F("group__regency_id"))
-        .annotate(n=Count("id"))
+        .values("regency_id", "year", "term")
+        .annotate(**{f"s_{name}": Sum(name) for name in ReportSummary.FIGURES})
     )
 
 
@@ -383,8 +341,8 @@ def _median(values: list[int]) -> int | None:
 
 def dashboard(*, user, program_id=None, year=None, today=None) -> Dashboard:
     """Every figure of the dashboard for what the user may see. Queries: regencies,
-    groups by status, grant/tranche summaries, owing groups per period, reports per
-    period and status, conditions, revenue-change medians per regency and overall."""
+    groups by status, grant/tranche summaries, owing spans, report summaries (per period
+    and status, and conditions), revenue-change medians per regency and overall."""
     today = today or timezone.localdate()
     period = last_due_period(today)
     periods = [period]
@@ -416,19 +374,17 @@ def dashboard(*, user, program_id=None, year=None, today=None) -> Dashboard:
     for code, row in rows.items():
         row.compliance = [PeriodCompliance(p, owing.get(code, {}).get(p, 0)) for p in periods]
     index = {p: i for i, p in enumerate(periods)}
-    for item in _reports(user=user, periods=periods, program_id=program_id, year=year):
+    for item in _report_counts(user=user, periods=periods, program_id=program_id, year=year):
         row = rows.get(item["regency_id"])
         if row is None:
             continue
-        compliance = row.compliance[index[Period(item["year"], item["term"])]]
-        if item["status"] == ReportStatus.ACCEPTED:
-            compliance.accepted += item["n"]
-        else:
-            compliance.submitted += item["n"]
-
-    for item in _conditions(user=user, period=period, program_id=program_id, year=year):
-        if item["regency_id"] in rows:
-            rows[item["regency_id"]].conditions[item["condition"]] += item["n"]
+        item_period = Period(item["year"], item["term"])
+        compliance = row.compliance[index[item_period]]
+        compliance.accepted += item["s_accepted"]
+        compliance.submitted += item["s_submitted"]
+        if item_period == period:
+            for condition, name in ReportSummary.CONDITIONS.items():
+                row.conditions[condition] += item[f"s_{name}"]
 
     changes = _revenue_changes(user=user, period=period, program_id=program_id, year=year)
     middles: dict[str, list[int]] = {}

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -215,3 +215,125 @@ class RegencySummary(TimeStampedModel):
 
     def __str__(self):
         return f"{self.program_id} {self.regency_id}"
+
+
+class ReportSummaryQuerySet(RegionScopedQuerySet):
+    regency_path = "regency"
+
+
+class ReportSummary(TimeStampedModel):
+    """The progress reports of one programme's grants in one regency for one catur wulan,
+    for the dashboard's compliance and business-condition figures.
+
+    `accepted` and `submitted` count the reports the grant owes (its transfer is not after
+    the period, its completion not before it); the conditions count every accepted report
+    of the period. Derived data, like RegencySummary: recomputed from the raw rows by
+    reports.summaries in the transaction of every report and grant change that moves them.
+    """
+
+    program = models.ForeignKey(
+        "grants.Program", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="+"
+    )
+    program_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    regency = models.ForeignKey(
+        "regions.Regency",
+        verbose_name=_("regency/city"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    term = models.PositiveSmallIntegerField(_("catur wulan"))
+    accepted = models.PositiveIntegerField(_("accepted"), default=0)
+    submitted = models.PositiveIntegerField(_("submitted, not reviewed"), default=0)
+    growing = models.PositiveIntegerField(_("growing"), default=0)
+    stable = models.PositiveIntegerField(_("stable"), default=0)
+    declining = models.PositiveIntegerField(_("declining"), default=0)
+    stopped = models.PositiveIntegerField(_("stopped"), default=0)
+
+    objects = ReportSummaryQuerySet.as_manager()
+
+    CONDITIONS = {
+        BusinessCondition.GROWING: "growing",
+        BusinessCondition.STABLE: "stable",
+        BusinessCondition.DECLINING: "declining",
+        BusinessCondition.STOPPED: "stopped",
+    }
+    FIGURES = ("accepted", "submitted", *CONDITIONS.values())
+
+    class Meta:
+        verbose_name = _("report summary")
+        verbose_name_plural = _("report summaries")
+        ordering = ["program_id", "regency_id", "year", "term"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "regency", "year", "term"], name="report_summary_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(term__gte=1, term__lte=3), name="report_summary_term"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.program_id} {self.regency_id} {self.year}/{self.term}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.term)
+
+
+class OwingSpanQuerySet(RegionScopedQuerySet):
+    regency_path = "regency"
+
+
+class OwingSpan(models.Model):
+    """`groups` groups of a regency owe a report for every catur wulan from `first_period`
+    to `last_period` (Period.index; no last period: until their grant is completed).
+
+    One set of rows per scope the dashboard filters on: a programme (program set), every
+    programme of a fiscal year (program empty, program_year set) and every programme (both
+    empty). A group with grants in two programmes owes one report per period, so the rows
+    of the wider scopes count each group once, over the union of its grants' periods.
+    Derived data: reports.summaries rebuilds a regency's rows when a grant is transferred,
+    completed or cancelled.
+    """
+
+    program = models.ForeignKey(
+        "grants.Program",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    program_year = models.PositiveSmallIntegerField(_("fiscal year"), null=True, blank=True)
+    regency = models.ForeignKey(
+        "regions.Regency",
+        verbose_name=_("regency/city"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    first_period = models.PositiveIntegerField(_("first period"))
+    last_period = models.PositiveIntegerField(_("last period"), null=True, blank=True)
+    groups = models.PositiveIntegerField(_("groups"))
+
+    objects = OwingSpanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("owing span")
+        verbose_name_plural = _("owing spans")
+        ordering = ["regency_id", "program_id", "first_period"]
+        indexes = [models.Index(fields=["regency", "program"], name="owing_span_regency")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(program__isnull=True) | Q(program_year__isnull=False),
+                name="owing_span_programme_has_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(last_period__isnull=True) | Q(last_period__gte=F("first_period")),
+                name="owing_span_ordered",
+            ),
+            models.CheckConstraint(condition=Q(groups__gt=0), name="owing_span_groups"),
+        ]
+
+    def __str__(self):
+        return f"{self.regency_id} {self.program_id or self.program_year or '*'} {self.groups}"

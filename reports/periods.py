@@ -38,6 +38,15 @@ class Period:
     def due(self) -> datetime.date:
         return self.end + datetime.timedelta(days=settings.REPORT_DUE_DAYS)
 
+    @property
+    def index(self) -> int:
+        """Consecutive periods have consecutive indexes (2026 I is 6078, 2026 II 6079)."""
+        return self.year * 3 + self.term - 1
+
+    @classmethod
+    def from_index(cls, index: int) -> "Period":
+        return cls(index // 3, index % 3 + 1)
+
     def next(self) -> "Period":
         return Period(self.year + 1, 1) if self.term == 3 else Period(self.year, self.term + 1)
 

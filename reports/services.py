@@ -15,6 +15,7 @@ from core.scoping import require
 from grants.models import GrantStatus
 from reports.models import ProgressReport, ReportStatus
 from reports.periods import Period
+from reports.summaries import refresh_report_summary
 
 FIGURES = [
     "revenue",
@@ -33,7 +34,20 @@ REPORTABLE_GRANT_STATUSES = (GrantStatus.TRANSFERRED, GrantStatus.ACTIVE, GrantS
 
 
 def _locked(report) -> ProgressReport:
-    return ProgressReport.objects.select_for_update().get(pk=report.pk)
+    return (
+        ProgressReport.objects.select_for_update(of=("self",))
+        .select_related("grant", "group")
+        .get(pk=report.pk)
+    )
+
+
+def _refresh_summary(report) -> None:
+    """The dashboard's counts of the report's programme, regency and period."""
+    refresh_report_summary(
+        program_id=report.grant.program_id,
+        regency_id=report.group.regency_id,
+        period=Period(report.year, report.term),
+    )
 
 
 def _check_period(grant, period: Period):
@@ -96,6 +110,7 @@ def report_submit(*, report, by) -> ProgressReport:
     locked.submitted_at = timezone.now()
     locked._change_reason = "submitted"
     locked.save()
+    _refresh_summary(locked)
     return locked
 
 
@@ -110,6 +125,7 @@ def _review(report, *, by, status, reason="", log):
     locked.reviewed_at = timezone.now()
     locked._change_reason = log
     locked.save()
+    _refresh_summary(locked)
     return locked
 
 

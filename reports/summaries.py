@@ -1,52 +1,293 @@
-"""Per-regency summaries of grants and tranches, kept current by the grants services.
+"""The dashboard's summaries, recomputed from the raw rows by the services that change them.
 
-`refresh_regency_summary` recomputes one (programme, regency) row from the raw rows: cheap
-(one regency of one programme) and always right, so every service that changes a grant or
-a tranche calls it inside its own transaction. The summary row is locked before the raw rows
-are read, so two transactions changing the same regency refresh it one after the other and
-the second sees the first's committed rows.
+Three kinds of derived rows (reports.models), each recomputed for the smallest part a
+change can move, inside the transaction of that change:
+
+- RegencySummary, per programme and regency: grants, amounts and waiting tranches. Every
+  grant and tranche service refreshes it.
+- ReportSummary, per programme, regency and catur wulan: accepted and submitted reports
+  the grants owe, and the business conditions. The report services refresh the report's
+  period; a grant's transfer, completion or cancellation refreshes every period of its
+  programme in its regency (which reports a grant owes follows its dates).
+- OwingSpan, per regency: how many groups owe reports from one period to another. A
+  grant's transfer, completion or cancellation rebuilds its regency's rows. Spans do not
+  depend on today's date, so nothing needs refreshing when a new period starts.
+
+Every refresh first locks the regency's row (FOR NO KEY UPDATE: rows referring to the
+regency can still be inserted meanwhile), so two transactions changing the same regency
+refresh one after the other and the second reads the first's committed rows. The
+`*_from_rows` functions are the definitions; `refresh_all_summaries` rebuilds everything
+from them (the command refresh_summaries), and the tests compare the kept rows with them.
 """
 
+from collections import Counter, defaultdict
+
 from django.db import transaction
+from django.db.models import Count, F, IntegerField, Min, Q, Sum
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 
-from grants.models import Grant, Program, Tranche
-from reports.dashboard import GrantFigures, grant_figures_from_rows
-from reports.models import RegencySummary
+from grants.models import Grant, GrantStatus, Program, Tranche, TrancheStatus
+from regions.models import Regency
+from reports.dashboard import GrantFigures
+from reports.models import OwingSpan, ProgressReport, RegencySummary, ReportStatus, ReportSummary
+from reports.periods import Period
+
+# Grants whose money has reached the group's account; they owe progress reports for the
+# periods from their transfer to their completion.
+TRANSFERRED_STATUSES = (GrantStatus.TRANSFERRED, GrantStatus.ACTIVE, GrantStatus.COMPLETED)
 
 
-def _raw_figures(*, program_id, regency_id) -> GrantFigures:
+# Definitions from the raw rows ----------------------------------------------------------
+
+
+def grant_figures_from_rows(*, grants, tranches) -> dict[tuple, GrantFigures]:
+    """Grant/tranche figures per (program_id, regency_id). Two queries: the grants and the
+    waiting tranches, each grouped in the database."""
+    figures: dict[tuple, GrantFigures] = {}
+    transferred = Q(status__in=TRANSFERRED_STATUSES)
+    for row in (
+        grants.exclude(status=GrantStatus.CANCELLED)
+        .order_by()
+        .values("program_id", regency_id=F("group__regency_id"))
+        .annotate(
+            grants_awarded=Count("id"),
+            grants_transferred=Count("id", filter=transferred),
+            amount_awarded=Sum("amount"),
+            amount_transferred=Sum("amount", filter=transferred),
+            amount_withdrawn=Sum("withdrawn_amount"),
+        )
+    ):
+        key = (row.pop("program_id"), row.pop("regency_id"))
+        figures[key] = GrantFigures(**{k: v or 0 for k, v in row.items()})
+    for row in (
+        tranches.filter(status=TrancheStatus.REQUESTED)
+        .order_by()
+        .values(program_id=F("grant__program_id"), regency_id=F("grant__group__regency_id"))
+        .annotate(waiting=Count("id"), oldest=Min("requested_at"))
+    ):
+        item = figures.setdefault((row["program_id"], row["regency_id"]), GrantFigures())
+        item.tranches_waiting = row["waiting"]
+        item.oldest_waiting_at = row["oldest"]
+    return figures
+
+
+def _period_index(date_field: str):
+    """Period.of(date).index in SQL. PostgreSQL's EXTRACT gives numerics: cast to integers
+    so that the division by four is an integer division, as on SQLite."""
+    year = Cast(ExtractYear(date_field), IntegerField())
+    month = Cast(ExtractMonth(date_field), IntegerField())
+    return year * 3 + (month - 1) / 4
+
+
+def report_figures_from_rows(reports) -> dict[tuple, dict[str, int]]:
+    """ReportSummary figures per (program_id, regency_id, year, term), in one query.
+
+    A report counts as accepted or submitted when its grant owes the report's period:
+    transferred by the period's end and not completed before its start (as periods_owed).
+    The conditions count every accepted report of the period."""
+    accepted = Q(status=ReportStatus.ACCEPTED)
+    owed = Q(grant__status__in=TRANSFERRED_STATUSES, transfer_index__lte=F("report_index")) & (
+        Q(grant__completed_on__isnull=True) | Q(completion_index__gte=F("report_index"))
+    )
+    rows = (
+        reports.filter(status__in=(ReportStatus.ACCEPTED, ReportStatus.SUBMITTED))
+        .alias(
+            report_index=F("year") * 3 + F("term") - 1,
+            transfer_index=_period_index("grant__transferred_on"),
+            completion_index=_period_index("grant__completed_on"),
+        )
+        .order_by()
+        .values(
+            "year", "term", program_id=F("grant__program_id"), regency_id=F("group__regency_id")
+        )
+        .annotate(
+            n_accepted=Count("id", filter=accepted & owed),
+            n_submitted=Count("id", filter=Q(status=ReportStatus.SUBMITTED) & owed),
+            **{
+                f"n_{name}": Count("id", filter=accepted & Q(condition=condition))
+                for condition, name in ReportSummary.CONDITIONS.items()
+            },
+        )
+    )
+    figures = {}
+    for row in rows:
+        counts = {name: row[f"n_{name}"] for name in ReportSummary.FIGURES}
+        if any(counts.values()):
+            figures[(row["program_id"], row["regency_id"], row["year"], row["term"])] = counts
+    return figures
+
+
+def _merged(spans: list[tuple[int, int | None]]):
+    """The union of period spans (last None: open), as disjoint spans."""
+    spans = sorted(spans, key=lambda span: span[0])
+    first, last = spans[0]
+    for next_first, next_last in spans[1:]:
+        if last is None or next_first <= last + 1:
+            last = None if last is None or next_last is None else max(last, next_last)
+        else:
+            yield first, last
+            first, last = next_first, next_last
+    yield first, last
+
+
+def owing_spans_from_rows(grants) -> Counter:
+    """OwingSpan counts per (program_id, program_year, regency_id, first, last), from one
+    query over the grants: each group's owing periods, per programme, per fiscal year and
+    over all programmes, each group counted once in a period."""
+    spans = defaultdict(list)
+    for group_id, regency_id, program_id, year, transferred_on, completed_on in (
+        grants.filter(status__in=TRANSFERRED_STATUSES, transferred_on__isnull=False)
+        .order_by()
+        .values_list(
+            "group_id",
+            "group__regency_id",
+            "program_id",
+            "program__fiscal_year",
+            "transferred_on",
+            "completed_on",
+        )
+        .iterator(chunk_size=5000)
+    ):
+        span = (
+            Period.of(transferred_on).index,
+            Period.of(completed_on).index if completed_on else None,
+        )
+        for scope in ((program_id, year), (None, year), (None, None)):
+            spans[(*scope, regency_id, group_id)].append(span)
+    counts = Counter()
+    for (program_id, year, regency_id, _group_id), group_spans in spans.items():
+        for first, last in _merged(group_spans):
+            counts[(program_id, year, regency_id, first, last)] += 1
+    return counts
+
+
+def owes(period: Period, prefix: str = "") -> Q:
+    """The grant owes the period's report: transferred by the period's end and not
+    completed before it started (reports.periods.periods_owed, in SQL)."""
+    return Q(
+        **{
+            f"{prefix}status__in": TRANSFERRED_STATUSES,
+            f"{prefix}transferred_on__lte": period.end,
+        }
+    ) & (
+        Q(**{f"{prefix}completed_on__isnull": True})
+        | Q(**{f"{prefix}completed_on__gte": period.start})
+    )
+
+
+def owing_groups_from_rows(grants, periods) -> dict[str, dict[Period, int]]:
+    """Groups owing each period's report per regency, counted straight from the grants
+    (one query): what the OwingSpan rows must add up to."""
+    counts = {f"p{p.index}": Count("group_id", distinct=True, filter=owes(p)) for p in periods}
+    return {
+        row["regency_id"]: {p: row[f"p{p.index}"] for p in periods}
+        for row in grants.order_by().values(regency_id=F("group__regency_id")).annotate(**counts)
+    }
+
+
+# Keeping the rows current --------------------------------------------------------------
+
+
+def _lock_regency(regency_id: str) -> None:
+    list(Regency.objects.select_for_update(no_key=True).filter(pk=regency_id).values_list("pk"))
+
+
+@transaction.atomic
+def refresh_regency_summary(*, program_id: int, regency_id: str) -> RegencySummary:
+    """Recompute the grant figures of one programme in one regency."""
+    _lock_regency(regency_id)
     figures = grant_figures_from_rows(
         grants=Grant.objects.filter(program_id=program_id, group__regency_id=regency_id),
         tranches=Tranche.objects.filter(
             grant__program_id=program_id, grant__group__regency_id=regency_id
         ),
+    ).get((program_id, regency_id), GrantFigures())
+    summary, _created = RegencySummary.objects.update_or_create(
+        program_id=program_id,
+        regency_id=regency_id,
+        defaults={
+            "program_year": _program_year(program_id),
+            **{name: getattr(figures, name) for name in RegencySummary.FIGURES},
+        },
     )
-    return figures.get((program_id, regency_id), GrantFigures())
-
-
-@transaction.atomic
-def refresh_regency_summary(*, program_id: int, regency_id: str) -> RegencySummary:
-    """Recompute the summary of one programme in one regency from the raw rows."""
-    year = Program.objects.values_list("fiscal_year", flat=True).get(pk=program_id)
-    RegencySummary.objects.get_or_create(
-        program_id=program_id, regency_id=regency_id, defaults={"program_year": year}
-    )
-    summary = RegencySummary.objects.select_for_update().get(
-        program_id=program_id, regency_id=regency_id
-    )
-    figures = _raw_figures(program_id=program_id, regency_id=regency_id)
-    summary.program_year = year
-    for name in RegencySummary.FIGURES:
-        setattr(summary, name, getattr(figures, name))
-    summary.save()
     return summary
 
 
+def _program_year(program_id: int) -> int:
+    return Program.objects.values_list("fiscal_year", flat=True).get(pk=program_id)
+
+
+def _report_summaries(figures: dict, years: dict[int, int]) -> list[ReportSummary]:
+    return [
+        ReportSummary(
+            program_id=program_id,
+            program_year=years[program_id],
+            regency_id=regency_id,
+            year=year,
+            term=term,
+            **counts,
+        )
+        for (program_id, regency_id, year, term), counts in figures.items()
+    ]
+
+
+def _owing_spans(counts: Counter) -> list[OwingSpan]:
+    return [
+        OwingSpan(
+            program_id=program_id,
+            program_year=year,
+            regency_id=regency_id,
+            first_period=first,
+            last_period=last,
+            groups=groups,
+        )
+        for (program_id, year, regency_id, first, last), groups in counts.items()
+    ]
+
+
 @transaction.atomic
-def refresh_all_summaries() -> int:
+def refresh_report_summary(*, program_id: int, regency_id: str, period: Period | None = None):
+    """Recompute the report figures of one programme in one regency: one period (after a
+    report is submitted, accepted or returned) or every period (after a grant change)."""
+    _lock_regency(regency_id)
+    reports = ProgressReport.objects.filter(
+        grant__program_id=program_id, group__regency_id=regency_id
+    )
+    kept = ReportSummary.objects.filter(program_id=program_id, regency_id=regency_id)
+    if period is not None:
+        reports = reports.filter(year=period.year, term=period.term)
+        kept = kept.filter(year=period.year, term=period.term)
+    figures = report_figures_from_rows(reports)
+    kept.delete()
+    ReportSummary.objects.bulk_create(
+        _report_summaries(figures, {program_id: _program_year(program_id)})
+    )
+
+
+@transaction.atomic
+def refresh_owing_spans(*, regency_id: str) -> None:
+    """Rebuild the regency's owing spans (every scope) from its grants."""
+    _lock_regency(regency_id)
+    counts = owing_spans_from_rows(Grant.objects.filter(group__regency_id=regency_id))
+    OwingSpan.objects.filter(regency_id=regency_id).delete()
+    OwingSpan.objects.bulk_create(_owing_spans(counts))
+
+
+@transaction.atomic
+def refresh_reporting_summaries(*, program_id: int, regency_id: str) -> None:
+    """After a grant is transferred, completed or cancelled: which groups owe reports, and
+    which reports count, follow the grant's dates and status."""
+    refresh_owing_spans(regency_id=regency_id)
+    refresh_report_summary(program_id=program_id, regency_id=regency_id)
+
+
+@transaction.atomic
+def refresh_all_summaries() -> dict[str, int]:
     """Rebuild every summary from the raw rows; returns the number of rows written."""
-    figures = grant_figures_from_rows(grants=Grant.objects.all(), tranches=Tranche.objects.all())
     years = dict(Program.objects.values_list("pk", "fiscal_year"))
+    grant_figures = grant_figures_from_rows(
+        grants=Grant.objects.all(), tranches=Tranche.objects.all()
+    )
     RegencySummary.objects.all().delete()
     RegencySummary.objects.bulk_create(
         RegencySummary(
@@ -55,6 +296,12 @@ def refresh_all_summaries() -> int:
             program_year=years[program_id],
             **{name: getattr(item, name) for name in RegencySummary.FIGURES},
         )
-        for (program_id, regency_id), item in figures.items()
+        for (program_id, regency_id), item in grant_figures.items()
     )
-    return len(figures)
+    report_figures = report_figures_from_rows(ProgressReport.objects.all())
+    ReportSummary.objects.all().delete()
+    ReportSummary.objects.bulk_create(_report_summaries(report_figures, years), batch_size=5000)
+    spans = owing_spans_from_rows(Grant.objects.all())
+    OwingSpan.objects.all().delete()
+    OwingSpan.objects.bulk_create(_owing_spans(spans), batch_size=5000)
+    return {"grants": len(grant_figures), "reports": len(report_figures), "spans": len(spans)}

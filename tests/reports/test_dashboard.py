@@ -265,11 +265,11 @@ class TestQueryCount:
         bulk_data(count, program=program, staff=province_staff, officer=paser_officer)
         client.force_login(province_staff)
         # session, user, the programmes (filter choices), the regencies, groups by
-        # regency and status, the grant/tranche summaries, groups owing each period,
-        # reports per period and status, conditions, the middle revenue changes per
-        # regency and overall, and the idle-timeout session refresh (savepoint, update,
-        # release)
-        with django_assert_num_queries(14):
+        # regency and status, the grant/tranche summaries, the owing spans, the report
+        # summaries (per period and status, and conditions), the middle revenue changes
+        # per regency and overall, and the idle-timeout session refresh (savepoint,
+        # update, release)
+        with django_assert_num_queries(13):
             response = client.get(reverse("reports:dashboard"))
         total = response.context["d"].total
         assert total.groups_total == count

@@ -42,6 +42,15 @@ def test_next_and_previous_cross_the_year():
     assert Period(2026, 1) < Period(2026, 2) < Period(2026, 3) < Period(2027, 1)
 
 
+def test_consecutive_periods_have_consecutive_indexes():
+    period = Period(2025, 2)
+    for _ in range(7):
+        assert period.next().index == period.index + 1
+        assert Period.from_index(period.index) == period
+        period = period.next()
+    assert Period(2026, 1).index == Period(2025, 3).index + 1
+
+
 def test_indonesian_name():
     assert str(Period(2026, 2)) == "catur wulan II 2026"
 

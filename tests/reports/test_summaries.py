@@ -1,19 +1,33 @@
-"""The dashboard's regency summaries equal a recomputation from the raw rows after every
-kind of grant and tranche transition, and the command rebuilds them."""
+"""The dashboard's summaries (grant figures, report counts, owing spans) equal a
+recomputation from the raw rows after every kind of grant, tranche and report transition;
+the owing spans count what the straightforward per-period count counts; the command
+rebuilds everything; concurrent changes in one regency leave the summaries right."""
 
 import datetime
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from grants import services
-from grants.models import Grant, Tranche
-from reports.dashboard import grant_figures_from_rows
-from reports.models import RegencySummary
+from grants.models import Grant, Program, ProgramQuota, Tranche
+from groups.models import GroupStatus
+from reports import services as report_services
+from reports.dashboard import dashboard
+from reports.models import OwingSpan, ProgressReport, RegencySummary, ReportSummary
+from reports.periods import Period, periods_between
+from reports.summaries import (
+    grant_figures_from_rows,
+    owing_groups_from_rows,
+    owing_spans_from_rows,
+    report_figures_from_rows,
+)
 from tests.conftest import run_concurrently
 from tests.grants.money import eligible_group, open_program, transferred_grant
+from tests.reports.conftest import figures
 
 TODAY = datetime.date(2026, 11, 26)
+CW1, CW2, CW3 = Period(2026, 1), Period(2026, 2), Period(2026, 3)
 
 
 @pytest.fixture(autouse=True)
@@ -23,22 +37,67 @@ def on_26_november_2026(time_machine):
 
 def stored():
     return {
-        (s.program_id, s.regency_id): tuple(getattr(s, name) for name in RegencySummary.FIGURES)
-        for s in RegencySummary.objects.all()
-        if s.grants_awarded or s.tranches_waiting
+        "grants": {
+            (s.program_id, s.regency_id): tuple(getattr(s, n) for n in RegencySummary.FIGURES)
+            for s in RegencySummary.objects.all()
+            if s.grants_awarded or s.tranches_waiting
+        },
+        "reports": {
+            (s.program_id, s.regency_id, s.year, s.term): {
+                n: getattr(s, n) for n in ReportSummary.FIGURES
+            }
+            for s in ReportSummary.objects.all()
+        },
+        "spans": {
+            (s.program_id, s.program_year, s.regency_id, s.first_period, s.last_period): s.groups
+            for s in OwingSpan.objects.all()
+        },
     }
 
 
 def recomputed():
-    figures = grant_figures_from_rows(grants=Grant.objects.all(), tranches=Tranche.objects.all())
+    grant_figures = grant_figures_from_rows(
+        grants=Grant.objects.all(), tranches=Tranche.objects.all()
+    )
     return {
-        key: tuple(getattr(item, name) for name in RegencySummary.FIGURES)
-        for key, item in figures.items()
+        "grants": {
+            key: tuple(getattr(item, n) for n in RegencySummary.FIGURES)
+            for key, item in grant_figures.items()
+        },
+        "reports": report_figures_from_rows(ProgressReport.objects.all()),
+        "spans": dict(owing_spans_from_rows(Grant.objects.all())),
     }
 
 
 def check(step):
     assert stored() == recomputed(), step
+
+
+def owing_on_dashboard(user, periods, **filters):
+    """Groups owing each period per regency as the dashboard shows them (from the spans)."""
+    board = dashboard(user=user, today=TODAY, **filters)
+    shown = {p: i for i, p in enumerate(board.periods)}
+    return {
+        row.code: {p: row.compliance[shown[p]].owing for p in periods}
+        for row in board.rows
+        if any(row.compliance[shown[p]].owing for p in periods)
+    }
+
+
+def owing_counted_from_grants(periods, **filters):
+    grants = Grant.objects.all()
+    if "program_id" in filters:
+        grants = grants.filter(program_id=filters["program_id"])
+    if "year" in filters:
+        grants = grants.filter(program__fiscal_year=filters["year"])
+    counted = owing_groups_from_rows(grants, periods)
+    return {code: owing for code, owing in counted.items() if any(owing.values())}
+
+
+def write_report(grant, period, *, officer, revenue=5_000_000, condition="stabil"):
+    return report_services.report_create(
+        grant=grant, period=period, data=figures(revenue, condition), by=officer
+    )
 
 
 @pytest.mark.django_db
@@ -74,6 +133,20 @@ def test_summaries_follow_every_transition(
     third = services.tranche_request(grant=grant, amount=10_000_000, purpose="C", by=paser_officer)
     services.tranche_cancel(tranche=third, by=paser_officer)
     check("cancel tranche")
+
+    report = write_report(grant, CW1, officer=paser_officer)
+    check("report drafted")
+    report = report_services.report_submit(report=report, by=paser_officer)
+    check("report submitted")
+    report = report_services.report_return(report=report, by=staff, reason="Omzet tidak wajar")
+    check("report returned")
+    report = report_services.report_submit(report=report, by=paser_officer)
+    report_services.report_accept(report=report, by=staff)
+    check("report accepted")
+    later = write_report(grant, CW2, officer=paser_officer, condition="berkembang")
+    report_services.report_submit(report=later, by=paser_officer)
+    check("second period submitted")
+
     fourth = services.tranche_request(grant=grant, amount=10_000_000, purpose="D", by=paser_officer)
     services.tranche_approve(tranche=fourth, by=approver)
     services.tranche_mark_withdrawn(
@@ -81,14 +154,75 @@ def test_summaries_follow_every_transition(
     )
     services.grant_complete(grant=grant, by=staff)
     check("complete")
-    services.grant_cancel(
-        grant=Grant.objects.filter(group__regency_id="64.03").first(), by=staff, reason="Bubar"
+    berau = services.grant_record_transfer(
+        grant=Grant.objects.filter(group__regency_id="64.03").first(),
+        by=staff,
+        transferred_on=datetime.date(2026, 6, 1),
+        reference="TRF-10",
     )
-    check("cancel grant")
+    check("transfer in Berau")
+    services.grant_cancel(grant=berau, by=staff, reason="Bubar")
+    check("cancel a transferred grant")
+
     paser = RegencySummary.objects.get(program=program, regency_id="64.01")
     assert (paser.grants_awarded, paser.amount_withdrawn) == (1, 20_000_000)
-    berau = RegencySummary.objects.get(program=program, regency_id="64.03")
-    assert (berau.grants_awarded, berau.grants_transferred) == (1, 0)
+    assert ReportSummary.objects.get(regency_id="64.01", year=2026, term=1).accepted == 1
+    assert ReportSummary.objects.get(regency_id="64.01", year=2026, term=2).submitted == 1
+    # Paser's group owes catur wulan I to III 2026 (transferred in March, completed today),
+    # in the programme's rows, its fiscal year's and all programmes'; the cancelled Berau
+    # grant owes nothing
+    first, last = CW1.index, CW3.index
+    assert stored()["spans"] == {
+        (program.pk, 2026, "64.01", first, last): 1,
+        (None, 2026, "64.01", first, last): 1,
+        (None, None, "64.01", first, last): 1,
+    }
+
+
+@pytest.mark.django_db
+def test_a_group_with_grants_in_two_programmes_owes_each_period_once(kaltim, province_staff):
+    """Programme 2025 transferred in June 2025 and completed in March 2026; programme 2026
+    transferred in February 2026: the group owes 2025 II to 2026 III, 2026 I only once."""
+    older = Program.objects.create(
+        name="Bantuan Modal Usaha 2025",
+        fiscal_year=2025,
+        total_budget=100_000_000,
+        default_amount=20_000_000,
+        status="open",
+    )
+    ProgramQuota.objects.create(program=older, regency_id="64.01", group_count=5)
+    newer = open_program()
+    group = eligible_group()
+    first = services.grant_award(program=older, group=group, by=province_staff)
+    first = services.grant_record_transfer(
+        grant=first, by=province_staff, transferred_on=datetime.date(2025, 6, 2), reference="A"
+    )
+    Grant.objects.filter(pk=first.pk).update(
+        status="completed", completed_on=datetime.date(2026, 3, 20)
+    )
+    group.status = GroupStatus.ELIGIBLE
+    group.save()
+    second = services.grant_award(program=newer, group=group, by=province_staff)
+    services.grant_record_transfer(
+        grant=second, by=province_staff, transferred_on=datetime.date(2026, 2, 9), reference="B"
+    )
+    check("two programmes")
+
+    periods = periods_between(Period(2025, 2), CW2)
+    expected = {"64.01": dict.fromkeys(periods, 1)}
+    assert owing_on_dashboard(province_staff, periods) == expected
+    assert owing_counted_from_grants(periods) == expected
+    assert owing_on_dashboard(province_staff, periods, year=2025) == {
+        "64.01": {p: int(p <= CW1) for p in periods}
+    }
+    assert owing_on_dashboard(province_staff, periods, program_id=newer.pk) == {
+        "64.01": {p: int(p >= CW1) for p in periods}
+    }
+    for filters in ({"year": 2025}, {"year": 2026}, {"program_id": older.pk}):
+        counted = owing_counted_from_grants(periods, **filters)
+        assert owing_on_dashboard(province_staff, periods, **filters) == counted, filters
+    # a programme of another fiscal year than the one asked for owes nothing
+    assert owing_on_dashboard(province_staff, periods, program_id=older.pk, year=2026) == {}
 
 
 @pytest.mark.django_db
@@ -96,8 +230,13 @@ def test_the_command_rebuilds_every_summary(kaltim, province_staff, paser_office
     program = open_program()
     grant = transferred_grant(program, province_staff)
     services.tranche_request(grant=grant, amount=5_000_000, purpose="A", by=paser_officer)
+    report = write_report(grant, CW1, officer=paser_officer)
+    report_services.report_submit(report=report, by=paser_officer)
     expected = stored()
+    assert expected["reports"] and expected["spans"]
     RegencySummary.objects.update(amount_awarded=1, tranches_waiting=9)
+    ReportSummary.objects.update(submitted=7)
+    OwingSpan.objects.update(groups=40)
     call_command("refresh_summaries", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert stored() == expected == recomputed()
 
@@ -117,3 +256,60 @@ def test_concurrent_requests_in_one_regency_leave_the_summary_right(
     assert all(isinstance(r, Tranche) for r in results), results
     assert stored() == recomputed()
     assert RegencySummary.objects.get(regency_id="64.01").tranches_waiting == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_reviews_and_transfers_in_one_regency_leave_the_summaries_right(
+    postgres, kaltim, province_staff, paser_officer
+):
+    """Six reports accepted, two grants transferred (in two programmes) and a grant
+    awarded at the same moment in Paser: no deadlock, and every count ends up in the
+    summaries."""
+    program = open_program()
+    other = open_program(name="Bantuan Lanjutan")
+    reported = [transferred_grant(program, province_staff) for _ in range(6)]
+    reports = [
+        report_services.report_submit(
+            report=write_report(grant, CW1, officer=paser_officer), by=paser_officer
+        )
+        for grant in reported
+    ]
+    waiting = [
+        services.grant_award(program=p, group=eligible_group(), by=province_staff)
+        for p in (program, other)
+    ]
+    newcomer = eligible_group()
+
+    def act(item):
+        if isinstance(item, Grant):
+            return services.grant_record_transfer(
+                grant=item, by=province_staff, transferred_on=TODAY, reference="TRF-X"
+            )
+        if isinstance(item, ProgressReport):
+            return report_services.report_accept(report=item, by=province_staff)
+        return services.grant_award(program=program, group=item, by=province_staff)
+
+    results = run_concurrently(act, [*reports, *waiting, newcomer])
+    assert all(isinstance(r, ProgressReport | Grant) for r in results), results
+    assert stored() == recomputed()
+    row = ReportSummary.objects.get(program=program, regency_id="64.01", year=2026, term=1)
+    assert (row.accepted, row.submitted, row.stable) == (6, 0, 6)
+    board = dashboard(user=province_staff, today=datetime.date(2027, 1, 20))
+    assert board.periods[-1] == CW3
+    assert board.total.last_compliance.owing == 8
+
+
+@pytest.mark.django_db
+def test_the_summaries_are_read_only_in_the_admin(client, superuser, kaltim, province_staff):
+    program = open_program()
+    grant = services.grant_award(program=program, group=eligible_group(), by=province_staff)
+    services.grant_record_transfer(
+        grant=grant, by=province_staff, transferred_on=datetime.date(2026, 3, 2), reference="T"
+    )
+    client.force_login(superuser)
+    for model in ("regencysummary", "reportsummary", "owingspan"):
+        page = client.get(reverse(f"admin:reports_{model}_changelist"))
+        assert page.status_code == 200, model
+        assert client.get(reverse(f"admin:reports_{model}_add")).status_code == 403, model
+    spans = client.get(reverse("admin:reports_owingspan_changelist")).content.decode()
+    assert "catur wulan I 2026" in spans  # the first period, by name

@@ -4,8 +4,16 @@ from reports.summaries import refresh_all_summaries
 
 
 class Command(BaseCommand):
-    help = "Rebuild every regency summary of the dashboard from the grants and tranches."
+    help = (
+        "Rebuild every summary of the dashboard (grants and tranches, progress reports, "
+        "groups owing reports) from the raw rows."
+    )
 
     def handle(self, *args, **options):
-        count = refresh_all_summaries()
-        self.stdout.write(self.style.SUCCESS(f"{count} summaries rebuilt."))
+        counts = refresh_all_summaries()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{counts['grants']} grant summaries, {counts['reports']} report summaries "
+                f"and {counts['spans']} owing spans rebuilt."
+            )
+        )
