@@ -14,11 +14,15 @@ ProgramQuota.awarded_count, Grant.committed_amount and withdrawn_amount) equal t
 rows say, and rebuilds the dashboard summaries with `refresh_summaries`. The data stay in
 the database: a rerun with the same --groups reuses them unless --rebuild is given.
 
-Times --repeat times each (median and p90): GET /healthz (the floor of a request), the
-dashboard as province staff and as a regency officer through the test client, the
-province-wide grant and tranche figures aggregated straight from the raw rows (what the
-summaries save) and the same figures read from the summary table; prints the ratios and
-the queries the dashboard ran. --explain prints EXPLAIN (ANALYZE, BUFFERS) of every
+Checks that the summaries equal a recomputation from the raw rows (grant figures; owing
+groups, report counts and conditions as the dashboard shows them), rebuilding them once if
+the data were built before a summary existed. Times --repeat times each (median and p90):
+GET /healthz (the floor of a request), the dashboard as province staff and as a regency
+officer through the test client, the province-wide grant and tranche figures aggregated
+straight from the raw rows (what the summaries save) and read from the summary table, the
+owing groups and report counts recomputed from the raw rows, and the refreshes the
+services run in a report review and in a grant transfer (what keeping the summaries costs
+a write); prints the ratios and the queries the dashboard ran. --explain prints EXPLAIN (ANALYZE, BUFFERS) of every
 dashboard query slower than --slow-ms. PostgreSQL only. A script, not a test.
 """
 
@@ -400,6 +404,8 @@ def vacuum_analyze():
             "grants_tranche",
             "reports_progressreport",
             "reports_regencysummary",
+            "reports_reportsummary",
+            "reports_owingspan",
         ):
             cursor.execute(f"VACUUM ANALYZE {table}")
 
@@ -502,6 +508,74 @@ def summary_figures():
     return {row[0]: list(row[1:]) for row in fetch(SUMMARY)}
 
 
+def shown_periods(today):
+    from reports.dashboard import COMPLIANCE_PERIODS, last_due_period
+
+    periods = [last_due_period(today)]
+    while len(periods) < COMPLIANCE_PERIODS:
+        periods.insert(0, periods[0].previous())
+    return periods
+
+
+def raw_reporting(periods):
+    """Groups owing each shown period and the reports counted, per regency, from every
+    grant and report (what the report summaries and owing spans save)."""
+    from django.db.models import Q
+
+    from grants.models import Grant
+    from reports.models import ProgressReport
+    from reports.summaries import owing_groups_from_rows, report_figures_from_rows
+
+    shown = Q()
+    for p in periods:
+        shown |= Q(year=p.year, term=p.term)
+    owing = owing_groups_from_rows(Grant.objects.all(), periods)
+    counted = {}
+    for (_program, regency, year, term), counts in report_figures_from_rows(
+        ProgressReport.objects.filter(shown)
+    ).items():
+        mine = counted.setdefault((regency, year, term), dict.fromkeys(counts, 0))
+        for name, n in counts.items():
+            mine[name] += n
+    return owing, counted
+
+
+def dashboard_reporting(user, today, periods):
+    """The same figures as the dashboard shows them (from the summaries)."""
+    from reports.dashboard import dashboard
+    from reports.models import ReportSummary
+
+    board = dashboard(user=user, today=today)
+    owing = {row.code: {c.period: c.owing for c in row.compliance} for row in board.rows}
+    counted = {}
+    for row in board.rows:
+        for c in row.compliance:
+            counted[(row.code, c.period.year, c.period.term)] = (c.accepted, c.submitted)
+        counted[(row.code, "conditions")] = row.conditions
+    return owing, counted, ReportSummary.CONDITIONS
+
+
+def reporting_matches(user, today):
+    """The dashboard's owing groups, report counts and conditions equal a recomputation."""
+    periods = shown_periods(today)
+    raw_owing, raw_counted = raw_reporting(periods)
+    shown_owing, shown_counted, conditions = dashboard_reporting(user, today, periods)
+    for code, owing in shown_owing.items():
+        if owing != raw_owing.get(code, dict.fromkeys(periods, 0)):
+            return False
+        for p in periods:
+            raw = raw_counted.get((code, p.year, p.term), {"accepted": 0, "submitted": 0})
+            if shown_counted[(code, p.year, p.term)] != (raw["accepted"], raw["submitted"]):
+                return False
+        last = periods[-1]
+        raw = raw_counted.get((code, last.year, last.term), {})
+        if {c: raw.get(name, 0) for c, name in conditions.items()} != dict(
+            shown_counted[(code, "conditions")]
+        ):
+            return False
+    return True
+
+
 def timings(function, repeat):
     function()  # warm up: templates, translations, connection
     times = []
@@ -528,9 +602,8 @@ def get(client, url):
 QUERY_LABELS = (
     ("OVER (PARTITION BY", "revenue-change medians per regency (_middle_rows)"),
     ("OVER ()", "revenue-change median overall (_middle_rows)"),
-    ('COUNT(DISTINCT "grants_grant"."group_id")', "groups owing each period (_owing_groups)"),
-    ('"reports_progressreport"."condition" AS', "conditions (_conditions)"),
-    ('"reports_progressreport"."term" AS "term"', "reports per period and status (_reports)"),
+    ('FROM "reports_owingspan"', "groups owing each period from the owing spans"),
+    ('FROM "reports_reportsummary"', "reports and conditions from the report summaries"),
     ('FROM "reports_regencysummary"', "grant figures from the summaries (_grant_figures)"),
     ('"groups_businessgroup"."status" AS "status"', "groups by status"),
 )
@@ -579,7 +652,8 @@ def main():
     from grants.models import Grant, Program, Tranche
     from groups.models import BusinessGroup
     from regions.models import Regency
-    from reports.models import ProgressReport, RegencySummary
+    from reports.models import OwingSpan, ProgressReport, RegencySummary, ReportSummary
+    from reports.summaries import refresh_report_summary, refresh_reporting_summaries
 
     today = timezone.localdate()
     staff, approver, officer = bench_users()
@@ -620,13 +694,22 @@ def main():
         f"{BusinessGroup.objects.values('regency').distinct().count()} of "
         f"{Regency.objects.count()} regencies, {Grant.objects.count():,} grants, "
         f"{Tranche.objects.count():,} tranches, {ProgressReport.objects.count():,} progress "
-        f"reports, {RegencySummary.objects.count()} summary rows"
+        f"reports; summary rows: {RegencySummary.objects.count()} grant, "
+        f"{ReportSummary.objects.count():,} report, {OwingSpan.objects.count():,} owing spans"
     )
     raw, summary = raw_figures(), summary_figures()
     print(
         "summary rows equal the raw aggregates: "
         + ("yes" if raw == summary else "NO (run refresh_summaries)")
     )
+    if not reporting_matches(staff, today):
+        call_command("refresh_summaries", stdout=io.StringIO())  # data built before them
+        vacuum_analyze()
+    print(
+        "owing groups, report counts and conditions on the dashboard equal a recomputation: "
+        + ("yes" if reporting_matches(staff, today) else "NO")
+    )
+    last_period = shown_periods(today)[-1]
 
     url = reverse("reports:dashboard")
     anonymous, as_staff, as_officer = Client(), Client(), Client()
@@ -644,6 +727,25 @@ def main():
         ),
         ("raw", "raw SQL: grant+tranche figures by regency from raw rows", raw_figures),
         ("summary", "raw SQL: the same figures from the summary table", summary_figures),
+        (
+            "raw_reporting",
+            "ORM: owing groups and report counts from raw rows",
+            lambda: raw_reporting(shown_periods(today)),
+        ),
+        (
+            "refresh_report",
+            f"refresh after a report review ({officer.regency_id}, one period)",
+            lambda: refresh_report_summary(
+                program_id=program.pk, regency_id=officer.regency_id, period=last_period
+            ),
+        ),
+        (
+            "refresh_grant",
+            f"refresh after a grant transfer ({officer.regency_id}: spans and reports)",
+            lambda: refresh_reporting_summaries(
+                program_id=program.pk, regency_id=officer.regency_id
+            ),
+        ),
     ]
     results = {key: (label, *timings(function, args.repeat)) for key, label, function in rows}
     if jit == "on":
@@ -664,7 +766,9 @@ def main():
         f"dashboard (officer) / healthz {median['officer'] / median['healthz']:,.0f}x, "
         f"dashboard (staff) / raw aggregates {median['staff'] / median['raw']:.1f}x, "
         f"dashboard (officer) / raw aggregates {median['officer'] / median['raw']:.2f}x, "
-        f"raw aggregates / summary read {median['raw'] / median['summary']:.0f}x"
+        f"raw aggregates / summary read {median['raw'] / median['summary']:.0f}x, "
+        f"raw reporting figures / dashboard (staff) "
+        f"{median['raw_reporting'] / median['staff']:.1f}x"
     )
     if "staff_nojit" in median:
         print(

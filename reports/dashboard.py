@@ -312,18 +312,39 @@ def _revenue_changes(*, user, period, program_id, year):
     )
 
 
-def _middle_rows(changes, *, partition_by):
-    """The one or two middle rows of each partition ordered by delta (one query; rows
-    returned: at most two per partition, whatever the number of reports)."""
-    window = {"partition_by": partition_by} if partition_by else {}
+def _middle_rows(changes):
+    """The one or two middle rows of each regency and of all, ordered by delta (one query,
+    one scan: two windows over the same rows; at most two rows per regency and two
+    overall come back, whatever the number of reports)."""
+    order = [F("delta").asc(), F("id").asc()]
+    regency = [F("group__regency_id")]
     return (
         changes.annotate(
-            position=Window(RowNumber(), order_by=[F("delta").asc(), F("id").asc()], **window),
-            size=Window(Count("id"), **window, output_field=IntegerField()),
+            position=Window(RowNumber(), order_by=order, partition_by=regency),
+            size=Window(Count("id"), partition_by=regency, output_field=IntegerField()),
+            overall_position=Window(RowNumber(), order_by=order),
+            overall_size=Window(Count("id"), output_field=IntegerField()),
         )
-        .filter(position__gte=(F("size") + 1) / 2, position__lte=(F("size") + 2) / 2)
-        .values("delta", "size", regency_id=F("group__regency_id"))
+        .filter(
+            Q(position__gte=(F("size") + 1) / 2, position__lte=(F("size") + 2) / 2)
+            | Q(
+                overall_position__gte=(F("overall_size") + 1) / 2,
+                overall_position__lte=(F("overall_size") + 2) / 2,
+            )
+        )
+        .values(
+            "delta",
+            "position",
+            "size",
+            "overall_position",
+            "overall_size",
+            regency_id=F("group__regency_id"),
+        )
     )
+
+
+def _is_middle(position: int, size: int) -> bool:
+    return (size + 1) // 2 <= position <= (size + 2) // 2
 
 
 def _median(values: list[int]) -> int | None:
@@ -342,7 +363,8 @@ def _median(values: list[int]) -> int | None:
 def dashboard(*, user, program_id=None, year=None, today=None) -> Dashboard:
     """Every figure of the dashboard for what the user may see. Queries: regencies,
     groups by status, grant/tranche summaries, owing spans, report summaries (per period
-    and status, and conditions), revenue-change medians per regency and overall."""
+    and status, and conditions), revenue-change medians (per regency and overall, one
+    query)."""
     today = today or timezone.localdate()
     period = last_due_period(today)
     periods = [period]
@@ -388,16 +410,20 @@ def dashboard(*, user, program_id=None, year=None, today=None) -> Dashboard:
 
     changes = _revenue_changes(user=user, period=period, program_id=program_id, year=year)
     middles: dict[str, list[int]] = {}
-    for item in _middle_rows(changes, partition_by=[F("group__regency_id")]):
+    overall = []
+    for item in _middle_rows(changes):
+        if _is_middle(item["overall_position"], item["overall_size"]):
+            overall.append(item)
+        if not _is_middle(item["position"], item["size"]):
+            continue
         middles.setdefault(item["regency_id"], []).append(item["delta"])
         if item["regency_id"] in rows:
             rows[item["regency_id"]].revenue_change_groups = item["size"]
     for code, values in middles.items():
         if code in rows:
             rows[code].revenue_change_median = _median(values)
-    overall = list(_middle_rows(changes, partition_by=None))
     total.revenue_change_median = _median([item["delta"] for item in overall])
-    total.revenue_change_groups = overall[0]["size"] if overall else 0
+    total.revenue_change_groups = overall[0]["overall_size"] if overall else 0
 
     total.compliance = [PeriodCompliance(p) for p in periods]
     for row in rows.values():

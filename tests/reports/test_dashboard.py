@@ -267,9 +267,9 @@ class TestQueryCount:
         # session, user, the programmes (filter choices), the regencies, groups by
         # regency and status, the grant/tranche summaries, the owing spans, the report
         # summaries (per period and status, and conditions), the middle revenue changes
-        # per regency and overall, and the idle-timeout session refresh (savepoint,
-        # update, release)
-        with django_assert_num_queries(13):
+        # per regency and overall (one query), and the idle-timeout session refresh
+        # (savepoint, update, release)
+        with django_assert_num_queries(12):
             response = client.get(reverse("reports:dashboard"))
         total = response.context["d"].total
         assert total.groups_total == count
@@ -312,3 +312,34 @@ def test_groups_outside_the_province_count_nowhere(dashboard_data, province_staf
     assert [c.owing for c in after.total.compliance] == [c.owing for c in before.total.compliance]
     assert after.total.condition_counts == before.total.condition_counts
     assert [row.code for row in after.rows] == [row.code for row in before.rows]
+
+
+@pytest.mark.django_db
+def test_medians_per_regency_and_overall_are_each_their_own_middle(
+    kaltim, province_staff, paser_officer, berau_officer
+):
+    """Paser's revenue changes +1, +2 and +9 million (median +2), Berau's -4 and -2
+    (median -3), all five together: -4, -2, +1, +2, +9 (median +1, a row that is not
+    Paser's middle)."""
+    from tests.reports.conftest import report
+
+    program = open_program()
+    changes = {"64.01": [1, 2, 9], "64.03": [-4, -2]}
+    officers = {"64.01": paser_officer, "64.03": berau_officer}
+    for regency, millions in changes.items():
+        for change in millions:
+            grant = transferred_grant(program, province_staff, regency=regency)
+            people = {"officer": officers[regency], "reviewer": province_staff}
+            report(grant, CW1, 10_000_000, **people)
+            report(grant, CW2, 10_000_000 + change * 1_000_000, **people)
+    d = dashboard(user=province_staff, today=TODAY)
+    by_code = {row.code: row for row in d.rows}
+    assert (by_code["64.01"].revenue_change_median, by_code["64.01"].revenue_change_groups) == (
+        2_000_000,
+        3,
+    )
+    assert (by_code["64.03"].revenue_change_median, by_code["64.03"].revenue_change_groups) == (
+        -3_000_000,
+        2,
+    )
+    assert (d.total.revenue_change_median, d.total.revenue_change_groups) == (1_000_000, 5)
