@@ -22,8 +22,9 @@ officer through the test client, the province-wide grant and tranche figures agg
 straight from the raw rows (what the summaries save) and read from the summary table, the
 owing groups and report counts recomputed from the raw rows, and the refreshes the
 services run in a report review and in a grant transfer (what keeping the summaries costs
-a write); prints the ratios and the queries the dashboard ran. --explain prints EXPLAIN (ANALYZE, BUFFERS) of every
-dashboard query slower than --slow-ms. PostgreSQL only. A script, not a test.
+a write); prints the ratios and the queries the dashboard ran. --explain prints EXPLAIN
+(ANALYZE, BUFFERS) of every dashboard query slower than --slow-ms. PostgreSQL only. A
+script, not a test.
 """
 
 import argparse

@@ -12,6 +12,7 @@ from core.xlsx import dated_filename, xlsx_response
 from grants import exports, selectors
 from grants.models import Grant, Program, ProgramQuota, Tranche
 from grants.rekap import write_rekap
+from reports.summaries import refresh_all_summaries
 
 export_programs = export_action(
     stem="program",
@@ -92,6 +93,11 @@ class ProgramAdmin(SimpleHistoryAdmin):
     ]
     inlines = [ProgramQuotaInline]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "fiscal_year" in form.changed_data:
+            refresh_all_summaries()  # the dashboard files every figure under the fiscal year
+
 
 class TrancheInline(admin.TabularInline):
     model = Tranche
@@ -131,6 +137,7 @@ class GrantAdmin(SimpleHistoryAdmin):
         "status_reason",
         "transferred_on",
         "transfer_reference",
+        "completed_on",
         "committed_amount",
         "withdrawn_amount",
     ]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from grants import services
 from grants.models import Grant, GrantStatus, Program, ProgramQuota, Tranche, TrancheStatus
 from groups.models import GroupStatus
+from reports.models import OwingSpan, RegencySummary
 from tests.factories import (
     BusinessGroupFactory,
     GrantFactory,
@@ -556,6 +557,32 @@ class TestQueryCounts:
         assert response.status_code == 200
 
 
+def program_admin_form(client, url, program) -> dict:
+    """The programme's admin form as the browser would post it back unchanged."""
+    form = client.get(url).context["adminform"].form
+    data = {name: form.initial.get(name, "") for name in form.fields if name != "awarded_amount"}
+    data["tranche_needs_report"] = "on" if program.tranche_needs_report else ""
+    quotas = list(ProgramQuota.objects.filter(program=program).order_by("pk"))
+    data.update(
+        {
+            "quotas-TOTAL_FORMS": str(len(quotas)),
+            "quotas-INITIAL_FORMS": str(len(quotas)),
+            "quotas-MIN_NUM_FORMS": "0",
+            "quotas-MAX_NUM_FORMS": "1000",
+        }
+    )
+    for i, quota in enumerate(quotas):
+        data.update(
+            {
+                f"quotas-{i}-id": str(quota.pk),
+                f"quotas-{i}-program": str(program.pk),
+                f"quotas-{i}-regency": quota.regency_id,
+                f"quotas-{i}-group_count": str(quota.group_count),
+            }
+        )
+    return {key: value for key, value in data.items() if value is not None}
+
+
 @pytest.mark.django_db
 class TestAdmin:
     def test_superuser_opens_the_grant_admin(self, client, superuser, paser_grant):
@@ -576,29 +603,7 @@ class TestAdmin:
         services.grant_award(program=program, group=eligible(), by=province_staff)
         client.force_login(superuser)
         url = reverse("admin:grants_program_change", args=[program.pk])
-        form = client.get(url).context["adminform"].form
-        data = {
-            field: form.initial.get(field, "") for field in form.fields if field != "awarded_amount"
-        }
-        data["tranche_needs_report"] = "on"
-        quotas = list(ProgramQuota.objects.filter(program=program).order_by("pk"))
-        data.update(
-            {
-                "quotas-TOTAL_FORMS": str(len(quotas)),
-                "quotas-INITIAL_FORMS": str(len(quotas)),
-                "quotas-MIN_NUM_FORMS": "0",
-                "quotas-MAX_NUM_FORMS": "1000",
-            }
-        )
-        for i, quota in enumerate(quotas):
-            data.update(
-                {
-                    f"quotas-{i}-id": str(quota.pk),
-                    f"quotas-{i}-program": str(program.pk),
-                    f"quotas-{i}-regency": quota.regency_id,
-                    f"quotas-{i}-group_count": str(quota.group_count),
-                }
-            )
+        data = program_admin_form(client, url, program)
         data["quotas-0-DELETE"] = "on"  # Paser, which has a grant
         response = client.post(url, data)
         assert response.status_code == 200  # the form again, with the error
@@ -606,3 +611,30 @@ class TestAdmin:
         (quota_formset,) = [f.formset for f in response.context["inline_admin_formsets"]]
         assert "Kabupaten Paser" in str(quota_formset.non_form_errors())
         assert ProgramQuota.objects.filter(program=program).count() == 2
+
+    def test_a_new_fiscal_year_moves_the_programmes_dashboard_figures(
+        self, client, superuser, province_staff, program
+    ):
+        grant = services.grant_award(program=program, group=eligible(), by=province_staff)
+        services.grant_record_transfer(
+            grant=grant, by=province_staff, transferred_on=datetime.date(2026, 3, 2), reference="T"
+        )
+        client.force_login(superuser)
+        url = reverse("admin:grants_program_change", args=[program.pk])
+        data = program_admin_form(client, url, program)
+        data["fiscal_year"] = "2027"
+        response = client.post(url, data)
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        assert set(RegencySummary.objects.values_list("program_year", flat=True)) == {2027}
+        assert set(
+            OwingSpan.objects.exclude(program_year=None).values_list("program_year", flat=True)
+        ) == {2027}
+
+    def test_a_grants_dates_are_not_edited_in_the_admin(self, client, superuser, paser_grant):
+        client.force_login(superuser)
+        form = (
+            client.get(reverse("admin:grants_grant_change", args=[paser_grant.pk]))
+            .context["adminform"]
+            .form
+        )
+        assert not {"transferred_on", "completed_on", "status"} & set(form.fields)
