@@ -407,6 +407,7 @@ def vacuum_analyze():
             "reports_regencysummary",
             "reports_reportsummary",
             "reports_owingspan",
+            "reports_revenuechange",
         ):
             cursor.execute(f"VACUUM ANALYZE {table}")
 
@@ -556,8 +557,22 @@ def dashboard_reporting(user, today, periods):
     return owing, counted, ReportSummary.CONDITIONS
 
 
+def revenue_changes_match():
+    from reports.models import ProgressReport, RevenueChange
+    from reports.summaries import revenue_changes_from_rows
+
+    kept = {
+        c.report_id: (c.program_id, c.program_year, c.regency_id, c.year, c.term, c.change)
+        for c in RevenueChange.objects.all()
+    }
+    return kept == revenue_changes_from_rows(ProgressReport.objects.all())
+
+
 def reporting_matches(user, today):
-    """The dashboard's owing groups, report counts and conditions equal a recomputation."""
+    """The dashboard's owing groups, report counts and conditions equal a recomputation,
+    and so do the revenue changes behind its medians."""
+    if not revenue_changes_match():
+        return False
     periods = shown_periods(today)
     raw_owing, raw_counted = raw_reporting(periods)
     shown_owing, shown_counted, conditions = dashboard_reporting(user, today, periods)
@@ -601,8 +616,7 @@ def get(client, url):
 
 # Which figure of reports/dashboard.py a query computes, recognised by a fragment of its SQL.
 QUERY_LABELS = (
-    ("OVER (PARTITION BY", "revenue-change medians per regency (_middle_rows)"),
-    ("OVER ()", "revenue-change median overall (_middle_rows)"),
+    ("OVER (PARTITION BY", "revenue-change medians per regency and overall (_middle_rows)"),
     ('FROM "reports_owingspan"', "groups owing each period from the owing spans"),
     ('FROM "reports_reportsummary"', "reports and conditions from the report summaries"),
     ('FROM "reports_regencysummary"', "grant figures from the summaries (_grant_figures)"),
@@ -653,7 +667,13 @@ def main():
     from grants.models import Grant, Program, Tranche
     from groups.models import BusinessGroup
     from regions.models import Regency
-    from reports.models import OwingSpan, ProgressReport, RegencySummary, ReportSummary
+    from reports.models import (
+        OwingSpan,
+        ProgressReport,
+        RegencySummary,
+        ReportSummary,
+        RevenueChange,
+    )
     from reports.summaries import refresh_report_summary, refresh_reporting_summaries
 
     today = timezone.localdate()
@@ -689,6 +709,9 @@ def main():
         )
     program = Program.objects.get(name=PROGRAM_NAME)
     check_totals(program.pk)
+    if not reporting_matches(staff, today):
+        call_command("refresh_summaries", stdout=io.StringIO())  # data built before them
+        vacuum_analyze()
 
     print(
         f"{connection.vendor}: {BusinessGroup.objects.count():,} groups in "
@@ -696,18 +719,16 @@ def main():
         f"{Regency.objects.count()} regencies, {Grant.objects.count():,} grants, "
         f"{Tranche.objects.count():,} tranches, {ProgressReport.objects.count():,} progress "
         f"reports; summary rows: {RegencySummary.objects.count()} grant, "
-        f"{ReportSummary.objects.count():,} report, {OwingSpan.objects.count():,} owing spans"
+        f"{ReportSummary.objects.count():,} report, {OwingSpan.objects.count():,} owing spans, "
+        f"{RevenueChange.objects.count():,} revenue changes"
     )
     raw, summary = raw_figures(), summary_figures()
     print(
         "summary rows equal the raw aggregates: "
         + ("yes" if raw == summary else "NO (run refresh_summaries)")
     )
-    if not reporting_matches(staff, today):
-        call_command("refresh_summaries", stdout=io.StringIO())  # data built before them
-        vacuum_analyze()
     print(
-        "owing groups, report counts and conditions on the dashboard equal a recomputation: "
+        "owing groups, report counts, conditions and revenue changes equal a recomputation: "
         + ("yes" if reporting_matches(staff, today) else "NO")
     )
     last_period = shown_periods(today)[-1]

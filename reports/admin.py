@@ -7,7 +7,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_actions import export_action
 from reports import exports, selectors
-from reports.models import OwingSpan, ProgressReport, RegencySummary, ReminderLog, ReportSummary
+from reports.models import (
+    OwingSpan,
+    ProgressReport,
+    RegencySummary,
+    ReminderLog,
+    ReportSummary,
+    RevenueChange,
+)
 from reports.periods import Period
 
 export_reports = export_action(
@@ -128,6 +135,13 @@ class RegencySummaryAdmin(SummaryAdmin):
 class ReportSummaryAdmin(SummaryAdmin):
     list_display = ["program", "regency", "year", "term", *ReportSummary.FIGURES]
     list_filter = [*SummaryAdmin.list_filter, "year", "term"]
+
+
+@admin.register(RevenueChange)
+class RevenueChangeAdmin(SummaryAdmin):
+    list_display = ["report", "program", "regency", "year", "term", "change"]
+    list_filter = [*SummaryAdmin.list_filter, "year", "term"]
+    list_select_related = ["report__group", "program", "regency"]
 
 
 @admin.register(OwingSpan)

@@ -9,8 +9,10 @@ scope (Regency/… .visible_to(user)), so a total never includes data outside it
 Grants, amounts, waiting tranches, groups owing reports, reports per period and status
 and business conditions are read from the summaries (reports.models RegencySummary,
 ReportSummary, OwingSpan) that the services keep current: a few rows per regency, however
-many groups there are. reports/summaries.py defines each figure from the raw rows. Groups
-by status and the revenue-change medians (not additive) are aggregated from the raw rows.
+many groups there are. Medians are not additive: they are computed from RevenueChange,
+one narrow row per report that has a predecessor, kept by the report service.
+reports/summaries.py defines each of them from the raw rows. Groups by status are counted
+from the groups table.
 """
 
 import datetime
@@ -21,7 +23,6 @@ from django.conf import settings
 from django.db.models import (
     Count,
     F,
-    FilteredRelation,
     IntegerField,
     Min,
     Q,
@@ -36,10 +37,9 @@ from regions.models import Regency
 from reports.models import (
     BusinessCondition,
     OwingSpan,
-    ProgressReport,
     RegencySummary,
-    ReportStatus,
     ReportSummary,
+    RevenueChange,
 )
 from reports.periods import Period
 
@@ -204,15 +204,6 @@ def _summaries(model, *, user, program_id, year):
     return rows
 
 
-def _grant_filter(prefix: str, *, program_id, year) -> Q:
-    q = Q()
-    if program_id:
-        q &= Q(**{f"{prefix}program_id": program_id})
-    if year:
-        q &= Q(**{f"{prefix}program__fiscal_year": year})
-    return q
-
-
 # Grant and tranche figures ------------------------------------------------------------------
 
 
@@ -287,43 +278,20 @@ def _report_counts(*, user, periods, program_id, year):
     )
 
 
-def _revenue_changes(*, user, period, program_id, year):
-    """Accepted reports of `period` whose group has an accepted report for the period
-    before, with the change in revenue. The earlier report is joined once (a correlated
-    subquery was evaluated three times per row by the median's window functions)."""
-    previous = period.previous()
-    earlier = FilteredRelation(
-        "group__progress_reports",
-        condition=Q(
-            group__progress_reports__year=previous.year,
-            group__progress_reports__term=previous.term,
-            group__progress_reports__status=ReportStatus.ACCEPTED,
-        ),
-    )
+def _middle_rows(*, user, period, program_id, year):
+    """The one or two middle revenue changes of `period` in each regency and over all
+    (one query over the narrow RevenueChange rows: two windows over the same rows; at most
+    two rows per regency and two overall come back, whatever the number of reports)."""
+    order = [F("change").asc(), F("report_id").asc()]
+    regency = [F("regency_id")]
     return (
-        ProgressReport.objects.visible_to(user)
-        .filter(year=period.year, term=period.term, status=ReportStatus.ACCEPTED)
-        .filter(_in_province("group__"))
-        .filter(_grant_filter("grant__", program_id=program_id, year=year))
-        .annotate(earlier=earlier)
-        .filter(earlier__isnull=False)
-        .annotate(delta=F("revenue") - F("earlier__revenue"))
-        .order_by()
-    )
-
-
-def _middle_rows(changes):
-    """The one or two middle rows of each regency and of all, ordered by delta (one query,
-    one scan: two windows over the same rows; at most two rows per regency and two
-    overall come back, whatever the number of reports)."""
-    order = [F("delta").asc(), F("id").asc()]
-    regency = [F("group__regency_id")]
-    return (
-        changes.annotate(
+        _summaries(RevenueChange, user=user, program_id=program_id, year=year)
+        .filter(year=period.year, term=period.term)
+        .annotate(
             position=Window(RowNumber(), order_by=order, partition_by=regency),
-            size=Window(Count("id"), partition_by=regency, output_field=IntegerField()),
+            size=Window(Count("pk"), partition_by=regency, output_field=IntegerField()),
             overall_position=Window(RowNumber(), order_by=order),
-            overall_size=Window(Count("id"), output_field=IntegerField()),
+            overall_size=Window(Count("pk"), output_field=IntegerField()),
         )
         .filter(
             Q(position__gte=(F("size") + 1) / 2, position__lte=(F("size") + 2) / 2)
@@ -332,14 +300,8 @@ def _middle_rows(changes):
                 overall_position__lte=(F("overall_size") + 2) / 2,
             )
         )
-        .values(
-            "delta",
-            "position",
-            "size",
-            "overall_position",
-            "overall_size",
-            regency_id=F("group__regency_id"),
-        )
+        .order_by()
+        .values("change", "position", "size", "overall_position", "overall_size", "regency_id")
     )
 
 
@@ -408,21 +370,20 @@ def dashboard(*, user, program_id=None, year=None, today=None) -> Dashboard:
             for condition, name in ReportSummary.CONDITIONS.items():
                 row.conditions[condition] += item[f"s_{name}"]
 
-    changes = _revenue_changes(user=user, period=period, program_id=program_id, year=year)
     middles: dict[str, list[int]] = {}
     overall = []
-    for item in _middle_rows(changes):
+    for item in _middle_rows(user=user, period=period, program_id=program_id, year=year):
         if _is_middle(item["overall_position"], item["overall_size"]):
             overall.append(item)
         if not _is_middle(item["position"], item["size"]):
             continue
-        middles.setdefault(item["regency_id"], []).append(item["delta"])
+        middles.setdefault(item["regency_id"], []).append(item["change"])
         if item["regency_id"] in rows:
             rows[item["regency_id"]].revenue_change_groups = item["size"]
     for code, values in middles.items():
         if code in rows:
             rows[code].revenue_change_median = _median(values)
-    total.revenue_change_median = _median([item["delta"] for item in overall])
+    total.revenue_change_median = _median([item["change"] for item in overall])
     total.revenue_change_groups = overall[0]["overall_size"] if overall else 0
 
     total.compliance = [PeriodCompliance(p) for p in periods]

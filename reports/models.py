@@ -337,3 +337,52 @@ class OwingSpan(models.Model):
 
     def __str__(self):
         return f"{self.regency_id} {self.program_id or self.program_year or '*'} {self.groups}"
+
+
+class RevenueChangeQuerySet(RegionScopedQuerySet):
+    regency_path = "regency"
+
+
+class RevenueChange(models.Model):
+    """How much a group's revenue changed from one catur wulan to the next: one row per
+    accepted report whose group has an accepted report for the period before, filed under
+    the report's programme, regency and period, for the dashboard's medians (which need
+    every value, so they are kept one per report, in a narrow table without joins).
+
+    Derived data: an accepted report never changes, so a row is written once, when the
+    second of the two reports is accepted (reports.summaries.record_revenue_changes).
+    """
+
+    report = models.OneToOneField(
+        ProgressReport,
+        verbose_name=_("progress report"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    program = models.ForeignKey(
+        "grants.Program", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="+"
+    )
+    program_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    regency = models.ForeignKey(
+        "regions.Regency",
+        verbose_name=_("regency/city"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    term = models.PositiveSmallIntegerField(_("catur wulan"))
+    change = models.BigIntegerField(_("change in revenue (Rp)"))
+
+    objects = RevenueChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("revenue change")
+        verbose_name_plural = _("revenue changes")
+        ordering = ["year", "term", "regency_id", "change"]
+        indexes = [
+            models.Index(fields=["year", "term", "regency", "change"], name="revenue_change_period")
+        ]
+
+    def __str__(self):
+        return f"{self.report_id} {self.change}"

@@ -15,7 +15,7 @@ from core.scoping import require
 from grants.models import GrantStatus
 from reports.models import ProgressReport, ReportStatus
 from reports.periods import Period
-from reports.summaries import refresh_report_summary
+from reports.summaries import record_revenue_changes, refresh_report_summary
 
 FIGURES = [
     "revenue",
@@ -132,7 +132,9 @@ def _review(report, *, by, status, reason="", log):
 @transaction.atomic
 def report_accept(*, report, by) -> ProgressReport:
     """submitted → accepted."""
-    return _review(report, by=by, status=ReportStatus.ACCEPTED, log="accepted")
+    accepted = _review(report, by=by, status=ReportStatus.ACCEPTED, log="accepted")
+    record_revenue_changes(accepted)
+    return accepted
 
 
 @transaction.atomic

@@ -12,6 +12,9 @@ change can move, inside the transaction of that change:
 - OwingSpan, per regency: how many groups owe reports from one period to another. A
   grant's transfer, completion or cancellation rebuilds its regency's rows. Spans do not
   depend on today's date, so nothing needs refreshing when a new period starts.
+- RevenueChange, one per accepted report that follows an accepted report of its group:
+  the change in revenue, for the medians. Accepting a report writes its own and its
+  successor's; accepted reports never change, so neither do these rows.
 
 Every refresh first locks the regency's row (FOR NO KEY UPDATE: rows referring to the
 regency can still be inserted meanwhile), so two transactions changing the same regency
@@ -23,13 +26,34 @@ from them (the command refresh_summaries), and the tests compare the kept rows w
 from collections import Counter, defaultdict
 
 from django.db import transaction
-from django.db.models import Count, F, IntegerField, Min, Q, Sum
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 
 from grants.models import Grant, GrantStatus, Program, Tranche, TrancheStatus
 from regions.models import Regency
 from reports.dashboard import GrantFigures
-from reports.models import OwingSpan, ProgressReport, RegencySummary, ReportStatus, ReportSummary
+from reports.models import (
+    OwingSpan,
+    ProgressReport,
+    RegencySummary,
+    ReportStatus,
+    ReportSummary,
+    RevenueChange,
+)
 from reports.periods import Period
 
 # Grants whose money has reached the group's account; they owe progress reports for the
@@ -161,6 +185,41 @@ def owing_spans_from_rows(grants) -> Counter:
     return counts
 
 
+def revenue_changes_from_rows(reports) -> dict[int, tuple]:
+    """Per accepted report whose group has an accepted report for the period before:
+    (program_id, program_year, regency_id, year, term, change in revenue), one query."""
+    earlier = ProgressReport.objects.filter(
+        group_id=OuterRef("group_id"),
+        status=ReportStatus.ACCEPTED,
+        year=OuterRef("previous_year"),
+        term=OuterRef("previous_term"),
+    ).values("revenue")[:1]
+    rows = (
+        reports.filter(status=ReportStatus.ACCEPTED)
+        .annotate(
+            previous_year=Case(
+                When(term=1, then=F("year") - 1), default=F("year"), output_field=IntegerField()
+            ),
+            previous_term=Case(
+                When(term=1, then=Value(3)), default=F("term") - 1, output_field=IntegerField()
+            ),
+        )
+        .annotate(earlier_revenue=Subquery(earlier))
+        .filter(earlier_revenue__isnull=False)
+        .order_by()
+        .values_list(
+            "pk",
+            "grant__program_id",
+            "grant__program__fiscal_year",
+            "group__regency_id",
+            "year",
+            "term",
+            ExpressionWrapper(F("revenue") - F("earlier_revenue"), output_field=BigIntegerField()),
+        )
+    )
+    return {pk: tuple(rest) for pk, *rest in rows}
+
+
 def owes(period: Period, prefix: str = "") -> Q:
     """The grant owes the period's report: transferred by the period's end and not
     completed before it started (reports.periods.periods_owed, in SQL)."""
@@ -190,6 +249,49 @@ def owing_groups_from_rows(grants, periods) -> dict[str, dict[Period, int]]:
 
 def _lock_regency(regency_id: str) -> None:
     list(Regency.objects.select_for_update(no_key=True).filter(pk=regency_id).values_list("pk"))
+
+
+def _revenue_change(report, change: int) -> RevenueChange:
+    return RevenueChange(
+        report=report,
+        program_id=report.grant.program_id,
+        program_year=report.grant.program.fiscal_year,
+        regency_id=report.group.regency_id,
+        year=report.year,
+        term=report.term,
+        change=change,
+    )
+
+
+@transaction.atomic
+def record_revenue_changes(report: ProgressReport) -> None:
+    """After `report` is accepted: its change from the group's accepted report of the period
+    before, and the change of the group's accepted report of the period after from it.
+    Under the regency's lock, so that two neighbouring reports accepted at the same moment
+    see each other."""
+    _lock_regency(report.group.regency_id)
+    period = Period(report.year, report.term)
+    before, after = period.previous(), period.next()
+    neighbours = {
+        Period(r.year, r.term): r
+        for r in ProgressReport.objects.filter(
+            group_id=report.group_id, status=ReportStatus.ACCEPTED
+        )
+        .filter(Q(year=before.year, term=before.term) | Q(year=after.year, term=after.term))
+        .select_related("grant__program", "group")
+    }
+    changes = []
+    if before in neighbours:
+        changes.append(_revenue_change(report, report.revenue - neighbours[before].revenue))
+    if after in neighbours:
+        later = neighbours[after]
+        changes.append(_revenue_change(later, later.revenue - report.revenue))
+    RevenueChange.objects.bulk_create(
+        changes,
+        update_conflicts=True,
+        unique_fields=["report"],
+        update_fields=["program", "program_year", "regency", "year", "term", "change"],
+    )
 
 
 @transaction.atomic
@@ -304,4 +406,26 @@ def refresh_all_summaries() -> dict[str, int]:
     spans = owing_spans_from_rows(Grant.objects.all())
     OwingSpan.objects.all().delete()
     OwingSpan.objects.bulk_create(_owing_spans(spans), batch_size=5000)
-    return {"grants": len(grant_figures), "reports": len(report_figures), "spans": len(spans)}
+    changes = revenue_changes_from_rows(ProgressReport.objects.all())
+    RevenueChange.objects.all().delete()
+    RevenueChange.objects.bulk_create(
+        (
+            RevenueChange(
+                report_id=pk,
+                program_id=program_id,
+                program_year=program_year,
+                regency_id=regency_id,
+                year=year,
+                term=term,
+                change=change,
+            )
+            for pk, (program_id, program_year, regency_id, year, term, change) in changes.items()
+        ),
+        batch_size=5000,
+    )
+    return {
+        "grants": len(grant_figures),
+        "reports": len(report_figures),
+        "spans": len(spans),
+        "changes": len(changes),
+    }

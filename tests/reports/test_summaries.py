@@ -14,13 +14,20 @@ from grants.models import Grant, Program, ProgramQuota, Tranche
 from groups.models import GroupStatus
 from reports import services as report_services
 from reports.dashboard import dashboard
-from reports.models import OwingSpan, ProgressReport, RegencySummary, ReportSummary
+from reports.models import (
+    OwingSpan,
+    ProgressReport,
+    RegencySummary,
+    ReportSummary,
+    RevenueChange,
+)
 from reports.periods import Period, periods_between
 from reports.summaries import (
     grant_figures_from_rows,
     owing_groups_from_rows,
     owing_spans_from_rows,
     report_figures_from_rows,
+    revenue_changes_from_rows,
 )
 from tests.conftest import run_concurrently
 from tests.grants.money import eligible_group, open_program, transferred_grant
@@ -52,6 +59,10 @@ def stored():
             (s.program_id, s.program_year, s.regency_id, s.first_period, s.last_period): s.groups
             for s in OwingSpan.objects.all()
         },
+        "changes": {
+            c.report_id: (c.program_id, c.program_year, c.regency_id, c.year, c.term, c.change)
+            for c in RevenueChange.objects.all()
+        },
     }
 
 
@@ -66,6 +77,7 @@ def recomputed():
         },
         "reports": report_figures_from_rows(ProgressReport.objects.all()),
         "spans": dict(owing_spans_from_rows(Grant.objects.all())),
+        "changes": revenue_changes_from_rows(ProgressReport.objects.all()),
     }
 
 
@@ -143,9 +155,20 @@ def test_summaries_follow_every_transition(
     report = report_services.report_submit(report=report, by=paser_officer)
     report_services.report_accept(report=report, by=staff)
     check("report accepted")
-    later = write_report(grant, CW2, officer=paser_officer, condition="berkembang")
-    report_services.report_submit(report=later, by=paser_officer)
+    later = write_report(grant, CW2, officer=paser_officer, revenue=8_000_000)
+    later = report_services.report_submit(report=later, by=paser_officer)
     check("second period submitted")
+    last = write_report(grant, CW3, officer=paser_officer, revenue=6_500_000)
+    last = report_services.report_submit(report=last, by=paser_officer)
+    report_services.report_accept(report=last, by=staff)
+    check("third period accepted before the second")
+    assert not RevenueChange.objects.exists()
+    report_services.report_accept(report=later, by=staff)
+    check("second period accepted: its change and the third's")
+    assert dict(RevenueChange.objects.values_list("report_id", "change")) == {
+        later.pk: 3_000_000,
+        last.pk: -1_500_000,
+    }
 
     fourth = services.tranche_request(grant=grant, amount=10_000_000, purpose="D", by=paser_officer)
     services.tranche_approve(tranche=fourth, by=approver)
@@ -167,7 +190,7 @@ def test_summaries_follow_every_transition(
     paser = RegencySummary.objects.get(program=program, regency_id="64.01")
     assert (paser.grants_awarded, paser.amount_withdrawn) == (1, 20_000_000)
     assert ReportSummary.objects.get(regency_id="64.01", year=2026, term=1).accepted == 1
-    assert ReportSummary.objects.get(regency_id="64.01", year=2026, term=2).submitted == 1
+    assert ReportSummary.objects.get(regency_id="64.01", year=2026, term=2).accepted == 1
     # Paser's group owes catur wulan I to III 2026 (transferred in March, completed today),
     # in the programme's rows, its fiscal year's and all programmes'; the cancelled Berau
     # grant owes nothing
@@ -262,17 +285,19 @@ def test_concurrent_requests_in_one_regency_leave_the_summary_right(
 def test_concurrent_reviews_and_transfers_in_one_regency_leave_the_summaries_right(
     postgres, kaltim, province_staff, paser_officer
 ):
-    """Six reports accepted, two grants transferred (in two programmes) and a grant
-    awarded at the same moment in Paser: no deadlock, and every count ends up in the
-    summaries."""
+    """Six catur wulan I reports accepted (three with their group's catur wulan II report
+    accepted at the same moment), two grants transferred (in two programmes) and a grant
+    awarded, all at once in Paser: no deadlock, every count ends up in the summaries and
+    each pair of neighbouring reports gets its revenue change."""
     program = open_program()
     other = open_program(name="Bantuan Lanjutan")
     reported = [transferred_grant(program, province_staff) for _ in range(6)]
     reports = [
         report_services.report_submit(
-            report=write_report(grant, CW1, officer=paser_officer), by=paser_officer
+            report=write_report(grant, period, officer=paser_officer), by=paser_officer
         )
-        for grant in reported
+        for i, grant in enumerate(reported)
+        for period in ([CW1, CW2] if i < 3 else [CW1])
     ]
     waiting = [
         services.grant_award(program=p, group=eligible_group(), by=province_staff)
@@ -294,6 +319,7 @@ def test_concurrent_reviews_and_transfers_in_one_regency_leave_the_summaries_rig
     assert stored() == recomputed()
     row = ReportSummary.objects.get(program=program, regency_id="64.01", year=2026, term=1)
     assert (row.accepted, row.submitted, row.stable) == (6, 0, 6)
+    assert RevenueChange.objects.filter(year=2026, term=2).count() == 3
     board = dashboard(user=province_staff, today=datetime.date(2027, 1, 20))
     assert board.periods[-1] == CW3
     assert board.total.last_compliance.owing == 8
@@ -307,7 +333,7 @@ def test_the_summaries_are_read_only_in_the_admin(client, superuser, kaltim, pro
         grant=grant, by=province_staff, transferred_on=datetime.date(2026, 3, 2), reference="T"
     )
     client.force_login(superuser)
-    for model in ("regencysummary", "reportsummary", "owingspan"):
+    for model in ("regencysummary", "reportsummary", "owingspan", "revenuechange"):
         page = client.get(reverse(f"admin:reports_{model}_changelist"))
         assert page.status_code == 200, model
         assert client.get(reverse(f"admin:reports_{model}_add")).status_code == 403, model

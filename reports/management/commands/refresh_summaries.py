@@ -6,14 +6,15 @@ from reports.summaries import refresh_all_summaries
 class Command(BaseCommand):
     help = (
         "Rebuild every summary of the dashboard (grants and tranches, progress reports, "
-        "groups owing reports) from the raw rows."
+        "groups owing reports, revenue changes) from the raw rows."
     )
 
     def handle(self, *args, **options):
         counts = refresh_all_summaries()
         self.stdout.write(
             self.style.SUCCESS(
-                f"{counts['grants']} grant summaries, {counts['reports']} report summaries "
-                f"and {counts['spans']} owing spans rebuilt."
+                f"{counts['grants']} grant summaries, {counts['reports']} report summaries, "
+                f"{counts['spans']} owing spans and {counts['changes']} revenue changes "
+                "rebuilt."
             )
         )
