@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Action, can
 from core.errors import DomainError, NotAllowed, required_reason
+from grants.models import Grant, GrantStatus
 from groups import rules
 from groups.documents import sniff_document
 from groups.models import BusinessGroup, GroupDocument, GroupStatus, Member, RegistrationCounter
@@ -121,10 +122,21 @@ def group_update(*, group: BusinessGroup, members: list[Member], removed=(), by)
             _("A group with status %(status)s cannot be edited by you.")
             % {"status": current.get_status_display()}
         )
+    if group.regency_id != current.regency_id and _has_grant(current):
+        raise DomainError(
+            _(
+                "A group with a grant stays in its regency: the grant counts in that "
+                "regency's quota and figures."
+            )
+        )
     group.status = current.status  # status changes only through the transitions below
     group.save()
     _save_members(group, members, removed)
     return group
+
+
+def _has_grant(group) -> bool:
+    return Grant.objects.filter(group=group).exclude(status=GrantStatus.CANCELLED).exists()
 
 
 def group_is_editable_by(group, user) -> bool:

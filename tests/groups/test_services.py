@@ -179,6 +179,20 @@ class TestTransitions:
         assert not services.group_is_editable_by(group, paser_officer)
         assert services.group_is_editable_by(group, province_staff)
 
+    def test_a_group_with_a_grant_stays_in_its_regency(self, province_staff, kaltim):
+        from grants import services as grant_services
+        from tests.grants.money import eligible_group, open_program
+
+        funded, unfunded = eligible_group(), eligible_group()
+        grant_services.grant_award(program=open_program(), group=funded, by=province_staff)
+        for group in (funded, unfunded):
+            group.regency_id, group.district_id = "64.03", "64.03.01"
+        with pytest.raises(DomainError, match="tetap di kabupaten"):
+            services.group_update(group=funded, members=[], by=province_staff)
+        assert BusinessGroup.objects.get(pk=funded.pk).regency_id == "64.01"
+        services.group_update(group=unfunded, members=[], by=province_staff)
+        assert BusinessGroup.objects.get(pk=unfunded.pk).regency_id == "64.03"
+
 
 @pytest.mark.django_db
 class TestNikWarnings:
