@@ -159,17 +159,13 @@ class ReminderLog(models.Model):
         return f"{self.recipient} {self.grant_id} {self.year}/{self.term} {self.kind}"
 
 
-class RegencySummaryQuerySet(RegionScopedQuerySet):
+class SummaryQuerySet(RegionScopedQuerySet):
     regency_path = "regency"
 
 
-class RegencySummary(TimeStampedModel):
-    """The grant and tranche figures of one programme in one regency, for the dashboard.
-
-    Derived data: recomputed from the raw rows by reports.summaries.refresh_regency_summary,
-    which the grants services call in the transaction of every change (and the command
-    refresh_summaries for all). Never edited by hand.
-    """
+class ProgrammeRegencyRow(models.Model):
+    """A derived row of the dashboard's, filed under one programme (and its fiscal year,
+    which the dashboard filters on) in one regency."""
 
     program = models.ForeignKey(
         "grants.Program", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="+"
@@ -181,6 +177,21 @@ class RegencySummary(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="+",
     )
+
+    objects = SummaryQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class RegencySummary(TimeStampedModel, ProgrammeRegencyRow):
+    """The grant and tranche figures of one programme in one regency, for the dashboard.
+
+    Derived data: recomputed from the raw rows by reports.summaries.refresh_regency_summary,
+    which the grants services call in the transaction of every change (and the command
+    refresh_summaries for all). Never edited by hand.
+    """
+
     grants_awarded = models.PositiveIntegerField(_("grants awarded"), default=0)
     grants_transferred = models.PositiveIntegerField(_("grants transferred"), default=0)
     amount_awarded = models.PositiveBigIntegerField(_("amount awarded (Rp)"), default=0)
@@ -188,8 +199,6 @@ class RegencySummary(TimeStampedModel):
     amount_withdrawn = models.PositiveBigIntegerField(_("amount withdrawn (Rp)"), default=0)
     tranches_waiting = models.PositiveIntegerField(_("tranches waiting"), default=0)
     oldest_waiting_at = models.DateTimeField(_("oldest waiting since"), null=True, blank=True)
-
-    objects = RegencySummaryQuerySet.as_manager()
 
     # Figures that add up across programmes and regencies; then all the figures kept.
     TOTALS = (
@@ -217,11 +226,7 @@ class RegencySummary(TimeStampedModel):
         return f"{self.program_id} {self.regency_id}"
 
 
-class ReportSummaryQuerySet(RegionScopedQuerySet):
-    regency_path = "regency"
-
-
-class ReportSummary(TimeStampedModel):
+class ReportSummary(TimeStampedModel, ProgrammeRegencyRow):
     """The progress reports of one programme's grants in one regency for one catur wulan,
     for the dashboard's compliance and business-condition figures.
 
@@ -231,16 +236,6 @@ class ReportSummary(TimeStampedModel):
     reports.summaries in the transaction of every report and grant change that moves them.
     """
 
-    program = models.ForeignKey(
-        "grants.Program", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="+"
-    )
-    program_year = models.PositiveSmallIntegerField(_("fiscal year"))
-    regency = models.ForeignKey(
-        "regions.Regency",
-        verbose_name=_("regency/city"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
     year = models.PositiveSmallIntegerField(_("year"))
     term = models.PositiveSmallIntegerField(_("catur wulan"))
     accepted = models.PositiveIntegerField(_("accepted"), default=0)
@@ -249,8 +244,6 @@ class ReportSummary(TimeStampedModel):
     stable = models.PositiveIntegerField(_("stable"), default=0)
     declining = models.PositiveIntegerField(_("declining"), default=0)
     stopped = models.PositiveIntegerField(_("stopped"), default=0)
-
-    objects = ReportSummaryQuerySet.as_manager()
 
     CONDITIONS = {
         BusinessCondition.GROWING: "growing",
@@ -279,10 +272,6 @@ class ReportSummary(TimeStampedModel):
     @property
     def period(self) -> Period:
         return Period(self.year, self.term)
-
-
-class OwingSpanQuerySet(RegionScopedQuerySet):
-    regency_path = "regency"
 
 
 class OwingSpan(models.Model):
@@ -316,7 +305,7 @@ class OwingSpan(models.Model):
     last_period = models.PositiveIntegerField(_("last period"), null=True, blank=True)
     groups = models.PositiveIntegerField(_("groups"))
 
-    objects = OwingSpanQuerySet.as_manager()
+    objects = SummaryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("owing span")
@@ -339,11 +328,7 @@ class OwingSpan(models.Model):
         return f"{self.regency_id} {self.program_id or self.program_year or '*'} {self.groups}"
 
 
-class RevenueChangeQuerySet(RegionScopedQuerySet):
-    regency_path = "regency"
-
-
-class RevenueChange(models.Model):
+class RevenueChange(ProgrammeRegencyRow):
     """How much a group's revenue changed from one catur wulan to the next: one row per
     accepted report whose group has an accepted report for the period before, filed under
     the report's programme, regency and period, for the dashboard's medians (which need
@@ -360,21 +345,9 @@ class RevenueChange(models.Model):
         primary_key=True,
         related_name="+",
     )
-    program = models.ForeignKey(
-        "grants.Program", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="+"
-    )
-    program_year = models.PositiveSmallIntegerField(_("fiscal year"))
-    regency = models.ForeignKey(
-        "regions.Regency",
-        verbose_name=_("regency/city"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
     year = models.PositiveSmallIntegerField(_("year"))
     term = models.PositiveSmallIntegerField(_("catur wulan"))
     change = models.BigIntegerField(_("change in revenue (Rp)"))
-
-    objects = RevenueChangeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("revenue change")

@@ -251,15 +251,32 @@ def _lock_regency(regency_id: str) -> None:
     list(Regency.objects.select_for_update(no_key=True).filter(pk=regency_id).values_list("pk"))
 
 
-def _revenue_change(report, change: int) -> RevenueChange:
-    return RevenueChange(
-        report=report,
-        program_id=report.grant.program_id,
-        program_year=report.grant.program.fiscal_year,
-        regency_id=report.group.regency_id,
-        year=report.year,
-        term=report.term,
-        change=change,
+def _revenue_changes(changes: dict[int, tuple]) -> list[RevenueChange]:
+    """RevenueChange rows from {report_id: (program_id, program_year, regency_id, year,
+    term, change)}, the shape revenue_changes_from_rows returns."""
+    return [
+        RevenueChange(
+            report_id=report_id,
+            program_id=program_id,
+            program_year=program_year,
+            regency_id=regency_id,
+            year=year,
+            term=term,
+            change=change,
+        )
+        for report_id, (program_id, program_year, regency_id, year, term, change) in changes.items()
+    ]
+
+
+def _revenue_change(report, change: int) -> tuple[int, tuple]:
+    grant, group = report.grant, report.group
+    return report.pk, (
+        grant.program_id,
+        grant.program.fiscal_year,
+        group.regency_id,
+        report.year,
+        report.term,
+        change,
     )
 
 
@@ -287,7 +304,7 @@ def record_revenue_changes(report: ProgressReport) -> None:
         later = neighbours[after]
         changes.append(_revenue_change(later, later.revenue - report.revenue))
     RevenueChange.objects.bulk_create(
-        changes,
+        _revenue_changes(dict(changes)),
         update_conflicts=True,
         unique_fields=["report"],
         update_fields=["program", "program_year", "regency", "year", "term", "change"],
@@ -408,21 +425,7 @@ def refresh_all_summaries() -> dict[str, int]:
     OwingSpan.objects.bulk_create(_owing_spans(spans), batch_size=5000)
     changes = revenue_changes_from_rows(ProgressReport.objects.all())
     RevenueChange.objects.all().delete()
-    RevenueChange.objects.bulk_create(
-        (
-            RevenueChange(
-                report_id=pk,
-                program_id=program_id,
-                program_year=program_year,
-                regency_id=regency_id,
-                year=year,
-                term=term,
-                change=change,
-            )
-            for pk, (program_id, program_year, regency_id, year, term, change) in changes.items()
-        ),
-        batch_size=5000,
-    )
+    RevenueChange.objects.bulk_create(_revenue_changes(changes), batch_size=5000)
     return {
         "grants": len(grant_figures),
         "reports": len(report_figures),
