@@ -150,6 +150,11 @@ class GrantStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# Grants whose money has reached the group's account; they owe progress reports for the
+# periods from their transfer to their completion.
+TRANSFERRED_STATUSES = (GrantStatus.TRANSFERRED, GrantStatus.ACTIVE, GrantStatus.COMPLETED)
+
+
 class GrantQuerySet(RegionScopedQuerySet):
     regency_path = "group__regency"
 

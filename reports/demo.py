@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from grants.demo import WITA, clock
-from grants.models import Grant, GrantStatus
+from grants.models import TRANSFERRED_STATUSES, Grant
 from reports import services
 from reports.models import BusinessCondition, ProgressReport
 from reports.periods import periods_owed
@@ -50,11 +50,7 @@ def seed_reports(*, province_staff, reviewers: dict, today=None, rng_seed=2026):
     rng = random.Random(rng_seed)
     officers = _officers()
     grants = (
-        Grant.objects.filter(
-            status__in=[GrantStatus.TRANSFERRED, GrantStatus.ACTIVE, GrantStatus.COMPLETED]
-        )
-        .select_related("group")
-        .order_by("pk")
+        Grant.objects.filter(status__in=TRANSFERRED_STATUSES).select_related("group").order_by("pk")
     )
     for grant in grants:
         officer = officers.get(grant.group.regency_id)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Action
 from core.errors import DomainError
 from core.scoping import require
-from grants.models import GrantStatus
+from grants.models import TRANSFERRED_STATUSES
 from reports.models import ProgressReport, ReportStatus
 from reports.periods import Period
 from reports.summaries import record_revenue_changes, refresh_report_summary
@@ -30,7 +30,7 @@ FIGURES = [
     "problems",
     "narrative",
 ]
-REPORTABLE_GRANT_STATUSES = (GrantStatus.TRANSFERRED, GrantStatus.ACTIVE, GrantStatus.COMPLETED)
+REPORTABLE_GRANT_STATUSES = TRANSFERRED_STATUSES
 
 
 def _locked(report) -> ProgressReport:

@@ -43,7 +43,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 
-from grants.models import Grant, GrantStatus, Program, Tranche, TrancheStatus
+from grants.models import (
+    TRANSFERRED_STATUSES,
+    Grant,
+    GrantStatus,
+    Program,
+    Tranche,
+    TrancheStatus,
+)
 from regions.models import Regency
 from reports.dashboard import GrantFigures
 from reports.models import (
@@ -55,11 +62,6 @@ from reports.models import (
     RevenueChange,
 )
 from reports.periods import Period
-
-# Grants whose money has reached the group's account; they owe progress reports for the
-# periods from their transfer to their completion.
-TRANSFERRED_STATUSES = (GrantStatus.TRANSFERRED, GrantStatus.ACTIVE, GrantStatus.COMPLETED)
-
 
 # Definitions from the raw rows ----------------------------------------------------------
 
