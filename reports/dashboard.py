@@ -188,10 +188,10 @@ class Dashboard:
 # Filters ------------------------------------------------------------------------------
 
 
-def _in_province(prefix: str = "") -> Q:
+def _in_province() -> Q:
     """Rows of the installation's province only (PROVINCE_CODE): the regencies the
     dashboard shows, and nothing else in its totals, should the database hold more."""
-    return Q(**{f"{prefix}regency__code__startswith": f"{settings.PROVINCE_CODE}."})
+    return Q(regency__code__startswith=f"{settings.PROVINCE_CODE}.")
 
 
 def _summaries(model, *, user, program_id, year):

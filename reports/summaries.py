@@ -222,17 +222,11 @@ def revenue_changes_from_rows(reports) -> dict[int, tuple]:
     return {pk: tuple(rest) for pk, *rest in rows}
 
 
-def owes(period: Period, prefix: str = "") -> Q:
+def owes(period: Period) -> Q:
     """The grant owes the period's report: transferred by the period's end and not
     completed before it started (reports.periods.periods_owed, in SQL)."""
-    return Q(
-        **{
-            f"{prefix}status__in": TRANSFERRED_STATUSES,
-            f"{prefix}transferred_on__lte": period.end,
-        }
-    ) & (
-        Q(**{f"{prefix}completed_on__isnull": True})
-        | Q(**{f"{prefix}completed_on__gte": period.start})
+    return Q(status__in=TRANSFERRED_STATUSES, transferred_on__lte=period.end) & (
+        Q(completed_on__isnull=True) | Q(completed_on__gte=period.start)
     )
 
 
