@@ -398,7 +398,9 @@ def refresh_reporting_summaries(*, program_id: int, regency_id: str) -> None:
 
 @transaction.atomic
 def refresh_all_summaries() -> dict[str, int]:
-    """Rebuild every summary from the raw rows; returns the number of rows written."""
+    """Rebuild every summary from the raw rows; returns the number of rows written. Every
+    regency is locked first, so no service refreshes a regency while this runs."""
+    list(Regency.objects.select_for_update(no_key=True).order_by("pk").values_list("pk"))
     years = dict(Program.objects.values_list("pk", "fiscal_year"))
     grant_figures = grant_figures_from_rows(
         grants=Grant.objects.all(), tranches=Tranche.objects.all()

@@ -4,6 +4,7 @@ the owing spans count what the straightforward per-period count counts; the comm
 rebuilds everything; concurrent changes in one regency leave the summaries right."""
 
 import datetime
+import io
 
 import pytest
 from django.core.management import call_command
@@ -339,3 +340,32 @@ def test_the_summaries_are_read_only_in_the_admin(client, superuser, kaltim, pro
         assert client.get(reverse(f"admin:reports_{model}_add")).status_code == 403, model
     spans = client.get(reverse("admin:reports_owingspan_changelist")).content.decode()
     assert "catur wulan I 2026" in spans  # the first period, by name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_while_reports_are_reviewed_keeps_every_review(
+    postgres, kaltim, province_staff, paser_officer
+):
+    """refresh_summaries running while five reports are accepted: the rebuild waits for the
+    reviews or they wait for it; either way the summaries end equal to the raw rows."""
+    program = open_program()
+    reports = [
+        report_services.report_submit(
+            report=write_report(
+                transferred_grant(program, province_staff), CW1, officer=paser_officer
+            ),
+            by=paser_officer,
+        )
+        for _ in range(5)
+    ]
+
+    def act(item):
+        if item is None:
+            return call_command("refresh_summaries", stdout=io.StringIO())
+        return report_services.report_accept(report=item, by=province_staff)
+
+    results = run_concurrently(act, [None, *reports, None])
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert stored() == recomputed()
+    row = ReportSummary.objects.get(program=program, regency_id="64.01", year=2026, term=1)
+    assert (row.accepted, row.submitted) == (5, 0)
