@@ -21,10 +21,10 @@ GET /healthz (the floor of a request), the dashboard as province staff and as a 
 officer through the test client, the province-wide grant and tranche figures aggregated
 straight from the raw rows (what the summaries save) and read from the summary table, the
 owing groups and report counts recomputed from the raw rows, and the refreshes the
-services run in a report review and in a grant transfer (what keeping the summaries costs
-a write); prints the ratios and the queries the dashboard ran. --explain prints EXPLAIN
-(ANALYZE, BUFFERS) of every dashboard query slower than --slow-ms. PostgreSQL only. A
-script, not a test.
+services run in a report review, a grant transfer and a grant completion or cancellation
+(what keeping the summaries costs a write); prints the ratios and the queries the
+dashboard ran. --explain prints EXPLAIN (ANALYZE, BUFFERS) of every dashboard query slower
+than --slow-ms. PostgreSQL only. A script, not a test.
 """
 
 import argparse
@@ -674,7 +674,11 @@ def main():
         ReportSummary,
         RevenueChange,
     )
-    from reports.summaries import refresh_report_summary, refresh_reporting_summaries
+    from reports.summaries import (
+        refresh_owing_spans,
+        refresh_report_summary,
+        refresh_reporting_summaries,
+    )
 
     today = timezone.localdate()
     staff, approver, officer = bench_users()
@@ -762,8 +766,13 @@ def main():
             ),
         ),
         (
+            "refresh_transfer",
+            f"refresh after a grant transfer ({officer.regency_id}: owing spans)",
+            lambda: refresh_owing_spans(regency_id=officer.regency_id),
+        ),
+        (
             "refresh_grant",
-            f"refresh after a grant transfer ({officer.regency_id}: spans and reports)",
+            f"refresh after a completion or cancellation ({officer.regency_id}: + reports)",
             lambda: refresh_reporting_summaries(
                 program_id=program.pk, regency_id=officer.regency_id
             ),

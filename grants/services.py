@@ -36,7 +36,11 @@ from grants.models import (
     TrancheStatus,
 )
 from groups.models import BusinessGroup, GroupStatus
-from reports.summaries import refresh_regency_summary, refresh_reporting_summaries
+from reports.summaries import (
+    refresh_owing_spans,
+    refresh_regency_summary,
+    refresh_reporting_summaries,
+)
 from training.rules import group_attended_training
 
 
@@ -46,7 +50,8 @@ def _refresh_summary(grant):
 
 
 def _refresh_summaries_with_reporting(grant):
-    """After a transfer, completion or cancellation: also which groups owe reports."""
+    """After a completion or cancellation: also which groups owe reports and which of
+    the grant's reports count."""
     _refresh_summary(grant)
     refresh_reporting_summaries(program_id=grant.program_id, regency_id=grant.group.regency_id)
 
@@ -200,7 +205,9 @@ def grant_record_transfer(*, grant, by, transferred_on: datetime.date, reference
     grant.transfer_reference = reference.strip()
     grant._change_reason = "transferred"
     grant.save()
-    _refresh_summaries_with_reporting(grant)
+    _refresh_summary(grant)
+    # the group now owes reports; it has written none for this grant yet
+    refresh_owing_spans(regency_id=grant.group.regency_id)
     return grant
 
 
