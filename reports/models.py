@@ -269,10 +269,6 @@ class ReportSummary(TimeStampedModel, ProgrammeRegencyRow):
     def __str__(self):
         return f"{self.program_id} {self.regency_id} {self.year}/{self.term}"
 
-    @property
-    def period(self) -> Period:
-        return Period(self.year, self.term)
-
 
 class OwingSpan(models.Model):
     """`groups` groups of a regency owe a report for every catur wulan from `first_period`

@@ -46,7 +46,7 @@ def _refresh_summary(report) -> None:
     refresh_report_summary(
         program_id=report.grant.program_id,
         regency_id=report.group.regency_id,
-        period=Period(report.year, report.term),
+        period=report.period,
     )
 
 

@@ -283,10 +283,9 @@ def record_revenue_changes(report: ProgressReport) -> None:
     Under the regency's lock, so that two neighbouring reports accepted at the same moment
     see each other."""
     _lock_regency(report.group.regency_id)
-    period = Period(report.year, report.term)
-    before, after = period.previous(), period.next()
+    before, after = report.period.previous(), report.period.next()
     neighbours = {
-        Period(r.year, r.term): r
+        r.period: r
         for r in ProgressReport.objects.filter(
             group_id=report.group_id, status=ReportStatus.ACCEPTED
         )
