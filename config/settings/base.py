@@ -39,8 +39,9 @@ INSTALLED_APPS = [
     "regions",
     "groups",
     "grants",
-    "training",
     "reports",
+    "training",
+    "demo",
 ]
 
 MIDDLEWARE = [

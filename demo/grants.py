@@ -47,7 +47,7 @@ from grants.models import (
     Tranche,
     TrancheStatus,
 )
-from groups.demo import GROUPS_PER_REGENCY
+from demo.groups import GROUPS_PER_REGENCY
 from groups.models import BusinessGroup, GroupStatus, Sector
 from regions.models import Regency
 

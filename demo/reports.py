@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from grants.demo import WITA, clock
+from demo.grants import WITA, clock
 from grants.models import TRANSFERRED_STATUSES, Grant
 from reports import services
 from reports.models import BusinessCondition, ProgressReport

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from grants.demo import PROGRAM_NAME
+from demo.grants import PROGRAM_NAME
 from grants.models import (
     COMMITTED_STATUSES,
     Grant,

@@ -28,8 +28,8 @@ from PIL import Image, ImageDraw
 from accounts.models import User
 from accounts.roles import Role
 from core.errors import DomainError
-from grants.demo import PROGRAM_NAME as GRANT_PROGRAM_NAME
-from grants.demo import STORY_END, WITA, clock
+from demo.grants import PROGRAM_NAME as GRANT_PROGRAM_NAME
+from demo.grants import STORY_END, WITA, clock
 from grants.models import Grant, GrantStatus, Program
 from groups.models import BusinessGroup, GroupStatus, Sector
 from training import services

@@ -7,12 +7,12 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import Role
-from grants.demo import seed_grants
-from groups.demo import seed_groups
+from demo.grants import seed_grants
+from demo.groups import seed_groups
 from regions.models import Regency
-from reports.demo import seed_reports
+from demo.reports import seed_reports
 from reports.summaries import refresh_all_summaries
-from training.demo import seed_training
+from demo.training import seed_training
 
 DEMO_USERS = [
     # username, first name, last name, role, regency code, superuser
