@@ -37,6 +37,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from accounts.roles import Role
 from core.errors import DomainError
+from demo.groups import GROUPS_PER_REGENCY
 from grants import services
 from grants.models import (
     Grant,
@@ -47,7 +48,6 @@ from grants.models import (
     Tranche,
     TrancheStatus,
 )
-from demo.groups import GROUPS_PER_REGENCY
 from groups.models import BusinessGroup, GroupStatus, Sector
 from regions.models import Regency
 

@@ -9,10 +9,10 @@ from accounts.models import User
 from accounts.roles import Role
 from demo.grants import seed_grants
 from demo.groups import seed_groups
-from regions.models import Regency
 from demo.reports import seed_reports
-from reports.summaries import refresh_all_summaries
 from demo.training import seed_training
+from regions.models import Regency
+from reports.summaries import refresh_all_summaries
 
 DEMO_USERS = [
     # username, first name, last name, role, regency code, superuser
