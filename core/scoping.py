@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from accounts.roles import can
-from core.errors import NotAllowed
+from core.rules import ALLOWED, Answer, ensure, forbid
 
 
 class RegionScopedQuerySet(models.QuerySet):
@@ -33,15 +33,22 @@ def get_visible_or_404(queryset_or_model, user, **lookup):
     return get_object_or_404(queryset.visible_to(user), **lookup)
 
 
-def require(user, action, *, regency_id=None):
-    """Raise NotAllowed unless the user's role allows the action and, when a regency is
-    given, the user works in it or province-wide (the services' check before any write)."""
+def role_and_scope(user, action, *, regency_id=None) -> Answer:
+    """Whether the user's role allows the action and, when a regency is given, the user
+    works in it or province-wide: the first question of every rule."""
     if not can(user, action):
-        raise NotAllowed(_("Your role does not allow this."))
-    if regency_id is not None:
-        require_regency(user, regency_id)
+        return forbid(_("Your role does not allow this."))
+    if regency_id is not None and not user.has_province_scope and regency_id != user.regency_id:
+        return forbid(_("This is outside your regency."))
+    return ALLOWED
+
+
+def require(user, action, *, regency_id=None):
+    """Raise NotAllowed unless `role_and_scope` allows (the services' check before any write)."""
+    ensure(role_and_scope(user, action, regency_id=regency_id))
 
 
 def require_regency(user, regency_id):
+    """Raise NotAllowed unless the user works in the regency or province-wide."""
     if not user.has_province_scope and regency_id != user.regency_id:
-        raise NotAllowed(_("This is outside your regency."))
+        ensure(forbid(_("This is outside your regency.")))

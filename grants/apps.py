@@ -7,4 +7,4 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Grants")
 
     def ready(self):
-        from grants import waiting  # noqa: F401  (registers the "Menunggu Anda" lines)
+        from grants import receivers, waiting  # noqa: F401  (connect signals, add lines)

@@ -2,45 +2,46 @@
 criteria and the NIK warnings shown beside a member."""
 
 import re
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from core.indonesia import check_nik
+from groups import signals
 from groups.models import MemberRole
 
-# Permensos 2/2019: a KUBE has 5 to 20 members. Programmes may set their own bounds.
-DEFAULT_MIN_MEMBERS = 5
-DEFAULT_MAX_MEMBERS = 20
+
+@dataclass(frozen=True)
+class Criteria:
+    """What a group needs to be verified. Permensos 2/2019: a KUBE has 5 to 20 members;
+    the newest open programme may set its own bounds (grants answers the question)."""
+
+    min_members: int = 5
+    max_members: int = 20
 
 
-def member_bounds() -> tuple[int, int]:
-    """The member-count range of the newest open programme, or the KUBE default."""
-    from django.apps import apps
-
-    program = (
-        apps.get_model("grants", "Program")
-        .objects.filter(status="open")
-        .order_by("-fiscal_year", "-pk")
-        .values_list("min_members", "max_members")
-        .first()
-    )
-    return program or (DEFAULT_MIN_MEMBERS, DEFAULT_MAX_MEMBERS)
+def verification_criteria() -> Criteria:
+    """The criteria the apps above answer with (the newest open programme's), else the KUBE
+    defaults."""
+    for _receiver, criteria in signals.verification_criteria.send(sender=None):
+        if criteria is not None:
+            return criteria
+    return Criteria()
 
 
 def _normalized(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", " ", name.lower()).strip()
 
 
-def verification_problems(
-    group, *, min_members=DEFAULT_MIN_MEMBERS, max_members=DEFAULT_MAX_MEMBERS
-):
+def verification_problems(group, criteria: Criteria | None = None):
     """What keeps a group from being verified, as Indonesian sentences (empty: none)."""
+    criteria = criteria or verification_criteria()
     members = list(group.members.filter(active=True).only("role"))
     problems = []
-    if not min_members <= len(members) <= max_members:
+    if not criteria.min_members <= len(members) <= criteria.max_members:
         problems.append(
             _("The group has %(count)d active members; it needs %(min)d to %(max)d.")
-            % {"count": len(members), "min": min_members, "max": max_members}
+            % {"count": len(members), "min": criteria.min_members, "max": criteria.max_members}
         )
     chairs = sum(1 for m in members if m.role == MemberRole.CHAIR)
     if chairs != 1:

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Action, can
 from core.errors import DomainError, NotAllowed, required_reason
-from grants.models import Grant, GrantStatus
-from groups import rules
+from core.rules import ask, ensure
+from groups import rules, signals
 from groups.documents import sniff_document
 from groups.models import BusinessGroup, GroupDocument, GroupStatus, Member, RegistrationCounter
 
@@ -122,21 +122,12 @@ def group_update(*, group: BusinessGroup, members: list[Member], removed=(), by)
             _("A group with status %(status)s cannot be edited by you.")
             % {"status": current.get_status_display()}
         )
-    if group.regency_id != current.regency_id and _has_grant(current):
-        raise DomainError(
-            _(
-                "A group with a grant stays in its regency: the grant counts in that "
-                "regency's quota and figures."
-            )
-        )
+    if group.regency_id != current.regency_id:
+        ensure(ask(signals.regency_change_check, group=current, regency_id=group.regency_id))
     group.status = current.status  # status changes only through the transitions below
     group.save()
     _save_members(group, members, removed)
     return group
-
-
-def _has_grant(group) -> bool:
-    return Grant.objects.filter(group=group).exclude(status=GrantStatus.CANCELLED).exists()
 
 
 def group_is_editable_by(group, user) -> bool:
@@ -147,19 +138,14 @@ def group_is_editable_by(group, user) -> bool:
     return group.status in (GroupStatus.PROPOSED, GroupStatus.VERIFIED, GroupStatus.ELIGIBLE)
 
 
-def group_verify(*, group, by, min_members=None, max_members=None):
-    """proposed → verified, when the group meets the criteria (member bounds: as given,
-    else those of the newest open programme, else 5 to 20)."""
+def group_verify(*, group, by, criteria: rules.Criteria | None = None):
+    """proposed → verified, when the group meets the criteria (as given, else those of the
+    newest open programme, else the KUBE defaults)."""
     _require(by, Action.GROUP_VERIFY, group)
     with transaction.atomic():
         locked = _locked(group)
         _check_status(locked, GroupStatus.PROPOSED)
-        default_min, default_max = rules.member_bounds()
-        problems = rules.verification_problems(
-            locked,
-            min_members=min_members or default_min,
-            max_members=max_members or default_max,
-        )
+        problems = rules.verification_problems(locked, criteria)
         if problems:
             raise DomainError(*problems)
         return _set_status(locked, GroupStatus.VERIFIED, by=by, log="verified")

@@ -10,14 +10,14 @@ from django_tables2 import RequestConfig
 
 from accounts.roles import Action, can
 from core.errors import DomainError
+from core.pages import page_parts
 from core.scoping import get_visible_or_404
 from core.view_helpers import require_role, show_form_errors
-from groups import rules, selectors, services
+from groups import rules, selectors, services, signals
 from groups.filters import GroupFilter
 from groups.forms import DocumentForm, GroupForm, ReasonForm, member_formset
 from groups.models import BusinessGroup, GroupDocument, GroupStatus
 from groups.tables import GroupTable
-from training.selectors import group_timeline
 
 
 def group_list(request):
@@ -58,8 +58,8 @@ def group_detail(request, pk):
             "members": members,
             "documents": selectors.group_documents(group=group),
             "history": selectors.group_history(group=group),
-            "timeline": group_timeline(group=group),
-            "problems": rules.verification_problems(group, **_bounds())
+            "parts": page_parts(signals.group_page, group=group, user=user),
+            "problems": rules.verification_problems(group)
             if group.status == GroupStatus.PROPOSED
             else [],
             "can_edit": services.group_is_editable_by(group, user),
@@ -67,16 +67,10 @@ def group_detail(request, pk):
             "can_decide": can(user, Action.GROUP_DECIDE),
             "can_deactivate": can(user, Action.GROUP_DEACTIVATE)
             and group.status == GroupStatus.ELIGIBLE,
-            "can_log_visit": can(user, Action.VISIT_LOG),
             "reason_form": ReasonForm(),
             "document_form": DocumentForm(),
         },
     )
-
-
-def _bounds():
-    low, high = rules.member_bounds()
-    return {"min_members": low, "max_members": high}
 
 
 def _group_form_page(request, *, group, save, template_extra):

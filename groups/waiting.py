@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Action, can
 from core.waiting import WaitingLine, waiting_provider
 from groups.models import BusinessGroup, GroupStatus
-from groups.rules import DEFAULT_MIN_MEMBERS
+from groups.rules import verification_criteria
 from groups.selectors import active_member_count
 
 
@@ -44,7 +44,11 @@ def groups_to_complete(user):
         BusinessGroup.objects.visible_to(user)
         .filter(status=GroupStatus.PROPOSED)
         .annotate(member_count=active_member_count())
-        .filter(Q(member_count__lt=DEFAULT_MIN_MEMBERS) | Q(account_number="") | Q(bank_name=""))
+        .filter(
+            Q(member_count__lt=verification_criteria().min_members)
+            | Q(account_number="")
+            | Q(bank_name="")
+        )
     )
     return [
         WaitingLine(

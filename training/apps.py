@@ -7,4 +7,4 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training and mentoring")
 
     def ready(self):
-        from training import waiting  # noqa: F401  (registers the "Menunggu Anda" lines)
+        from training import receivers, waiting  # noqa: F401  (connect signals, add lines)

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from core.errors import DomainError, NotAllowed
 from groups import services
 from groups.models import BusinessGroup, GroupStatus, Member, RegistrationCounter
-from groups.rules import nik_warnings
+from groups.rules import Criteria, nik_warnings
 from tests.factories import BusinessGroupFactory, MemberFactory, group_with_members, synthetic_nik
 
 
@@ -150,7 +150,9 @@ class TestTransitions:
     def test_verify_respects_custom_bounds(self, province_staff, kaltim):
         group = group_with_members(6)
         with pytest.raises(DomainError):
-            services.group_verify(group=group, by=province_staff, min_members=10, max_members=20)
+            services.group_verify(
+                group=group, by=province_staff, criteria=Criteria(min_members=10, max_members=20)
+            )
 
     @pytest.mark.parametrize("persona", ["paser_officer", "approver"])
     def test_only_province_staff_verify(self, personas, persona):

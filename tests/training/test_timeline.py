@@ -18,6 +18,7 @@ from tests.factories import (
     UserFactory,
     group_with_members,
 )
+from tests.training.pages import page_timeline
 from training import services
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def test_the_timeline_tells_the_groups_story_oldest_first(
     client.force_login(paser_officer)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get(reverse("groups:group_detail", args=[group.pk]))
-    labels = [(event.kind, event.label) for event in response.context["timeline"]]
+    labels = [(event.kind, event.label) for event in page_timeline(response)]
     assert labels == [
         ("report", "Progress report for catur wulan I 2020 submitted"),
         ("report", "Progress report for catur wulan I 2020 accepted"),
@@ -126,7 +127,7 @@ def test_absent_members_do_not_make_a_training_attended(client, kaltim, province
     services.attendance_record(session=session, marks=marks, by=province_staff)
     client.force_login(province_staff)
     response = client.get(reverse("groups:group_detail", args=[group.pk]))
-    assert response.context["timeline"] == []
+    assert page_timeline(response) == []
 
 
 @pytest.mark.parametrize("events", [1, 12])
@@ -145,5 +146,5 @@ def test_group_timeline_queries_do_not_grow_with_events(
     with django_assert_num_queries(15):
         response = client.get(reverse("groups:group_detail", args=[group.pk]))
     assert (
-        len(response.context["timeline"]) == 2 + 7 * events
+        len(page_timeline(response)) == 2 + 7 * events
     )  # the award and the transfer, and seven per round

@@ -19,6 +19,7 @@ from tests.factories import (
     TrainingSessionFactory,
     group_with_members,
 )
+from tests.training.pages import page_timeline
 from training import services
 from training.models import Attendance, MentoringVisit, TrainingSession, VisitPhoto
 
@@ -347,7 +348,7 @@ class TestVisits:
         served = client.get(reverse("training:visit_photo", args=[photo.pk]))
         assert served["Content-Type"] == "image/png"
         assert b"".join(served.streaming_content) == PNG
-        timeline = client.get(mekar.get_absolute_url()).context["timeline"]
+        timeline = page_timeline(client.get(mekar.get_absolute_url()))
         assert [event.kind for event in timeline] == ["visit"]
 
     def test_a_refused_photo_keeps_the_form_and_saves_nothing(self, client, paser_officer, mekar):

@@ -1,0 +1,71 @@
+"""Preconditions as answers.
+
+Every precondition of a state change is a predicate in its app's `rules.py` that returns an
+`Answer`: allowed, or refused with the reason a user reads (in Bahasa Indonesia). The service
+asks it and raises with that reason (`ensure`); the view, the template and the admin ask the
+same predicate before offering the action, so a button is shown exactly when the service
+would accept the click.
+
+A rule of a lower app that a higher app adds to (a transfer that waits for a training, a
+tranche that waits for a report) is a question signal declared in the lower app's
+`signals.py`; the higher app connects a receiver that answers with an `Answer` (see
+`ask`). Events that higher apps keep summaries of are plain signals sent inside the
+transaction.
+"""
+
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
+
+from core.errors import DomainError, NotAllowed
+
+
+class Answer(NamedTuple):
+    allowed: bool
+    reason: str = ""
+    # A refusal by role or scope (the user may never do this), not by the object's state.
+    forbidden: bool = False
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOWED = Answer(True)
+
+
+def refuse(reason) -> Answer:
+    """Not now: the object's state or the input does not allow it (the reason says why)."""
+    return Answer(False, str(reason))
+
+
+def forbid(reason) -> Answer:
+    """Never for this user: their role or scope does not allow it."""
+    return Answer(False, str(reason), forbidden=True)
+
+
+def first_refusal(*checks: Callable[[], Answer] | Answer) -> Answer:
+    """The first refusal among the checks, evaluated in order and lazily; ALLOWED if none."""
+    for check in checks:
+        answer = check() if callable(check) else check
+        if not answer.allowed:
+            return answer
+    return ALLOWED
+
+
+def all_refusals(answers: Iterable[Answer]) -> list[str]:
+    """The reasons of every refusal, in order (for rules that list every problem)."""
+    return [answer.reason for answer in answers if not answer.allowed]
+
+
+def ensure(answer: Answer) -> None:
+    """Raise the refusal: NotAllowed for role or scope, DomainError otherwise."""
+    if not answer.allowed:
+        raise (NotAllowed if answer.forbidden else DomainError)(answer.reason)
+
+
+def ask(signal, **kwargs) -> Answer:
+    """The first refusal among the answers of a question signal's receivers (ALLOWED when
+    none refuses or none is connected). Receivers return an Answer, or None for no opinion."""
+    for _receiver, answer in signal.send(sender=None, **kwargs):
+        if answer is not None and not answer.allowed:
+            return answer
+    return ALLOWED
