@@ -1,15 +1,28 @@
-"""What every app's views do the same way: refuse a role with 403, and show a refused
-change or an invalid form as messages or on the form."""
+"""What every app's views do the same way: refuse a role with 403, show a refused change
+or an invalid form as messages or on the form, and run one state change from a POST."""
+
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from accounts.roles import can
+from core.errors import DomainError
 
 
 def require_role(user, action) -> None:
     """403 unless the user's role may do `action` (scope is checked by get_visible_or_404)."""
     if not can(user, action):
+        raise PermissionDenied
+
+
+def require_answer(answer) -> None:
+    """403 when a rule refuses by role or scope; a refusal by state is left to the service,
+    which says why."""
+    if answer.forbidden:
         raise PermissionDenied
 
 
@@ -26,6 +39,62 @@ def add_errors_to_form(form, error) -> None:
 
 
 def show_form_errors(request, form) -> None:
-    for errors in form.errors.values():
+    """Each error of a short action form as a message that names its field."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
         for error in errors:
-            messages.error(request, error)
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+def next_or(request, fallback):
+    """Back to the page the form was posted from (its `next` field, on this site), else
+    `fallback` (an object with get_absolute_url, a URL or a URL name)."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def transition_view(
+    *,
+    load: Callable,
+    rule: Callable,
+    service: Callable,
+    subject: str,
+    done: Callable,
+    form_class=None,
+    back: Callable | None = None,
+):
+    """A POST-only view for one state change.
+
+    `load(request, pk)` fetches the object in the user's scope (404 outside it); `rule(obj,
+    user)` is the app's predicate: a refusal by role is a 403, a refusal by state is left to
+    the service, whose message the user reads. An optional `form_class` validates the POST
+    (its cleaned data are passed to the service as keywords). The service is called as
+    `service(**{subject: obj}, by=user, **data)`; `done(obj)` is the success message. The
+    user goes back to `next`, else `back(obj)`, else the object's page.
+    """
+
+    @require_POST
+    def view(request, pk):
+        obj = load(request, pk)
+        require_answer(rule(obj, request.user))
+        fallback = back(obj) if back else obj
+        data = {}
+        if form_class is not None:
+            form = form_class(request.POST)
+            if not form.is_valid():
+                show_form_errors(request, form)
+                return next_or(request, fallback)
+            data = form.cleaned_data
+        try:
+            service(**{subject: obj}, by=request.user, **data)
+        except DomainError as error:
+            show_errors(request, error)
+        else:
+            messages.success(request, done(obj))
+        return next_or(request, fallback)
+
+    return view
