@@ -14,19 +14,31 @@ transaction.
 """
 
 from collections.abc import Callable, Iterable
+from enum import StrEnum
 from typing import NamedTuple
 
 from core.errors import DomainError, NotAllowed
 
 
+class Refusal(StrEnum):
+    STATE = "state"  # not now: the object's state or the input
+    ROLE = "role"  # the user's role never allows it
+    SCOPE = "scope"  # the object is outside the user's regency
+    PERSON = "person"  # not this user for this object (four eyes, not the requester)
+
+
 class Answer(NamedTuple):
     allowed: bool
     reason: str = ""
-    # A refusal by role or scope (the user may never do this), not by the object's state.
-    forbidden: bool = False
+    refusal: str = ""  # a Refusal when not allowed
 
     def __bool__(self) -> bool:
         return self.allowed
+
+    @property
+    def forbidden(self) -> bool:
+        """Refused because of who the user is, not of the object's state (NotAllowed)."""
+        return self.refusal in (Refusal.ROLE, Refusal.SCOPE, Refusal.PERSON)
 
 
 ALLOWED = Answer(True)
@@ -34,12 +46,12 @@ ALLOWED = Answer(True)
 
 def refuse(reason) -> Answer:
     """Not now: the object's state or the input does not allow it (the reason says why)."""
-    return Answer(False, str(reason))
+    return Answer(False, str(reason), Refusal.STATE)
 
 
-def forbid(reason) -> Answer:
-    """Never for this user: their role or scope does not allow it."""
-    return Answer(False, str(reason), forbidden=True)
+def forbid(reason, refusal: Refusal = Refusal.PERSON) -> Answer:
+    """Not for this user: their role, their scope, or who they are for this object."""
+    return Answer(False, str(reason), refusal)
 
 
 def first_refusal(*checks: Callable[[], Answer] | Answer) -> Answer:

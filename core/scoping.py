@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from accounts.roles import can
-from core.rules import ALLOWED, Answer, ensure, forbid
+from core.rules import ALLOWED, Answer, Refusal, ensure, forbid
 
 
 class RegionScopedQuerySet(models.QuerySet):
@@ -37,9 +37,9 @@ def role_and_scope(user, action, *, regency_id=None) -> Answer:
     """Whether the user's role allows the action and, when a regency is given, the user
     works in it or province-wide: the first question of every rule."""
     if not can(user, action):
-        return forbid(_("Your role does not allow this."))
+        return forbid(_("Your role does not allow this."), Refusal.ROLE)
     if regency_id is not None and not user.has_province_scope and regency_id != user.regency_id:
-        return forbid(_("This is outside your regency."))
+        return forbid(_("This is outside your regency."), Refusal.SCOPE)
     return ALLOWED
 
 
@@ -51,4 +51,4 @@ def require(user, action, *, regency_id=None):
 def require_regency(user, regency_id):
     """Raise NotAllowed unless the user works in the regency or province-wide."""
     if not user.has_province_scope and regency_id != user.regency_id:
-        ensure(forbid(_("This is outside your regency.")))
+        ensure(forbid(_("This is outside your regency."), Refusal.SCOPE))

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import can
 from core.errors import DomainError
+from core.rules import Refusal
 
 
 def require_role(user, action) -> None:
@@ -20,9 +21,9 @@ def require_role(user, action) -> None:
 
 
 def require_answer(answer) -> None:
-    """403 when a rule refuses by role or scope; a refusal by state is left to the service,
-    which says why."""
-    if answer.forbidden:
+    """403 when a rule refuses by role or scope; any other refusal (the object's state, four
+    eyes) is left to the service, whose message the user reads."""
+    if answer.refusal in (Refusal.ROLE, Refusal.SCOPE):
         raise PermissionDenied
 
 

@@ -1,5 +1,6 @@
-"""Programmes and their regency quotas are set up here; grants and tranches change only
-through the services (the pages), so their amounts, states and counters are read-only."""
+"""Programmes and their regency quotas are set up here (their status only through the
+programme services); grants and tranches change only through the services (the pages), so
+their amounts, states and counters are read-only."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -8,11 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_actions import export_action
-from core.xlsx import dated_filename, xlsx_response
-from grants import exports, selectors
+from core.errors import DomainError
+from grants import exports, selectors, services
 from grants.models import Grant, Program, ProgramQuota, Tranche
-from grants.rekap import write_rekap
-from reports.summaries import refresh_all_summaries
 
 export_programs = export_action(
     stem="program",
@@ -34,16 +33,28 @@ export_tranches = export_action(
 )
 
 
-@admin.action(description=_("Programme rekap (Excel, one sheet per regency)"), permissions=["view"])
-def export_rekap(modeladmin, request, queryset):
-    if queryset.count() != 1:
-        modeladmin.message_user(request, _("Choose one programme."), level=messages.ERROR)
-        return None
-    program = queryset.get()
-    return xlsx_response(
-        filename=dated_filename(f"rekap-{program.fiscal_year}-{program.pk}"),
-        write=lambda fileobj: write_rekap(user=request.user, program=program, fileobj=fileobj),
-    )
+def _status_action(service, description, done):
+    @admin.action(description=description, permissions=["change"])
+    def action(modeladmin, request, queryset):
+        for program in queryset:
+            try:
+                service(program=program, by=request.user)
+            except DomainError as error:
+                for message in error.messages:
+                    modeladmin.message_user(request, f"{program}: {message}", messages.ERROR)
+            else:
+                modeladmin.message_user(request, done % {"program": program}, messages.SUCCESS)
+
+    action.__name__ = service.__name__
+    return action
+
+
+open_programs = _status_action(
+    services.program_open, _("Open the programme"), _("%(program)s is open.")
+)
+close_programs = _status_action(
+    services.program_close, _("Close the programme"), _("%(program)s is closed.")
+)
 
 
 class ProgramQuotaFormSet(BaseInlineFormSet):
@@ -69,7 +80,7 @@ class ProgramQuotaInline(admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(SimpleHistoryAdmin):
-    actions = [export_programs, export_rekap]
+    actions = [open_programs, close_programs, export_programs]
     list_display = [
         "name",
         "fiscal_year",
@@ -93,10 +104,12 @@ class ProgramAdmin(SimpleHistoryAdmin):
     ]
     inlines = [ProgramQuotaInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The status moves only through the programme services (the actions above).
+        return [*super().get_readonly_fields(request, obj), "status"]
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "fiscal_year" in form.changed_data:
-            refresh_all_summaries()  # the dashboard files every figure under the fiscal year
+        services.program_save(program=obj, changed=set(form.changed_data), by=request.user)
 
 
 class TrancheInline(admin.TabularInline):

@@ -1,5 +1,6 @@
 """Columns of the grants app's list exports (see core.xlsx for the conventions)."""
 
+from core.numbers import percent
 from core.xlsx import CODE, DATE, DATETIME, NUMBER, PERCENT, RUPIAH, Column, days_since
 
 PROGRAM_COLUMNS = (
@@ -11,7 +12,7 @@ PROGRAM_COLUMNS = (
     Column("Nilai per Kelompok (Rp)", "default_amount", RUPIAH),
     Column("Dialokasikan (Rp)", "awarded_amount", RUPIAH),
     Column("Sisa Pagu (Rp)", "budget_left", RUPIAH),
-    Column("% Terpakai", lambda p: p.awarded_amount * 100 / p.total_budget, PERCENT),
+    Column("% Terpakai", lambda p: percent(p.awarded_amount, p.total_budget), PERCENT),
 )
 
 GRANT_COLUMNS = (

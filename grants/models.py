@@ -5,15 +5,36 @@ and Grant are changed only by grants/services.py under row locks, and CHECK cons
 the database refuse any write that would break the invariants whatever the code does.
 """
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
 from core.scoping import RegionScopedQuerySet
+
+
+def programme_date_error(program, day: datetime.date, label) -> str | None:
+    """Why `day` cannot be a date of the programme's money (transfer, withdrawal): it is
+    in the future, or before the year before the programme's fiscal year. None when it can."""
+    if day > timezone.localdate():
+        return gettext("%(label)s cannot be in the future.") % {"label": label}
+    earliest = datetime.date(program.fiscal_year - 1, 1, 1)
+    if day < earliest:
+        return gettext("%(label)s cannot be before %(date)s (the programme is for %(year)d).") % {
+            "label": label,
+            "date": formats.date_format(earliest),
+            "year": program.fiscal_year,
+        }
+    return None
 
 
 class ProgramStatus(models.TextChoices):
@@ -158,6 +179,10 @@ TRANSFERRED_STATUSES = (GrantStatus.TRANSFERRED, GrantStatus.ACTIVE, GrantStatus
 class GrantQuerySet(RegionScopedQuerySet):
     regency_path = "group__regency"
 
+    def live(self):
+        """Grants that hold a place in their programme (every one but the cancelled)."""
+        return self.exclude(status=GrantStatus.CANCELLED)
+
 
 class Grant(TimeStampedModel):
     program = models.ForeignKey(
@@ -228,6 +253,20 @@ class Grant(TimeStampedModel):
 
     def __str__(self):
         return f"{self.group.name} · {self.program.name}"
+
+    def clean(self):
+        super().clean()
+        if self.program_id is None:
+            return
+        errors = {}
+        for name in ("agreement_date", "transferred_on", "completed_on"):
+            day = getattr(self, name)
+            label = self._meta.get_field(name).verbose_name
+            message = day and programme_date_error(self.program, day, capfirst(label))
+            if message:
+                errors[name] = message
+        if errors:
+            raise ValidationError(errors)
 
     def get_absolute_url(self):
         return reverse("grants:grant_detail", args=[self.pk])
@@ -332,3 +371,11 @@ class Tranche(TimeStampedModel):
 
     def __str__(self):
         return _("Tranche %(n)d") % {"n": self.sequence}
+
+    def clean(self):
+        super().clean()
+        if self.withdrawn_on and self.grant_id:
+            label = capfirst(self._meta.get_field("withdrawn_on").verbose_name)
+            message = programme_date_error(self.grant.program, self.withdrawn_on, label)
+            if message:
+                raise ValidationError({"withdrawn_on": message})

@@ -29,11 +29,11 @@ from core.pdf import (
     rupiah_terbilang,
     tanggal,
 )
+from grants import rules
 from grants.models import Grant, Tranche, TrancheStatus
 from groups.models import MemberRole
 
 # Tranches a letter can be printed for: the approval has been given.
-LETTER_STATUSES = (TrancheStatus.APPROVED, TrancheStatus.WITHDRAWN)
 
 
 def letter_number(tranche: Tranche) -> str:
@@ -64,7 +64,7 @@ def tranche_approval_letter(tranche: Tranche) -> bytes:
         .prefetch_related("grant__group__members")
         .get(pk=tranche.pk)
     )
-    if tranche.status not in LETTER_STATUSES or tranche.decided_at is None:
+    if not rules.tranche_letter(tranche=tranche) or tranche.decided_at is None:
         raise ValueError(
             f"Only an approved or withdrawn tranche has a letter, not a {tranche.status} one."
         )

@@ -11,7 +11,7 @@ from accounts.roles import Action
 from core.pdf import inline_pdf
 from core.scoping import get_visible_or_404
 from core.view_helpers import require_role
-from grants import pdf
+from grants import pdf, rules
 from grants.models import Grant, Tranche
 
 
@@ -21,7 +21,7 @@ def tranche_letter(request, pk):
         Tranche.objects.select_related("grant__group"), request.user, pk=pk
     )
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
-    if tranche.status not in pdf.LETTER_STATUSES:
+    if not rules.tranche_letter(tranche=tranche):
         raise Http404("No letter for a tranche that has not been approved.")
     group = tranche.grant.group
     return inline_pdf(

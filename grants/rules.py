@@ -1,21 +1,330 @@
-"""Tranche rules that depend on other parts of the programme."""
+"""Every precondition of a programme, grant or tranche change, as a predicate answering
+`core.rules.Answer` (allowed, reason in the user's language).
 
-from collections.abc import Callable
+The services ask these with the rows they have locked and raise the refusal; the pages, the
+admin and "Menunggu Anda" ask the same ones to show or hide an action. A rule that needs a
+list (a count on the home page) has its queryset form beside the predicate, and a test
+checks that both agree.
 
-# Progress reports register a check here: given a grant, it returns the Indonesian message
-# naming the period whose report is missing or not yet accepted, or None. Until the
-# reports app registers one, no tranche is held back for a report.
-_report_gates: list[Callable] = []
+Two rules depend on apps above this one and are asked through signals (grants/signals.py):
+a transfer may wait for a training (training answers), a later tranche for the latest due
+progress report (reports answers).
+"""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Action
+from core.indonesia import format_rupiah
+from core.rules import ALLOWED, Answer, ask, first_refusal, forbid, refuse
+from core.scoping import role_and_scope
+from grants import signals
+from grants.models import (
+    COMMITTED_STATUSES,
+    Grant,
+    GrantStatus,
+    ProgramStatus,
+    Tranche,
+    TrancheStatus,
+    programme_date_error,
+)
+from groups.models import GroupStatus
+
+# Programmes ---------------------------------------------------------------------------
 
 
-def register_report_gate(check: Callable) -> Callable:
-    _report_gates.append(check)
-    return check
+def program_open(*, program, user) -> Answer:
+    """draft → open: groups can be awarded."""
+    return first_refusal(
+        role_and_scope(user, Action.PROGRAM_MANAGE),
+        lambda: (
+            ALLOWED
+            if program.status == ProgramStatus.DRAFT
+            else refuse(_("Only a draft programme can be opened."))
+        ),
+        lambda: (
+            ALLOWED
+            if program.quotas.exists()
+            else refuse(_("Set the regencies' quotas before opening the programme."))
+        ),
+    )
 
 
-def missing_report(grant) -> str | None:
-    for check in _report_gates:
-        message = check(grant)
-        if message:
-            return message
-    return None
+def program_close(*, program, user) -> Answer:
+    """open → closed: no more awards; grants already awarded go on."""
+    return first_refusal(
+        role_and_scope(user, Action.PROGRAM_MANAGE),
+        ALLOWED
+        if program.status == ProgramStatus.OPEN
+        else refuse(_("Only an open programme can be closed.")),
+    )
+
+
+# Awards ------------------------------------------------------------------------------
+
+
+def awarding(*, program, quota, user, regency_id: str) -> Answer:
+    """Whether the user may award grants of the programme in the regency now; `quota` is
+    the programme's quota of that regency, None when it has none."""
+    return first_refusal(
+        role_and_scope(user, Action.GRANT_AWARD, regency_id=regency_id),
+        lambda: (
+            ALLOWED
+            if program.status == ProgramStatus.OPEN
+            else refuse(_("The programme is not open."))
+        ),
+        lambda: (
+            ALLOWED
+            if quota is not None
+            else refuse(_("The programme has no quota for this regency."))
+        ),
+    )
+
+
+def award(*, program, quota, group, user) -> Answer:
+    """Whether the group may be awarded a grant in the programme (the amount aside)."""
+    return first_refusal(
+        lambda: awarding(program=program, quota=quota, user=user, regency_id=group.regency_id),
+        lambda: (
+            ALLOWED
+            if group.status == GroupStatus.ELIGIBLE
+            else refuse(
+                _("%(group)s is not eligible (status %(status)s).")
+                % {"group": group.name, "status": group.get_status_display()}
+            )
+        ),
+        lambda: (
+            refuse(_("%(group)s already has a grant in this programme.") % {"group": group.name})
+            if Grant.objects.live().filter(program=program, group=group).exists()
+            else ALLOWED
+        ),
+    )
+
+
+def award_amount(*, program, quota, amount: int) -> Answer:
+    """Whether the amount fits the programme's budget and the regency's quota a place."""
+    if amount is None or amount <= 0:
+        return refuse(_("The amount must be more than Rp0."))
+    if program.awarded_amount + amount > program.total_budget:
+        return refuse(
+            _("The budget is not enough: %(left)s left, %(asked)s asked.")
+            % {"left": format_rupiah(program.budget_left), "asked": format_rupiah(amount)}
+        )
+    if quota.awarded_count >= quota.group_count:
+        return refuse(
+            _("The quota of %(regency)s (%(count)d groups) is used up.")
+            % {"regency": quota.regency.name, "count": quota.group_count}
+        )
+    return ALLOWED
+
+
+# Grants ------------------------------------------------------------------------------
+
+
+def transfer(*, grant, user, transferred_on: datetime.date | None = None) -> Answer:
+    """awarded → transferred on `transferred_on` (today when not given)."""
+    day = transferred_on or timezone.localdate()
+    return first_refusal(
+        role_and_scope(user, Action.GRANT_TRANSFER, regency_id=grant.group.regency_id),
+        lambda: (
+            ALLOWED
+            if grant.status == GrantStatus.AWARDED
+            else refuse(_("Only an awarded grant can be recorded as transferred."))
+        ),
+        lambda: transfer_date(grant=grant, day=day),
+        lambda: ask(signals.transfer_check, grant=grant, transferred_on=day),
+    )
+
+
+def transfer_date(*, grant, day: datetime.date) -> Answer:
+    message = programme_date_error(grant.program, day, _("The transfer date"))
+    return refuse(message) if message else ALLOWED
+
+
+def cancel(*, grant, user) -> Answer:
+    """awarded or transferred, with nothing committed in tranches → cancelled."""
+    return first_refusal(
+        role_and_scope(user, Action.GRANT_CLOSE, regency_id=grant.group.regency_id),
+        ALLOWED
+        if grant.status in (GrantStatus.AWARDED, GrantStatus.TRANSFERRED)
+        else refuse(_("This grant can no longer be cancelled.")),
+        refuse(_("The grant has tranches; it cannot be cancelled."))
+        if grant.committed_amount
+        else ALLOWED,
+    )
+
+
+def complete(*, grant, user) -> Answer:
+    """active → completed, once the whole grant has been withdrawn."""
+    return first_refusal(
+        role_and_scope(user, Action.GRANT_CLOSE, regency_id=grant.group.regency_id),
+        ALLOWED
+        if grant.status == GrantStatus.ACTIVE
+        else refuse(_("Only an active grant can be completed.")),
+        ALLOWED
+        if grant.withdrawn_amount == grant.amount
+        else refuse(
+            _("%(left)s of the grant has not been withdrawn yet.")
+            % {"left": format_rupiah(grant.amount - grant.withdrawn_amount)}
+        ),
+    )
+
+
+def grants_to_transfer(user):
+    """The grants `transfer` would let the user record today, as a queryset (the role and
+    the state; the training rule is asked on the grant's page)."""
+    if not role_and_scope(user, Action.GRANT_TRANSFER):
+        return Grant.objects.none()
+    return Grant.objects.visible_to(user).filter(status=GrantStatus.AWARDED)
+
+
+# Tranches ----------------------------------------------------------------------------
+
+
+def _held(tranches) -> list:
+    return [t for t in tranches if t.status in COMMITTED_STATUSES]
+
+
+def tranche_request(*, grant, user, tranches=None) -> Answer:
+    """Whether a new tranche may be requested now (the amount is `tranche_amount`'s rule).
+    `tranches`: the grant's tranches when the caller has them (locked, in the service)."""
+    tranches = list(grant.tranches.all()) if tranches is None else tranches
+    held = _held(tranches)
+    program = grant.program
+    return first_refusal(
+        role_and_scope(user, Action.TRANCHE_REQUEST, regency_id=grant.group.regency_id),
+        ALLOWED
+        if grant.status in (GrantStatus.TRANSFERRED, GrantStatus.ACTIVE)
+        else refuse(_("Tranches can be requested only once the grant has been transferred.")),
+        refuse(_("The grant already has a tranche waiting for a decision."))
+        if any(t.status == TrancheStatus.REQUESTED for t in tranches)
+        else ALLOWED,
+        refuse(_("The programme allows at most %(n)d tranches.") % {"n": program.max_tranches})
+        if len(held) >= program.max_tranches
+        else ALLOWED,
+        ALLOWED
+        if grant.available_amount > 0
+        else refuse(_("The whole grant is committed in tranches.")),
+        lambda: (
+            ask(signals.later_tranche_check, grant=grant)
+            if held and program.tranche_needs_report
+            else ALLOWED
+        ),
+    )
+
+
+def first_tranche_limit(grant) -> int | None:
+    """The most the first tranche may be, while no tranche holds part of the grant."""
+    if grant.committed_amount:
+        return None
+    return grant.amount * grant.program.first_tranche_max_percent // 100
+
+
+def tranche_amount(*, grant, amount: int) -> Answer:
+    """Whether a tranche of `amount` fits: more than zero, the first tranche's share, and
+    what is still available."""
+    if amount is None or amount <= 0:
+        return refuse(_("The amount must be more than Rp0."))
+    limit = first_tranche_limit(grant)
+    if limit is not None and amount > limit:
+        return refuse(
+            _("The first tranche may be at most %(pct)d %% of the grant (%(max)s).")
+            % {"pct": grant.program.first_tranche_max_percent, "max": format_rupiah(limit)}
+        )
+    if grant.committed_amount + amount > grant.amount:
+        return refuse(
+            _("Only %(left)s of the grant is still available.")
+            % {"left": format_rupiah(grant.available_amount)}
+        )
+    return ALLOWED
+
+
+def _decision(tranche, user, *, own_message) -> Answer:
+    return first_refusal(
+        role_and_scope(user, Action.TRANCHE_DECIDE, regency_id=tranche.grant.group.regency_id),
+        ALLOWED
+        if tranche.status == TrancheStatus.REQUESTED
+        else refuse(
+            _("This tranche has already been handled (%(status)s).")
+            % {"status": tranche.get_status_display()}
+        ),
+        forbid(own_message) if tranche.requested_by_id == user.pk else ALLOWED,
+    )
+
+
+def tranche_approve(*, tranche, user) -> Answer:
+    """requested → approved, by an approver who did not request it (four eyes)."""
+    return _decision(
+        tranche, user, own_message=_("You cannot approve a tranche you requested yourself.")
+    )
+
+
+def tranche_reject(*, tranche, user) -> Answer:
+    """requested → rejected, by an approver who did not request it (four eyes)."""
+    return _decision(
+        tranche, user, own_message=_("You cannot decide on a tranche you requested yourself.")
+    )
+
+
+def tranches_to_decide(user):
+    """The tranches `tranche_approve` allows the user, as a queryset."""
+    if not role_and_scope(user, Action.TRANCHE_DECIDE):
+        return Tranche.objects.none()
+    return (
+        Tranche.objects.visible_to(user)
+        .filter(status=TrancheStatus.REQUESTED)
+        .exclude(requested_by=user)
+    )
+
+
+def tranche_cancel(*, tranche, user) -> Answer:
+    """requested → cancelled, by the officer who requested it."""
+    return first_refusal(
+        role_and_scope(user, Action.TRANCHE_REQUEST, regency_id=tranche.grant.group.regency_id),
+        ALLOWED
+        if tranche.requested_by_id == user.pk
+        else forbid(_("Only the person who requested a tranche can cancel it.")),
+        ALLOWED
+        if tranche.status == TrancheStatus.REQUESTED
+        else refuse(
+            _("This tranche has already been handled (%(status)s).")
+            % {"status": tranche.get_status_display()}
+        ),
+    )
+
+
+def tranche_mark_withdrawn(*, tranche, user) -> Answer:
+    """approved → withdrawn: the group took the money out of its account."""
+    return first_refusal(
+        role_and_scope(
+            user, Action.TRANCHE_MARK_WITHDRAWN, regency_id=tranche.grant.group.regency_id
+        ),
+        ALLOWED
+        if tranche.status == TrancheStatus.APPROVED
+        else refuse(_("Only an approved tranche can be recorded as withdrawn.")),
+    )
+
+
+def withdrawal_date(*, tranche, day: datetime.date) -> Answer:
+    """Not in the future and not before the approval."""
+    if day > timezone.localdate():
+        return refuse(_("The withdrawal date cannot be in the future."))
+    if tranche.decided_at and day < timezone.localdate(tranche.decided_at):
+        return refuse(_("The withdrawal date cannot be before the approval."))
+    return ALLOWED
+
+
+def tranches_to_record_withdrawn(user):
+    """The tranches `tranche_mark_withdrawn` allows the user, as a queryset."""
+    if not role_and_scope(user, Action.TRANCHE_MARK_WITHDRAWN):
+        return Tranche.objects.none()
+    return Tranche.objects.visible_to(user).filter(status=TrancheStatus.APPROVED)
+
+
+def tranche_letter(*, tranche) -> Answer:
+    """An approval letter exists once a tranche is approved (and stays once withdrawn)."""
+    if tranche.status in (TrancheStatus.APPROVED, TrancheStatus.WITHDRAWN):
+        return ALLOWED
+    return refuse(_("Only an approved tranche has an approval letter."))

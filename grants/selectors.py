@@ -12,12 +12,6 @@ from core.indonesia import format_rupiah
 from grants.models import Grant, GrantStatus, Program, ProgramQuota, Tranche, TrancheStatus
 from groups.models import BusinessGroup, GroupStatus
 
-
-def percent(part: int, whole: int) -> int:
-    """Whole per cent of `whole` that `part` is, rounded down (0 for an empty whole)."""
-    return part * 100 // whole if whole else 0
-
-
 # Programmes -------------------------------------------------------------------------
 
 
@@ -68,22 +62,6 @@ def grant_for_detail():
 
 def grant_tranches(*, grant):
     return grant.tranches.select_related("requested_by", "decided_by").order_by("sequence")
-
-
-def first_tranche_limit(grant) -> int | None:
-    """The most the first tranche may be, while no tranche holds part of the grant."""
-    if grant.committed_amount:
-        return None
-    return grant.amount * grant.program.first_tranche_max_percent // 100
-
-
-def may_request_tranche(grant, tranches) -> bool:
-    """Whether a new request could be accepted as things stand (the service decides)."""
-    return (
-        grant.status in (GrantStatus.TRANSFERRED, GrantStatus.ACTIVE)
-        and grant.available_amount > 0
-        and not any(t.status == TrancheStatus.REQUESTED for t in tranches)
-    )
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
 """Every write to programmes, grants and tranches.
 
-Each function checks the user's role and scope and the current status, takes row locks
-(programme and quota for awards; the grant for tranches, always before the tranche),
-writes the change and its history in one transaction, and raises a DomainError with an
-Indonesian message otherwise. The running totals on Program, ProgramQuota and Grant are
-also guarded by CHECK constraints. Last, each refreshes the dashboard's summaries of its
-regency (reports.summaries), which locks the regency.
+Each function takes row locks (programme and quota for awards; the grant for tranches,
+always before the tranche), asks its rule in grants/rules.py with the locked rows and
+raises the refusal, writes the change and its history in one transaction. The running
+totals on Program, ProgramQuota and Grant are also guarded by CHECK constraints. Last, each
+sends `grants_changed` inside the transaction: the reports app refreshes the dashboard's
+summaries of the regency, which locks the regency.
 
 Programme, quota and grant rows are locked FOR NO KEY UPDATE (their keys never change):
 that lock serialises the writers of a row but lets other transactions insert rows that
@@ -21,12 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Action
-from core.errors import DomainError, NotAllowed, required_reason
-from core.indonesia import format_rupiah
+from core.errors import DomainError, required_reason
+from core.rules import ensure
 from core.scoping import require
-from grants import rules
+from grants import rules, signals
 from grants.models import (
-    COMMITTED_STATUSES,
     Grant,
     GrantStatus,
     Program,
@@ -35,25 +34,19 @@ from grants.models import (
     Tranche,
     TrancheStatus,
 )
-from groups.models import BusinessGroup, GroupStatus
-from reports.summaries import (
-    refresh_owing_spans,
-    refresh_regency_summary,
-    refresh_reporting_summaries,
-)
-from training.rules import group_attended_training
+from groups.models import BusinessGroup
 
 
-def _refresh_summary(grant):
-    """Recompute the dashboard summary of the grant's programme and regency."""
-    refresh_regency_summary(program_id=grant.program_id, regency_id=grant.group.regency_id)
-
-
-def _refresh_summaries_with_reporting(grant):
-    """After a completion or cancellation: also which groups owe reports and which of
-    the grant's reports count."""
-    _refresh_summary(grant)
-    refresh_reporting_summaries(program_id=grant.program_id, regency_id=grant.group.regency_id)
+def _changed(grant_or_program_id, regency_id=None, *, change: str) -> None:
+    """Tell the apps above what changed (the dashboard's summaries follow it)."""
+    if isinstance(grant_or_program_id, Grant):
+        grant = grant_or_program_id
+        program_id, regency_id = grant.program_id, grant.group.regency_id
+    else:
+        program_id = grant_or_program_id
+    signals.grants_changed.send(
+        sender=Grant, program_id=program_id, regency_id=regency_id, change=change
+    )
 
 
 def _locked_grant(grant) -> Grant:
@@ -64,35 +57,55 @@ def _locked_grant(grant) -> Grant:
     )
 
 
+# Programmes --------------------------------------------------------------------------
+
+
+def _locked_program(program) -> Program:
+    return Program.objects.select_for_update(no_key=True).get(pk=program.pk)
+
+
+def _set_program_status(program, status, *, by, log) -> Program:
+    program.status = status
+    program._change_reason = log
+    program._history_user = by
+    program.save(update_fields=["status", "updated_at"])
+    return program
+
+
+@transaction.atomic
+def program_save(*, program, changed: set[str], by) -> Program:
+    """Save a programme's set-up (not its status); the apps above follow what changed (a
+    new fiscal year refiles the dashboard's figures)."""
+    program._change_reason = "saved"
+    program._history_user = by
+    program.save()
+    if changed:
+        signals.program_changed.send(sender=Program, program=program, changed=changed)
+    return program
+
+
+@transaction.atomic
+def program_open(*, program, by) -> Program:
+    """draft → open: the programme's groups can be awarded."""
+    program = _locked_program(program)
+    ensure(rules.program_open(program=program, user=by))
+    return _set_program_status(program, ProgramStatus.OPEN, by=by, log="opened")
+
+
+@transaction.atomic
+def program_close(*, program, by) -> Program:
+    """open → closed: no more awards; the grants already awarded go on."""
+    program = _locked_program(program)
+    ensure(rules.program_close(program=program, user=by))
+    return _set_program_status(program, ProgramStatus.CLOSED, by=by, log="closed")
+
+
 # Awards ------------------------------------------------------------------------------
 
 
 def _award_one(*, program, quota, group, amount, by, agreement_number="", agreement_date=None):
-    if group.status != GroupStatus.ELIGIBLE:
-        raise DomainError(
-            _("%(group)s is not eligible (status %(status)s).")
-            % {"group": group.name, "status": group.get_status_display()}
-        )
-    if (
-        Grant.objects.filter(program=program, group=group)
-        .exclude(status=GrantStatus.CANCELLED)
-        .exists()
-    ):
-        raise DomainError(
-            _("%(group)s already has a grant in this programme.") % {"group": group.name}
-        )
-    if amount <= 0:
-        raise DomainError(_("The amount must be more than Rp0."))
-    if program.awarded_amount + amount > program.total_budget:
-        raise DomainError(
-            _("The budget is not enough: %(left)s left, %(asked)s asked.")
-            % {"left": format_rupiah(program.budget_left), "asked": format_rupiah(amount)}
-        )
-    if quota.awarded_count >= quota.group_count:
-        raise DomainError(
-            _("The quota of %(regency)s (%(count)d groups) is used up.")
-            % {"regency": quota.regency.name, "count": quota.group_count}
-        )
+    ensure(rules.award(program=program, quota=quota, group=group, user=by))
+    ensure(rules.award_amount(program=program, quota=quota, amount=amount))
     program.awarded_amount += amount
     quota.awarded_count += 1
     grant = Grant(
@@ -109,18 +122,14 @@ def _award_one(*, program, quota, group, amount, by, agreement_number="", agreem
     return grant
 
 
-def _lock_program_and_quota(program, regency_id):
-    program = Program.objects.select_for_update(no_key=True).get(pk=program.pk)
-    if program.status != ProgramStatus.OPEN:
-        raise DomainError(_("The programme is not open."))
+def _lock_program_and_quota(program_id, regency_id):
+    program = Program.objects.select_for_update(no_key=True).get(pk=program_id)
     quota = (
         ProgramQuota.objects.select_for_update(no_key=True)
         .select_related("regency")
         .filter(program=program, regency_id=regency_id)
         .first()
     )
-    if quota is None:
-        raise DomainError(_("The programme has no quota for this regency."))
     return program, quota
 
 
@@ -133,7 +142,7 @@ def _save_counters(program, quota):
 def grant_award(*, program, group, by, amount=None, agreement_number="", agreement_date=None):
     """Award a grant to an eligible group, within the budget and the regency's quota."""
     require(by, Action.GRANT_AWARD, regency_id=group.regency_id)
-    program, quota = _lock_program_and_quota(program, group.regency_id)
+    program, quota = _lock_program_and_quota(program.pk, group.regency_id)
     group = BusinessGroup.objects.select_for_update().get(pk=group.pk)
     grant = _award_one(
         program=program,
@@ -145,7 +154,7 @@ def grant_award(*, program, group, by, amount=None, agreement_number="", agreeme
         agreement_date=agreement_date,
     )
     _save_counters(program, quota)
-    _refresh_summary(grant)
+    _changed(grant, change="awarded")
     return grant
 
 
@@ -153,7 +162,7 @@ def grant_award(*, program, group, by, amount=None, agreement_number="", agreeme
 def grant_award_bulk(*, program, regency_id, groups, by) -> list[Grant]:
     """Award the default amount to each of the groups of one regency: all or nothing."""
     require(by, Action.GRANT_AWARD, regency_id=regency_id)
-    program, quota = _lock_program_and_quota(program, regency_id)
+    program, quota = _lock_program_and_quota(program.pk, regency_id)
     locked = list(
         BusinessGroup.objects.select_for_update()
         .filter(pk__in=[g.pk for g in groups])
@@ -175,7 +184,7 @@ def grant_award_bulk(*, program, regency_id, groups, by) -> list[Grant]:
     if problems:
         raise DomainError(*problems)
     _save_counters(program, quota)
-    refresh_regency_summary(program_id=program.pk, regency_id=regency_id)
+    _changed(program.pk, regency_id, change="awarded")
     return grants
 
 
@@ -183,31 +192,16 @@ def grant_award_bulk(*, program, regency_id, groups, by) -> list[Grant]:
 def grant_record_transfer(*, grant, by, transferred_on: datetime.date, reference: str):
     """awarded → transferred: the money is in the group's bank account. A programme that
     asks for it (transfer_needs_training) wants a member of the group trained first."""
-    require(by, Action.GRANT_TRANSFER, regency_id=grant.group.regency_id)
     grant = _locked_grant(grant)
-    if grant.status != GrantStatus.AWARDED:
-        raise DomainError(_("Only an awarded grant can be recorded as transferred."))
+    ensure(rules.transfer(grant=grant, user=by, transferred_on=transferred_on))
     if not (reference or "").strip():
         raise DomainError(_("The transfer reference is required."))
-    if transferred_on > timezone.localdate():
-        raise DomainError(_("The transfer date cannot be in the future."))
-    if grant.program.transfer_needs_training and not group_attended_training(
-        group_id=grant.group_id, by_date=transferred_on
-    ):
-        raise DomainError(
-            _(
-                "The transfer cannot be recorded: at least one member of the group must have "
-                "attended a training (on or before the transfer date)."
-            )
-        )
     grant.status = GrantStatus.TRANSFERRED
     grant.transferred_on = transferred_on
     grant.transfer_reference = reference.strip()
     grant._change_reason = "transferred"
     grant.save()
-    _refresh_summary(grant)
-    # the group now owes reports; it has written none for this grant yet
-    refresh_owing_spans(regency_id=grant.group.regency_id)
+    _changed(grant, change="transferred")
     return grant
 
 
@@ -215,19 +209,15 @@ def grant_record_transfer(*, grant, by, transferred_on: datetime.date, reference
 def grant_cancel(*, grant, by, reason: str):
     """awarded or transferred, with nothing committed in tranches → cancelled; the budget
     and the quota place are given back."""
-    require(by, Action.GRANT_CLOSE, regency_id=grant.group.regency_id)
     reason = required_reason(reason)
     grant_row = (
         Grant.objects.only("program_id", "group__regency_id")
         .select_related("group")
         .get(pk=grant.pk)
     )
-    program, quota = _lock_any_program_and_quota(grant_row.program_id, grant_row.group.regency_id)
+    program, quota = _lock_program_and_quota(grant_row.program_id, grant_row.group.regency_id)
     grant = _locked_grant(grant)
-    if grant.status not in (GrantStatus.AWARDED, GrantStatus.TRANSFERRED):
-        raise DomainError(_("This grant can no longer be cancelled."))
-    if grant.committed_amount:
-        raise DomainError(_("The grant has tranches; it cannot be cancelled."))
+    ensure(rules.cancel(grant=grant, user=by))
     program.awarded_amount -= grant.amount
     quota.awarded_count -= 1
     _save_counters(program, quota)
@@ -235,35 +225,20 @@ def grant_cancel(*, grant, by, reason: str):
     grant.status_reason = reason
     grant._change_reason = "cancelled"
     grant.save()
-    _refresh_summaries_with_reporting(grant)
+    _changed(grant, change="cancelled")
     return grant
-
-
-def _lock_any_program_and_quota(program_id, regency_id):
-    program = Program.objects.select_for_update(no_key=True).get(pk=program_id)
-    quota = ProgramQuota.objects.select_for_update(no_key=True).get(
-        program_id=program_id, regency_id=regency_id
-    )
-    return program, quota
 
 
 @transaction.atomic
 def grant_complete(*, grant, by):
     """active → completed, once the whole grant has been withdrawn."""
-    require(by, Action.GRANT_CLOSE, regency_id=grant.group.regency_id)
     grant = _locked_grant(grant)
-    if grant.status != GrantStatus.ACTIVE:
-        raise DomainError(_("Only an active grant can be completed."))
-    if grant.withdrawn_amount != grant.amount:
-        raise DomainError(
-            _("%(left)s of the grant has not been withdrawn yet.")
-            % {"left": format_rupiah(grant.amount - grant.withdrawn_amount)}
-        )
+    ensure(rules.complete(grant=grant, user=by))
     grant.status = GrantStatus.COMPLETED
     grant.completed_on = timezone.localdate()
     grant._change_reason = "completed"
     grant.save()
-    _refresh_summaries_with_reporting(grant)
+    _changed(grant, change="completed")
     return grant
 
 
@@ -273,7 +248,6 @@ def grant_complete(*, grant, by):
 def tranche_request(*, grant, amount: int, purpose: str, by, token: uuid.UUID | None = None):
     """Ask for a withdrawal. A repeated submit of the same form (same token) returns the
     tranche the first submit created instead of creating a second one."""
-    require(by, Action.TRANCHE_REQUEST, regency_id=grant.group.regency_id)
     token = token or uuid.uuid4()
     try:
         with transaction.atomic():
@@ -290,38 +264,11 @@ def _tranche_request(*, grant, amount, purpose, by, token):
     existing = Tranche.objects.filter(request_token=token).first()
     if existing is not None:
         return existing
-    program = grant.program
-    if grant.status not in (GrantStatus.TRANSFERRED, GrantStatus.ACTIVE):
-        raise DomainError(_("Tranches can be requested only once the grant has been transferred."))
+    tranches = list(grant.tranches.select_for_update().order_by("sequence"))
+    ensure(rules.tranche_request(grant=grant, user=by, tranches=tranches))
     if not (purpose or "").strip():
         raise DomainError(_("The purpose of the withdrawal is required."))
-    if amount is None or amount <= 0:
-        raise DomainError(_("The amount must be more than Rp0."))
-    tranches = list(grant.tranches.select_for_update().order_by("sequence"))
-    held = [t for t in tranches if t.status in COMMITTED_STATUSES]
-    if any(t.status == TrancheStatus.REQUESTED for t in tranches):
-        raise DomainError(_("The grant already has a tranche waiting for a decision."))
-    if len(held) >= program.max_tranches:
-        raise DomainError(
-            _("The programme allows at most %(n)d tranches.") % {"n": program.max_tranches}
-        )
-    if not held and amount * 100 > grant.amount * program.first_tranche_max_percent:
-        raise DomainError(
-            _("The first tranche may be at most %(pct)d %% of the grant (%(max)s).")
-            % {
-                "pct": program.first_tranche_max_percent,
-                "max": format_rupiah(grant.amount * program.first_tranche_max_percent // 100),
-            }
-        )
-    if grant.committed_amount + amount > grant.amount:
-        raise DomainError(
-            _("Only %(left)s of the grant is still available.")
-            % {"left": format_rupiah(grant.available_amount)}
-        )
-    if held and program.tranche_needs_report:
-        missing = rules.missing_report(grant)
-        if missing:
-            raise DomainError(missing)
+    ensure(rules.tranche_amount(grant=grant, amount=amount))
     tranche = Tranche(
         grant=grant,
         sequence=(tranches[-1].sequence + 1) if tranches else 1,
@@ -334,7 +281,7 @@ def _tranche_request(*, grant, amount, purpose, by, token):
     tranche._change_reason = "requested"
     tranche.save()
     _add_committed(grant, amount)
-    _refresh_summary(grant)
+    _changed(grant, change="tranche")
     return tranche
 
 
@@ -359,26 +306,15 @@ def _decide(tranche, *, by, status, note, reason_key):
     tranche.decision_note = note
     tranche._change_reason = reason_key
     tranche.save()
-    _refresh_summary(tranche.grant)
+    _changed(tranche.grant, change="tranche")
     return tranche
-
-
-def _check_requested(tranche):
-    if tranche.status != TrancheStatus.REQUESTED:
-        raise DomainError(
-            _("This tranche has already been handled (%(status)s).")
-            % {"status": tranche.get_status_display()}
-        )
 
 
 @transaction.atomic
 def tranche_approve(*, tranche, by, note: str = ""):
     """requested → approved, by an approver who did not request it."""
-    require(by, Action.TRANCHE_DECIDE)
     tranche = _locked_tranche(tranche)
-    _check_requested(tranche)
-    if tranche.requested_by_id == by.pk:
-        raise NotAllowed(_("You cannot approve a tranche you requested yourself."))
+    ensure(rules.tranche_approve(tranche=tranche, user=by))
     return _decide(
         tranche, by=by, status=TrancheStatus.APPROVED, note=note.strip(), reason_key="approved"
     )
@@ -387,12 +323,9 @@ def tranche_approve(*, tranche, by, note: str = ""):
 @transaction.atomic
 def tranche_reject(*, tranche, by, reason: str):
     """requested → rejected, with a reason; the amount becomes available again."""
-    require(by, Action.TRANCHE_DECIDE)
     reason = required_reason(reason)
     tranche = _locked_tranche(tranche)
-    _check_requested(tranche)
-    if tranche.requested_by_id == by.pk:
-        raise NotAllowed(_("You cannot decide on a tranche you requested yourself."))
+    ensure(rules.tranche_reject(tranche=tranche, user=by))
     _add_committed(tranche.grant, -tranche.amount)
     return _decide(
         tranche, by=by, status=TrancheStatus.REJECTED, note=reason, reason_key="rejected"
@@ -401,30 +334,23 @@ def tranche_reject(*, tranche, by, reason: str):
 
 @transaction.atomic
 def tranche_cancel(*, tranche, by):
-    """requested → cancelled, by the person who requested it."""
+    """requested → cancelled, by the officer who requested it."""
     tranche = _locked_tranche(tranche)
-    if tranche.requested_by_id != by.pk:
-        raise NotAllowed(_("Only the person who requested a tranche can cancel it."))
-    _check_requested(tranche)
+    ensure(rules.tranche_cancel(tranche=tranche, user=by))
     _add_committed(tranche.grant, -tranche.amount)
     tranche.status = TrancheStatus.CANCELLED
     tranche._change_reason = "cancelled"
     tranche.save()
-    _refresh_summary(tranche.grant)
+    _changed(tranche.grant, change="tranche")
     return tranche
 
 
 @transaction.atomic
 def tranche_mark_withdrawn(*, tranche, by, withdrawn_on: datetime.date, reference: str):
     """approved → withdrawn: the group took the money out of its account."""
-    require(by, Action.TRANCHE_MARK_WITHDRAWN, regency_id=tranche.grant.group.regency_id)
     tranche = _locked_tranche(tranche)
-    if tranche.status != TrancheStatus.APPROVED:
-        raise DomainError(_("Only an approved tranche can be recorded as withdrawn."))
-    if withdrawn_on > timezone.localdate():
-        raise DomainError(_("The withdrawal date cannot be in the future."))
-    if tranche.decided_at and withdrawn_on < timezone.localdate(tranche.decided_at):
-        raise DomainError(_("The withdrawal date cannot be before the approval."))
+    ensure(rules.tranche_mark_withdrawn(tranche=tranche, user=by))
+    ensure(rules.withdrawal_date(tranche=tranche, day=withdrawn_on))
     if not (reference or "").strip():
         raise DomainError(_("The bank reference is required."))
     tranche.status = TrancheStatus.WITHDRAWN
@@ -438,5 +364,5 @@ def tranche_mark_withdrawn(*, tranche, by, withdrawn_on: datetime.date, referenc
         grant.status = GrantStatus.ACTIVE
     grant._change_reason = "withdrawn"
     grant.save()
-    _refresh_summary(grant)
+    _changed(grant, change="tranche")
     return tranche

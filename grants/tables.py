@@ -2,9 +2,9 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.numbers import format_percent, percent
 from core.tables import NUMBER, TABLE_ATTRS, MoneyColumn, wide_only
 from grants.models import Program
-from grants.selectors import percent
 
 # Shown from tablet width up: on a phone the queue keeps what a decision needs.
 WIDE_ONLY = wide_only()
@@ -28,7 +28,7 @@ class ProgramTable(tables.Table):
         empty_text = _("No programmes yet.")
 
     def render_used(self, record):
-        return f"{percent(record.awarded_amount, record.total_budget)} %"
+        return format_percent(percent(record.awarded_amount, record.total_budget))
 
 
 class GrantTable(tables.Table):

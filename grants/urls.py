@@ -15,6 +15,8 @@ urlpatterns = [
     path("program/", views.program_list, name="program_list"),
     path("program/ekspor/", views.program_list_export, name="program_list_export"),
     path("program/<int:pk>/", views.program_detail, name="program_detail"),
+    path("program/<int:pk>/buka/", views.program_open, name="program_open"),
+    path("program/<int:pk>/tutup/", views.program_close, name="program_close"),
     path("program/<int:pk>/beri/", views.grant_award, name="grant_award"),
     path("program/<int:pk>/beri-sekaligus/", views.grant_award_bulk, name="grant_award_bulk"),
     path("antrean/", views.tranche_queue, name="tranche_queue"),
@@ -25,18 +27,4 @@ urlpatterns = [
     path("tahap/<int:pk>/dicairkan/", views.tranche_withdrawn, name="tranche_withdrawn"),
     path("tahap/<int:pk>/surat.pdf", pdf_views.tranche_letter, name="tranche_letter"),
     path("<int:pk>/ringkasan.pdf", pdf_views.grant_summary_pdf, name="grant_summary_pdf"),
-]
-
-from grants import rekap_views  # noqa: E402
-
-urlpatterns += [
-    path("program/<int:pk>/rekap.xlsx", rekap_views.program_rekap_xlsx, name="program_rekap_xlsx"),
-]
-urlpatterns += [
-    path("program/<int:pk>/rekap.pdf", rekap_views.program_recap_pdf, name="program_recap_pdf"),
-    path(
-        "program/<int:pk>/lampiran-penerima.pdf",
-        rekap_views.program_beneficiaries_pdf,
-        name="program_beneficiaries_pdf",
-    ),
 ]

@@ -11,10 +11,16 @@ from django_tables2 import RequestConfig
 
 from accounts.roles import Action, can
 from core.errors import DomainError
+from core.numbers import percent
 from core.scoping import get_visible_or_404
-from core.view_helpers import add_errors_to_form, require_role, show_errors, show_form_errors
+from core.view_helpers import (
+    add_errors_to_form,
+    require_answer,
+    require_role,
+    transition_view,
+)
 from core.xlsx import table_response
-from grants import exports, selectors, services
+from grants import exports, rules, selectors, services
 from grants.filters import GrantFilter, TrancheQueueFilter
 from grants.forms import (
     AwardForm,
@@ -28,9 +34,7 @@ from grants.models import (
     GrantStatus,
     Program,
     ProgramQuota,
-    ProgramStatus,
     Tranche,
-    TrancheStatus,
 )
 from grants.tables import GrantTable, ProgramTable, TrancheQueueTable
 from groups.forms import ReasonForm
@@ -64,6 +68,26 @@ def program_detail(request, pk):
     return _program_page(request, program)
 
 
+def _program(request, pk):
+    return get_object_or_404(Program, pk=pk)
+
+
+program_open = transition_view(
+    load=_program,
+    rule=lambda program, user: rules.program_open(program=program, user=user),
+    service=services.program_open,
+    subject="program",
+    done=lambda program: _("The programme %(name)s is open.") % {"name": program.name},
+)
+program_close = transition_view(
+    load=_program,
+    rule=lambda program, user: rules.program_close(program=program, user=user),
+    service=services.program_close,
+    subject="program",
+    done=lambda program: _("The programme %(name)s is closed.") % {"name": program.name},
+)
+
+
 def _program_page(request, program, *, regency_code=None, bulk_form=None, award_form=None):
     """The programme with its quotas; for one chosen regency, its grants and (for those
     who award) the eligible groups that can still be awarded."""
@@ -73,16 +97,18 @@ def _program_page(request, program, *, regency_code=None, bulk_form=None, award_
     if regency_code is None:
         regency_code = request.GET.get("regency") or (user.regency_id if quotas else None)
     quota = next((q for q in quotas if q.regency_id == regency_code), None)
+    awarding = quota is not None and rules.awarding(
+        program=program, quota=quota, user=user, regency_id=quota.regency_id
+    )
     context = {
         "program": program,
-        "used_percent": selectors.percent(program.awarded_amount, program.total_budget),
+        "used_percent": percent(program.awarded_amount, program.total_budget),
         "quotas": quotas,
         "quota": quota,
         # A refused award is shown with its form, even if the programme has just closed.
-        "can_award": can(user, Action.GRANT_AWARD)
-        and (
-            program.status == ProgramStatus.OPEN or bulk_form is not None or award_form is not None
-        ),
+        "can_award": awarding or bulk_form is not None or award_form is not None,
+        "can_open": rules.program_open(program=program, user=user),
+        "can_close": rules.program_close(program=program, user=user),
     }
     if quota is not None:
         grants = selectors.grant_list(user=user).filter(
@@ -219,93 +245,66 @@ def grant_detail(request, pk):
     user = request.user
     require_role(user, Action.VIEW_PROGRAMME_DATA)
     tranches = list(selectors.grant_tranches(grant=grant))
-    can_withdraw = can(user, Action.TRANCHE_MARK_WITHDRAWN)
     for tranche in tranches:
-        tranche.can_cancel = (
-            tranche.status == TrancheStatus.REQUESTED and tranche.requested_by_id == user.pk
-        )
-        if can_withdraw and tranche.status == TrancheStatus.APPROVED:
+        tranche.grant = grant
+        tranche.may_cancel = rules.tranche_cancel(tranche=tranche, user=user)
+        tranche.has_letter = rules.tranche_letter(tranche=tranche)
+        if rules.tranche_mark_withdrawn(tranche=tranche, user=user):
             tranche.withdrawal_form = WithdrawalForm(auto_id=f"id_tranche{tranche.pk}_%s")
-    status = grant.status
+    request_answer = rules.tranche_request(grant=grant, user=user, tranches=tranches)
     return render(
         request,
         "grants/grant_detail.html",
         {
             "grant": grant,
             "tranches": tranches,
-            "first_tranche_limit": selectors.first_tranche_limit(grant),
+            "first_tranche_limit": rules.first_tranche_limit(grant),
             "timeline": selectors.grant_timeline(grant=grant, tranches=tranches),
             "history": selectors.grant_history(grant=grant),
-            "can_request": can(user, Action.TRANCHE_REQUEST)
-            and selectors.may_request_tranche(grant, tranches),
-            "waiting_decision": can(user, Action.TRANCHE_DECIDE)
-            and any(t.status == TrancheStatus.REQUESTED for t in tranches),
-            "can_transfer": can(user, Action.GRANT_TRANSFER) and status == GrantStatus.AWARDED,
-            "can_cancel": can(user, Action.GRANT_CLOSE)
-            and status in (GrantStatus.AWARDED, GrantStatus.TRANSFERRED)
-            and not grant.committed_amount,
-            "can_complete": can(user, Action.GRANT_CLOSE)
-            and status == GrantStatus.ACTIVE
-            and grant.withdrawn_amount == grant.amount,
+            "can_request": request_answer,
+            # A refusal the officer can act on (a report to write), not the grant's state.
+            "request_refused": request_answer.reason
+            if not request_answer
+            and not request_answer.forbidden
+            and grant.status in (GrantStatus.TRANSFERRED, GrantStatus.ACTIVE)
+            else "",
+            "decidable": [t for t in tranches if rules.tranche_approve(tranche=t, user=user)],
+            "can_transfer": rules.transfer(grant=grant, user=user),
+            "can_cancel": rules.cancel(grant=grant, user=user),
+            "can_complete": rules.complete(grant=grant, user=user),
             "transfer_form": TransferForm(),
             "reason_form": ReasonForm(),
         },
     )
 
 
-def _grant_action(request, pk, action):
-    grant = get_visible_or_404(selectors.grant_for_detail(), request.user, pk=pk)
-    require_role(request.user, action)
-    return grant
+def _grant(request, pk):
+    return get_visible_or_404(selectors.grant_for_detail(), request.user, pk=pk)
 
 
-@require_POST
-def grant_transfer(request, pk):
-    grant = _grant_action(request, pk, Action.GRANT_TRANSFER)
-    form = TransferForm(request.POST)
-    if not form.is_valid():
-        show_form_errors(request, form)
-        return redirect(grant)
-    try:
-        services.grant_record_transfer(
-            grant=grant,
-            by=request.user,
-            transferred_on=form.cleaned_data["transferred_on"],
-            reference=form.cleaned_data["reference"],
-        )
-    except DomainError as error:
-        show_errors(request, error)
-    else:
-        messages.success(request, _("The transfer is recorded."))
-    return redirect(grant)
-
-
-@require_POST
-def grant_cancel(request, pk):
-    grant = _grant_action(request, pk, Action.GRANT_CLOSE)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("A reason is required."))
-        return redirect(grant)
-    try:
-        services.grant_cancel(grant=grant, by=request.user, reason=form.cleaned_data["reason"])
-    except DomainError as error:
-        show_errors(request, error)
-    else:
-        messages.success(request, _("The grant is cancelled."))
-    return redirect(grant)
-
-
-@require_POST
-def grant_complete(request, pk):
-    grant = _grant_action(request, pk, Action.GRANT_CLOSE)
-    try:
-        services.grant_complete(grant=grant, by=request.user)
-    except DomainError as error:
-        show_errors(request, error)
-    else:
-        messages.success(request, _("The grant is completed."))
-    return redirect(grant)
+grant_transfer = transition_view(
+    load=_grant,
+    rule=lambda grant, user: rules.transfer(grant=grant, user=user),
+    service=services.grant_record_transfer,
+    subject="grant",
+    form_class=TransferForm,
+    done=lambda grant: _("The transfer is recorded."),
+)
+grant_cancel = transition_view(
+    load=_grant,
+    rule=lambda grant, user: rules.cancel(grant=grant, user=user),
+    service=services.grant_cancel,
+    subject="grant",
+    form_class=ReasonForm,
+    done=lambda grant: _("The grant is cancelled."),
+)
+grant_complete = transition_view(
+    load=_grant,
+    rule=lambda grant, user: rules.complete(grant=grant, user=user),
+    service=services.grant_complete,
+    subject="grant",
+    done=lambda grant: _("The grant is completed."),
+)
 
 
 # Tranches ---------------------------------------------------------------------------
@@ -314,7 +313,7 @@ def grant_complete(request, pk):
 @require_http_methods(["GET", "POST"])
 def tranche_request(request, pk):
     grant = get_visible_or_404(selectors.grant_for_detail(), request.user, pk=pk)
-    require_role(request.user, Action.TRANCHE_REQUEST)
+    require_answer(rules.tranche_request(grant=grant, user=request.user))
     form = TrancheRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -326,8 +325,7 @@ def tranche_request(request, pk):
                 by=request.user,
             )
         except DomainError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_errors_to_form(form, error)
         else:
             messages.success(
                 request,
@@ -338,50 +336,35 @@ def tranche_request(request, pk):
     return render(
         request,
         "grants/tranche_request.html",
-        {"grant": grant, "form": form, "first_tranche_limit": selectors.first_tranche_limit(grant)},
+        {"grant": grant, "form": form, "first_tranche_limit": rules.first_tranche_limit(grant)},
     )
 
 
 def _tranche(request, pk):
-    return get_visible_or_404(Tranche.objects.select_related("grant__group"), request.user, pk=pk)
+    return get_visible_or_404(
+        Tranche.objects.select_related("grant__group", "grant__program"), request.user, pk=pk
+    )
 
 
-@require_POST
-def tranche_cancel(request, pk):
-    tranche = _tranche(request, pk)
-    if tranche.requested_by_id != request.user.pk:
-        raise PermissionDenied
-    try:
-        services.tranche_cancel(tranche=tranche, by=request.user)
-    except DomainError as error:
-        show_errors(request, error)
-    else:
-        messages.success(request, _("Tranche %(n)d is cancelled.") % {"n": tranche.sequence})
-    return redirect(tranche.grant)
-
-
-@require_POST
-def tranche_withdrawn(request, pk):
-    tranche = _tranche(request, pk)
-    require_role(request.user, Action.TRANCHE_MARK_WITHDRAWN)
-    form = WithdrawalForm(request.POST)
-    if not form.is_valid():
-        show_form_errors(request, form)
-        return redirect(tranche.grant)
-    try:
-        services.tranche_mark_withdrawn(
-            tranche=tranche,
-            by=request.user,
-            withdrawn_on=form.cleaned_data["withdrawn_on"],
-            reference=form.cleaned_data["reference"],
-        )
-    except DomainError as error:
-        show_errors(request, error)
-    else:
-        messages.success(
-            request, _("The withdrawal of tranche %(n)d is recorded.") % {"n": tranche.sequence}
-        )
-    return redirect(tranche.grant)
+tranche_cancel = transition_view(
+    load=_tranche,
+    rule=lambda tranche, user: rules.tranche_cancel(tranche=tranche, user=user),
+    service=services.tranche_cancel,
+    subject="tranche",
+    back=lambda tranche: tranche.grant,
+    done=lambda tranche: _("Tranche %(n)d is cancelled.") % {"n": tranche.sequence},
+)
+tranche_withdrawn = transition_view(
+    load=_tranche,
+    rule=lambda tranche, user: rules.tranche_mark_withdrawn(tranche=tranche, user=user),
+    service=services.tranche_mark_withdrawn,
+    subject="tranche",
+    form_class=WithdrawalForm,
+    back=lambda tranche: tranche.grant,
+    done=lambda tranche: (
+        _("The withdrawal of tranche %(n)d is recorded.") % {"n": tranche.sequence}
+    ),
+)
 
 
 def _may_read_queue(user):
@@ -424,40 +407,29 @@ def tranche_queue_export(request):
     )
 
 
-def _queue_url(request):
-    regency = request.POST.get("regency", "")
-    url = reverse("grants:tranche_queue")
-    return f"{url}?{urlencode({'regency': regency})}" if regency else url
+def _queue_url(tranche):
+    return reverse("grants:tranche_queue")
 
 
-def _decision_view(decide, form_class, done):
-    @require_POST
-    def view(request, pk):
-        tranche = _tranche(request, pk)
-        require_role(request.user, Action.TRANCHE_DECIDE)
-        form = form_class(request.POST)
-        if not form.is_valid():
-            show_form_errors(request, form)
-            return redirect(_queue_url(request))
-        try:
-            decide(tranche=tranche, by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            show_errors(request, error)
-        else:
-            done_message = str(done) % {"n": tranche.sequence, "group": tranche.grant.group.name}
-            messages.success(request, done_message)
-        return redirect(_queue_url(request))
-
-    return view
+def _decided(message):
+    return lambda tranche: str(message) % {"n": tranche.sequence, "group": tranche.grant.group.name}
 
 
-tranche_approve = _decision_view(
-    services.tranche_approve,
-    DecisionNoteForm,
-    gettext_lazy("Tranche %(n)d of %(group)s is approved."),
+tranche_approve = transition_view(
+    load=_tranche,
+    rule=lambda tranche, user: rules.tranche_approve(tranche=tranche, user=user),
+    service=services.tranche_approve,
+    subject="tranche",
+    form_class=DecisionNoteForm,
+    back=_queue_url,
+    done=_decided(gettext_lazy("Tranche %(n)d of %(group)s is approved.")),
 )
-tranche_reject = _decision_view(
-    services.tranche_reject,
-    ReasonForm,
-    gettext_lazy("Tranche %(n)d of %(group)s is rejected."),
+tranche_reject = transition_view(
+    load=_tranche,
+    rule=lambda tranche, user: rules.tranche_reject(tranche=tranche, user=user),
+    service=services.tranche_reject,
+    subject="tranche",
+    form_class=ReasonForm,
+    back=_queue_url,
+    done=_decided(gettext_lazy("Tranche %(n)d of %(group)s is rejected.")),
 )

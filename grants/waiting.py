@@ -1,11 +1,12 @@
-"""Lines of "Menunggu Anda" that come from grants and tranches."""
+"""Lines of "Menunggu Anda" that come from grants and tranches: each counts what the
+matching rule in grants/rules.py lets the user do now (none: no line, and no query)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.roles import Action, can
 from core.waiting import WaitingLine, waiting_provider
-from grants.models import Grant, GrantStatus, Tranche, TrancheStatus
+from grants import rules
+from grants.models import GrantStatus, TrancheStatus
 
 
 def _grant_list_url(**params):
@@ -15,17 +16,10 @@ def _grant_list_url(**params):
 
 @waiting_provider
 def tranches_to_decide(user):
-    if not can(user, Action.TRANCHE_DECIDE):
-        return []
-    waiting = (
-        Tranche.objects.visible_to(user)
-        .filter(status=TrancheStatus.REQUESTED)
-        .exclude(requested_by=user)  # four eyes: not theirs to decide
-    )
     return [
         WaitingLine(
             _("Tranches waiting for your decision"),
-            waiting.count(),
+            rules.tranches_to_decide(user).count(),
             reverse("grants:tranche_queue"),
         )
     ]
@@ -33,13 +27,10 @@ def tranches_to_decide(user):
 
 @waiting_provider
 def grants_to_transfer(user):
-    if not can(user, Action.GRANT_TRANSFER):
-        return []
-    awarded = Grant.objects.visible_to(user).filter(status=GrantStatus.AWARDED)
     return [
         WaitingLine(
             _("Grants to record as transferred"),
-            awarded.count(),
+            rules.grants_to_transfer(user).count(),
             _grant_list_url(status=GrantStatus.AWARDED),
         )
     ]
@@ -48,13 +39,12 @@ def grants_to_transfer(user):
 @waiting_provider
 def tranches_to_record_withdrawn(user):
     """Approved tranches of the officer's regency whose withdrawal is not recorded yet."""
-    if not (user.is_regency_officer and can(user, Action.TRANCHE_MARK_WITHDRAWN)):
-        return []
-    approved = Tranche.objects.visible_to(user).filter(status=TrancheStatus.APPROVED)
+    if not user.is_regency_officer:
+        return []  # province staff may record one too, from the grant's page
     return [
         WaitingLine(
             _("Approved tranches to record as withdrawn"),
-            approved.count(),
+            rules.tranches_to_record_withdrawn(user).count(),
             _grant_list_url(tranche=TrancheStatus.APPROVED),
         )
     ]

@@ -1,11 +1,13 @@
 """Progress reports change only through the services (the pages), so their figures and
 states are read-only here; the admin is for finding a report and reading its history."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_actions import export_action
+from core.xlsx import dated_filename, xlsx_response
+from grants.admin import ProgramAdmin
 from reports import exports, selectors
 from reports.models import (
     OwingSpan,
@@ -16,6 +18,7 @@ from reports.models import (
     RevenueChange,
 )
 from reports.periods import Period
+from reports.rekap import write_rekap
 
 export_reports = export_action(
     stem="laporan-perkembangan",
@@ -23,6 +26,22 @@ export_reports = export_action(
     columns=exports.REPORT_COLUMNS,
     records=lambda user: selectors.report_list(user=user),
 )
+
+
+@admin.action(description=_("Programme rekap (Excel, one sheet per regency)"), permissions=["view"])
+def export_rekap(modeladmin, request, queryset):
+    if queryset.count() != 1:
+        modeladmin.message_user(request, _("Choose one programme."), level=messages.ERROR)
+        return None
+    program = queryset.get()
+    return xlsx_response(
+        filename=dated_filename(f"rekap-{program.fiscal_year}-{program.pk}"),
+        write=lambda fileobj: write_rekap(user=request.user, program=program, fileobj=fileobj),
+    )
+
+
+# The rekap is the dashboard's workbook: this app adds it to the programme's admin actions.
+ProgramAdmin.actions = [*ProgramAdmin.actions, export_rekap]
 
 
 @admin.register(ProgressReport)

@@ -7,9 +7,4 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from grants.rules import register_report_gate
-        from reports.selectors import missing_due_report
-
-        register_report_gate(missing_due_report)
-
-        from reports import waiting  # noqa: F401  (registers the "Menunggu Anda" lines)
+        from reports import receivers, waiting  # noqa: F401  (connect signals, add lines)

@@ -17,7 +17,6 @@ from the groups table.
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
@@ -32,6 +31,7 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from core.numbers import percent
 from groups.models import BusinessGroup, GroupStatus
 from regions.models import Regency
 from reports.models import (
@@ -44,14 +44,6 @@ from reports.models import (
 from reports.periods import Period
 
 COMPLIANCE_PERIODS = 4  # periods shown in the compliance chart
-
-
-def percent(part: int, whole: int) -> Decimal | None:
-    """part / whole in per cent with one decimal, rounded half up, from integers only."""
-    if not whole:
-        return None
-    tenths = (part * 1000 * 2 + whole) // (whole * 2)
-    return Decimal(tenths) / 10
 
 
 def last_due_period(today: datetime.date) -> Period:

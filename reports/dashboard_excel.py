@@ -4,7 +4,6 @@ from openpyxl import Workbook
 
 from core.xlsx import CODE, NUMBER, PERCENT, RUPIAH, Column, add_sheet, append_values
 
-ROMAN = {1: "I", 2: "II", 3: "III"}
 TOTAL_LABEL = "Jumlah"
 REGENCY = (Column("Kode", kind=CODE, width=8), Column("Kabupaten/Kota", width=30))
 
@@ -80,7 +79,7 @@ def write_dashboard(*, figures, fileobj) -> None:
                 (
                     *regency,
                     c.period.year,
-                    ROMAN[c.period.term],
+                    c.period.roman,
                     c.owing,
                     c.accepted,
                     c.submitted,

@@ -3,7 +3,6 @@
 from core.xlsx import CODE, DATE, NUMBER, Column, write_table
 
 SHEET = "Laporan Terlambat"
-ROMAN = {1: "I", 2: "II", 3: "III"}
 
 COLUMNS = (
     Column("Kode Kabupaten/Kota", "regency_code", CODE, 12),
@@ -12,7 +11,7 @@ COLUMNS = (
     Column("Nama Kelompok", "group_name", width=32),
     Column("Program", "program_name", width=32),
     Column("Tahun", "period.year", NUMBER, 8),
-    Column("Catur Wulan", lambda row: ROMAN[row.period.term], CODE, 8),
+    Column("Catur Wulan", lambda row: row.period.roman, CODE, 8),
     Column("Jatuh Tempo", "due", DATE, 14),
     Column("Hari Terlambat", "days_late", NUMBER, 10),
     Column("Status Laporan", "status_label", width=16),

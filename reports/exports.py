@@ -3,8 +3,6 @@ reports/excel.py)."""
 
 from core.xlsx import CODE, DATETIME, NUMBER, RUPIAH, Column, days_since
 
-ROMAN = {1: "I", 2: "II", 3: "III"}
-
 
 def _submitter(report):
     user = report.submitted_by
@@ -16,7 +14,7 @@ REPORT_COLUMNS = (
     Column("Nama Kelompok", "group.name", width=32),
     Column("Kabupaten/Kota", "group.regency.name", width=24),
     Column("Tahun", "year", NUMBER, 8),
-    Column("Catur Wulan", lambda r: ROMAN[r.term], CODE, 8),
+    Column("Catur Wulan", lambda r: r.period.roman, CODE, 8),
     Column("Omzet (Rp)", "revenue", RUPIAH),
     Column("Biaya (Rp)", "costs", RUPIAH),
     Column("Laba (Rp)", "profit", RUPIAH),

@@ -53,8 +53,13 @@ class Period:
     def previous(self) -> "Period":
         return Period(self.year - 1, 3) if self.term == 1 else Period(self.year, self.term - 1)
 
+    @property
+    def roman(self) -> str:
+        """The term as written on paper: I, II or III."""
+        return ROMAN[self.term]
+
     def __str__(self):
-        return _("catur wulan %(term)s %(year)d") % {"term": ROMAN[self.term], "year": self.year}
+        return _("catur wulan %(term)s %(year)d") % {"term": self.roman, "year": self.year}
 
 
 def periods_between(first: Period, last: Period) -> list[Period]:

@@ -19,11 +19,22 @@ urlpatterns = [
     path("kelompok/<int:pk>/ekspor/", views.group_reports_export, name="group_reports_export"),
 ]
 
-from reports import dashboard_views  # noqa: E402
+from reports import dashboard_views, rekap_views  # noqa: E402
 
 urlpatterns += [
     path("dasbor/", dashboard_views.dashboard, name="dashboard"),
-]
-urlpatterns += [
     path("dasbor/ekspor/", dashboard_views.dashboard_export, name="dashboard_export"),
+    path(
+        "dasbor/program/<int:pk>/rekap.xlsx",
+        rekap_views.program_rekap_xlsx,
+        name="program_rekap_xlsx",
+    ),
+    path(
+        "dasbor/program/<int:pk>/rekap.pdf", rekap_views.program_recap_pdf, name="program_recap_pdf"
+    ),
+    path(
+        "dasbor/program/<int:pk>/lampiran-penerima.pdf",
+        rekap_views.program_beneficiaries_pdf,
+        name="program_beneficiaries_pdf",
+    ),
 ]

@@ -6,7 +6,10 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Action, can
 from core.pages import PageLink, PageSection
+from core.rules import refuse
+from grants.signals import transfer_check
 from groups.signals import group_page
+from training.rules import group_attended_training
 from training.selectors import group_timeline
 
 
@@ -22,3 +25,18 @@ def group_page_parts(*, group, user, **kwargs):
         )
     )
     return parts
+
+
+@receiver(transfer_check, dispatch_uid="training.transfer_check")
+def trained_before_transfer(*, grant, transferred_on, **kwargs):
+    """A programme may want a member of the group trained before the money is sent."""
+    if grant.program.transfer_needs_training and not group_attended_training(
+        group_id=grant.group_id, by_date=transferred_on
+    ):
+        return refuse(
+            _(
+                "The transfer cannot be recorded: at least one member of the group must have "
+                "attended a training (on or before the transfer date)."
+            )
+        )
+    return None

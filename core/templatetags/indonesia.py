@@ -1,6 +1,7 @@
 from django import template
 
 from core.indonesia import format_rupiah, terbilang_rupiah
+from core.numbers import format_percent
 
 register = template.Library()
 
@@ -19,3 +20,9 @@ def terbilang(amount):
     if amount is None or amount == "":
         return ""
     return terbilang_rupiah(amount)
+
+
+@register.filter
+def percent(value):
+    """`{{ share|percent }}` → `33,3 %` (a value of core.numbers.percent); `-` for None."""
+    return format_percent(None if value == "" else value)

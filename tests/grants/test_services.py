@@ -6,7 +6,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from core.errors import DomainError, NotAllowed
-from grants import rules, services
+from core.rules import refuse
+from grants import services, signals
 from grants.models import Grant, GrantStatus, Program, ProgramQuota, Tranche, TrancheStatus
 from tests.factories import UserFactory
 from tests.grants.money import RP20JT, eligible_group, open_program, transferred_grant
@@ -190,16 +191,22 @@ class TestTrancheRequest:
         assert refreshed(grant).committed_amount == 5_000_000
 
     def test_missing_report_holds_back_a_later_tranche(
-        self, kaltim, province_staff, paser_officer, approver, monkeypatch
+        self, kaltim, province_staff, paser_officer, approver
     ):
+        """The question goes to the apps above (reports answers it; here a stand-in)."""
         grant = transferred_grant(open_program(tranche_needs_report=True), province_staff)
-        monkeypatch.setattr(
-            rules, "_report_gates", [lambda g: "Laporan catur wulan II 2026 belum diterima."]
-        )
-        first = request(grant, paser_officer, 10_000_000)  # the first needs no report
-        services.tranche_approve(tranche=first, by=approver)
-        with pytest.raises(DomainError, match="catur wulan II 2026"):
-            request(grant, paser_officer, 5_000_000)
+
+        def report_missing(**kwargs):
+            return refuse("Laporan catur wulan II 2026 belum diterima.")
+
+        signals.later_tranche_check.connect(report_missing, dispatch_uid="test.report_missing")
+        try:
+            first = request(grant, paser_officer, 10_000_000)  # the first needs no report
+            services.tranche_approve(tranche=first, by=approver)
+            with pytest.raises(DomainError, match="catur wulan II 2026"):
+                request(grant, paser_officer, 5_000_000)
+        finally:
+            signals.later_tranche_check.disconnect(dispatch_uid="test.report_missing")
 
 
 class TestDecisions:

@@ -272,7 +272,7 @@ class TestTranches:
         assert reverse("grants:tranche_approve", args=[tranche.pk]) in queue.content.decode()
         response = client.post(
             reverse("grants:tranche_approve", args=[tranche.pk]),
-            {"note": "Sesuai proposal", "regency": "64.01"},
+            {"note": "Sesuai proposal", "next": reverse("grants:tranche_queue") + "?regency=64.01"},
             follow=True,
         )
         assert response.redirect_chain[-1][0] == reverse("grants:tranche_queue") + "?regency=64.01"

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from core.numbers import percent
 from grants.models import Grant, Tranche
 from groups.models import BusinessGroup
-from reports.dashboard import dashboard, last_due_period, percent
+from reports.dashboard import dashboard, last_due_period
 from reports.models import ProgressReport
 from reports.periods import Period
 from reports.summaries import refresh_all_summaries
@@ -179,7 +180,7 @@ class TestPage:
         pk = dashboard_data["program"].pk
         content = client.get(reverse("reports:dashboard"), {"program": pk}).content.decode()
         for name in ["program_rekap_xlsx", "program_recap_pdf", "program_beneficiaries_pdf"]:
-            assert reverse(f"grants:{name}", args=[pk]) in content
+            assert reverse(f"reports:{name}", args=[pk]) in content
 
     def test_filter_values_are_not_localized(self, client, dashboard_data, province_staff):
         client.force_login(province_staff)

@@ -83,7 +83,7 @@ class TestRekap:
         self, client, dashboard_data, province_staff
     ):
         client.force_login(province_staff)
-        url = reverse("grants:program_rekap_xlsx", args=[dashboard_data["program"].pk])
+        url = reverse("reports:program_rekap_xlsx", args=[dashboard_data["program"].pk])
         book = workbook(client.get(url))
         assert book.sheetnames == ["Ringkasan", "Kabupaten Paser", "Kabupaten Berau"]
         paser = list(book["Kabupaten Paser"].iter_rows(values_only=True))
@@ -109,7 +109,7 @@ class TestRekap:
 
     def test_berau_officer_rekap_has_berau_only(self, client, dashboard_data, berau_officer):
         client.force_login(berau_officer)
-        url = reverse("grants:program_rekap_xlsx", args=[dashboard_data["program"].pk])
+        url = reverse("reports:program_rekap_xlsx", args=[dashboard_data["program"].pk])
         book = workbook(client.get(url))
         assert book.sheetnames == ["Ringkasan", "Kabupaten Berau"]
         names = [r[2] for r in book["Kabupaten Berau"].iter_rows(min_row=2, values_only=True)]
@@ -121,7 +121,7 @@ class TestRekap:
         self, client, dashboard_data, province_staff, django_assert_num_queries
     ):
         client.force_login(province_staff)
-        url = reverse("grants:program_rekap_xlsx", args=[dashboard_data["program"].pk])
+        url = reverse("reports:program_rekap_xlsx", args=[dashboard_data["program"].pk])
         # session, user, the programme, the grants (group, regency, district, ketua), and
         # the idle-timeout session refresh (savepoint, update, release)
         with django_assert_num_queries(7):

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from grants.rekap_pdf import beneficiary_attachment, regency_recap
+from reports.rekap_pdf import beneficiary_attachment, regency_recap
 
 
 @pytest.fixture(autouse=True)
@@ -71,11 +71,11 @@ class TestBeneficiaryAttachment:
 class TestPages:
     @pytest.mark.parametrize("name", ["program_recap_pdf", "program_beneficiaries_pdf"])
     def test_pdf_pages(self, client, dashboard_data, province_staff, name):
-        url = reverse(f"grants:{name}", args=[dashboard_data["program"].pk])
+        url = reverse(f"reports:{name}", args=[dashboard_data["program"].pk])
         assert client.get(url).status_code == 302  # anonymous → login
         client.force_login(province_staff)
         response = client.get(url)
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
         assert client.post(url).status_code == 405
-        assert client.get(reverse(f"grants:{name}", args=[99999])).status_code == 404
+        assert client.get(reverse(f"reports:{name}", args=[99999])).status_code == 404

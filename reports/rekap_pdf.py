@@ -18,6 +18,7 @@ from fpdf import FontFace
 from fpdf.enums import Align, TableCellFillMode, XPos, YPos
 
 from core.indonesia import format_rupiah
+from core.numbers import format_percent, percent
 from core.pdf import (
     FONT,
     GREY,
@@ -29,9 +30,8 @@ from core.pdf import (
     tanggal,
 )
 from grants.models import ProgramQuota
-from grants.rekap import rekap_grants
-from reports.dashboard import percent
 from reports.models import RegencySummary
+from reports.rekap import rekap_grants
 
 SIGNER_ROLE = "Kepala Dinas Sosial Provinsi Kalimantan Timur,"
 SIGNER_NAME = "(.......................................)"
@@ -67,8 +67,7 @@ def _table(pdf, *, widths, align, headings, rows, bold_last=False):
 
 
 def _pct(part, whole) -> str:
-    value = percent(part, whole)
-    return "-" if value is None else f"{value:.1f} %".replace(".", ",")
+    return format_percent(percent(part, whole))
 
 
 def regency_recap(*, user, program) -> bytes:

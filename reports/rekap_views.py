@@ -12,9 +12,9 @@ from accounts.roles import Action
 from core.pdf import inline_pdf
 from core.view_helpers import require_role
 from core.xlsx import xlsx_response
-from grants import rekap_pdf
 from grants.models import Program
-from grants.rekap import write_rekap
+from reports import rekap_pdf
+from reports.rekap import write_rekap
 
 
 def _program(request, pk):

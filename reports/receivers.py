@@ -1,0 +1,41 @@
+"""How reports answers the signals of the apps below it (connected in ReportsConfig.ready)."""
+
+from django.dispatch import receiver
+
+from core.rules import refuse
+from grants.signals import grants_changed, later_tranche_check, program_changed
+from reports.selectors import missing_due_report
+from reports.summaries import (
+    refresh_all_summaries,
+    refresh_owing_spans,
+    refresh_regency_summary,
+    refresh_reporting_summaries,
+)
+
+
+@receiver(grants_changed, dispatch_uid="reports.grants_changed")
+def keep_summaries(*, program_id, regency_id, change, **kwargs):
+    """The dashboard's summaries of the regency, inside the grants service's transaction.
+
+    Every change moves money figures; a transfer also makes the group owe reports (it has
+    written none for this grant yet); a completion or cancellation changes which groups owe
+    and which of the grant's reports count."""
+    refresh_regency_summary(program_id=program_id, regency_id=regency_id)
+    if change == "transferred":
+        refresh_owing_spans(regency_id=regency_id)
+    elif change in ("completed", "cancelled"):
+        refresh_reporting_summaries(program_id=program_id, regency_id=regency_id)
+
+
+@receiver(program_changed, dispatch_uid="reports.program_changed")
+def refile_under_fiscal_year(*, program, changed, **kwargs):
+    """The dashboard files every figure under the programme's fiscal year."""
+    if "fiscal_year" in changed:
+        refresh_all_summaries()
+
+
+@receiver(later_tranche_check, dispatch_uid="reports.later_tranche_check")
+def latest_due_report_accepted(*, grant, **kwargs):
+    """A tranche after the first waits for the group's latest due report to be accepted."""
+    message = missing_due_report(grant)
+    return refuse(message) if message else None
