@@ -18,3 +18,14 @@ def required_reason(reason) -> str:
     if not reason:
         raise DomainError(_("A reason is required."))
     return reason
+
+
+def clean_or_refuse(instance) -> None:
+    """Run the model's own data rules (`Model.clean`) and raise their messages as a
+    DomainError: a service refuses the value with the message a form or the admin shows."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.clean()
+    except ValidationError as error:
+        raise DomainError(*error.messages) from None

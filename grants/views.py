@@ -386,6 +386,9 @@ def tranche_queue(request):
         raise PermissionDenied
     queue_filter, table, can_decide = _tranche_queue_table(request)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    if can_decide:
+        for row in table.page.object_list:
+            row.record.decision = rules.tranche_approve(tranche=row.record, user=request.user)
     return render(
         request,
         "grants/tranche_queue.html",

@@ -11,10 +11,9 @@ from django.utils.translation import gettext_lazy
 
 from core.history import HistoryEntry, history_entries, history_fields, newest_first
 from core.indonesia import format_rupiah
-from grants.models import Grant, GrantStatus
+from grants.models import TRANSFERRED_STATUSES, Grant, GrantStatus
 from reports.models import ProgressReport, ReportStatus
 from reports.periods import Period, periods_owed
-from reports.services import REPORTABLE_GRANT_STATUSES
 
 
 def latest_due_period(grant, *, today=None):
@@ -320,7 +319,7 @@ def group_reports(*, group, today) -> GroupReports:
     are the figures, with the change from the previous period in revenue, profit and
     active members. Two queries: the group's grants and its reports."""
     grants = list(
-        group.grants.filter(status__in=REPORTABLE_GRANT_STATUSES)
+        group.grants.filter(status__in=TRANSFERRED_STATUSES)
         .select_related("program")
         .order_by("transferred_on", "pk")
     )

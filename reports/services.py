@@ -9,10 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Action
-from core.errors import DomainError
-from core.scoping import require
-from grants.models import TRANSFERRED_STATUSES
+from core.errors import DomainError, required_reason
+from core.rules import ensure
+from reports import rules
 from reports.models import ProgressReport, ReportStatus
 from reports.periods import Period
 from reports.summaries import record_revenue_changes, refresh_report_summary
@@ -30,7 +29,6 @@ FIGURES = [
     "problems",
     "narrative",
 ]
-REPORTABLE_GRANT_STATUSES = TRANSFERRED_STATUSES
 
 
 def _locked(report) -> ProgressReport:
@@ -50,15 +48,6 @@ def _refresh_summary(report) -> None:
     )
 
 
-def _check_period(grant, period: Period):
-    if grant.status not in REPORTABLE_GRANT_STATUSES or grant.transferred_on is None:
-        raise DomainError(_("Reports are written for grants that have been transferred."))
-    if period < Period.of(grant.transferred_on):
-        raise DomainError(_("The grant was transferred after %(period)s.") % {"period": period})
-    if period.start > timezone.localdate():
-        raise DomainError(_("%(period)s has not started yet.") % {"period": period})
-
-
 def _set_figures(report, data):
     for name in FIGURES:
         if name in data:
@@ -67,8 +56,7 @@ def _set_figures(report, data):
 
 def report_create(*, grant, period: Period, data: dict, by) -> ProgressReport:
     """A draft report of the grant's group for one catur wulan (one per group and period)."""
-    require(by, Action.REPORT_WRITE, regency_id=grant.group.regency_id)
-    _check_period(grant, period)
+    ensure(rules.report_create(grant=grant, period=period, user=by))
     report = ProgressReport(
         group_id=grant.group_id, grant=grant, year=period.year, term=period.term, created_by=by
     )
@@ -88,10 +76,8 @@ def report_create(*, grant, period: Period, data: dict, by) -> ProgressReport:
 @transaction.atomic
 def report_update(*, report, data: dict, by) -> ProgressReport:
     """Change the figures of a draft or returned report."""
-    require(by, Action.REPORT_WRITE, regency_id=report.group.regency_id)
     locked = _locked(report)
-    if locked.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
-        raise DomainError(_("A submitted or accepted report cannot be changed."))
+    ensure(rules.report_edit(report=locked, user=by))
     _set_figures(locked, data)
     locked._change_reason = "edited"
     locked.save()
@@ -101,10 +87,8 @@ def report_update(*, report, data: dict, by) -> ProgressReport:
 @transaction.atomic
 def report_submit(*, report, by) -> ProgressReport:
     """draft or returned → submitted."""
-    require(by, Action.REPORT_WRITE, regency_id=report.group.regency_id)
     locked = _locked(report)
-    if locked.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
-        raise DomainError(_("This report has already been submitted."))
+    ensure(rules.report_submit(report=locked, user=by))
     locked.status = ReportStatus.SUBMITTED
     locked.submitted_by = by
     locked.submitted_at = timezone.now()
@@ -115,10 +99,8 @@ def report_submit(*, report, by) -> ProgressReport:
 
 
 def _review(report, *, by, status, reason="", log):
-    require(by, Action.REPORT_REVIEW, regency_id=report.group.regency_id)
     locked = _locked(report)
-    if locked.status != ReportStatus.SUBMITTED:
-        raise DomainError(_("Only a submitted report can be reviewed."))
+    ensure(rules.report_review(report=locked, user=by))
     locked.status = status
     locked.return_reason = reason
     locked.reviewed_by = by
@@ -140,9 +122,7 @@ def report_accept(*, report, by) -> ProgressReport:
 @transaction.atomic
 def report_return(*, report, by, reason: str) -> ProgressReport:
     """submitted → returned, with the reason the officer must fix."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("A reason is required."))
+    reason = required_reason(reason)
     return _review(report, by=by, status=ReportStatus.RETURNED, reason=reason, log="returned")
 
 

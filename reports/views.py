@@ -3,28 +3,25 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
 from accounts.roles import Action, can
 from core.errors import DomainError
 from core.scoping import get_visible_or_404
-from core.view_helpers import add_errors_to_form, require_role, show_errors
+from core.view_helpers import add_errors_to_form, require_answer, require_role, transition_view
 from core.xlsx import dated_filename, table_response, write_table, xlsx_response
 from grants.models import Grant
 from groups.forms import ReasonForm
 from groups.models import BusinessGroup
-from reports import excel, exports, selectors, services
+from reports import excel, exports, rules, selectors, services
 from reports.filters import OverdueFilter, ReviewQueueFilter
 from reports.forms import ReportForm
-from reports.models import ProgressReport, ReportStatus
+from reports.models import ProgressReport
 from reports.periods import Period, periods_owed
 from reports.tables import OverdueTable, ReviewQueueTable
-
-EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 
 def _int_param(params, name):
@@ -83,9 +80,10 @@ def report_create(request):
         user,
         pk=_int_param(request.GET, "grant"),
     )
-    require_role(user, Action.REPORT_WRITE)
-    if grant.status not in services.REPORTABLE_GRANT_STATUSES:
-        messages.error(request, _("Reports are written for grants that have been transferred."))
+    may_write = rules.report_write(grant=grant, user=user)
+    require_answer(may_write)
+    if not may_write:
+        messages.error(request, may_write.reason)
         return redirect("reports:group_reports", grant.group_id)
     today = timezone.localdate()
     period = _period_param(request.GET) or _period_to_write(grant, today)
@@ -98,7 +96,7 @@ def report_create(request):
             _("%(group)s already has a report for %(period)s.")
             % {"group": grant.group.name, "period": period},
         )
-        if existing.status in EDITABLE:
+        if rules.report_edit(report=existing, user=user):
             return redirect("reports:report_update", existing.pk)
         return redirect(existing)
     form = ReportForm(request.POST or None)
@@ -128,9 +126,10 @@ def report_update(request, pk):
     """Fix a draft or a returned report, and submit it if wanted."""
     user = request.user
     report = get_visible_or_404(selectors.report_for_detail(), user, pk=pk)
-    require_role(user, Action.REPORT_WRITE)
-    if report.status not in EDITABLE:
-        messages.error(request, _("A submitted or accepted report cannot be changed."))
+    may_edit = rules.report_edit(report=report, user=user)
+    require_answer(may_edit)
+    if not may_edit:
+        messages.error(request, may_edit.reason)
         return redirect(report)
     form = ReportForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
@@ -163,7 +162,6 @@ def report_detail(request, pk):
     report = get_visible_or_404(selectors.report_for_detail(), user, pk=pk)
     require_role(user, Action.VIEW_PROGRAMME_DATA)
     registered = selectors.registered_members(group=report.group)
-    editable = report.status in EDITABLE
     return render(
         request,
         "reports/report_detail.html",
@@ -172,9 +170,8 @@ def report_detail(request, pk):
             "registered_members": registered,
             "warnings": services.report_warnings(report, registered_members=registered),
             "history": selectors.report_history(report=report),
-            "can_edit": can(user, Action.REPORT_WRITE) and editable,
-            "can_review": can(user, Action.REPORT_REVIEW)
-            and report.status == ReportStatus.SUBMITTED,
+            "can_edit": rules.report_edit(report=report, user=user),
+            "can_review": rules.report_review(report=report, user=user),
         },
     )
 
@@ -182,58 +179,35 @@ def report_detail(request, pk):
 # Transitions ------------------------------------------------------------------------
 
 
-def _next_or(request, fallback):
-    """Back to the page the form was posted from (the review queue), else `fallback`."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback)
+def _report(request, pk):
+    return get_visible_or_404(ProgressReport.objects.select_related("group"), request.user, pk=pk)
 
 
-def _transition_view(service, action, *, needs_reason=False, done):
-    @require_POST
-    def view(request, pk):
-        report = get_visible_or_404(
-            ProgressReport.objects.select_related("group"), request.user, pk=pk
-        )
-        require_role(request.user, action)
-        kwargs = {}
-        if needs_reason:
-            form = ReasonForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, _("A reason is required."))
-                return _next_or(request, report)
-            kwargs["reason"] = form.cleaned_data["reason"]
-        try:
-            service(report=report, by=request.user, **kwargs)
-        except DomainError as error:
-            show_errors(request, error)
-        else:
-            messages.success(
-                request, str(done) % {"group": report.group.name, "period": report.period}
-            )
-        return _next_or(request, report)
-
-    return view
+def _done(message):
+    return lambda report: str(message) % {"group": report.group.name, "period": report.period}
 
 
-report_submit = _transition_view(
-    services.report_submit,
-    Action.REPORT_WRITE,
-    done=gettext_lazy("The report of %(group)s for %(period)s is submitted for review."),
+report_submit = transition_view(
+    load=_report,
+    rule=lambda report, user: rules.report_submit(report=report, user=user),
+    service=services.report_submit,
+    subject="report",
+    done=_done(gettext_lazy("The report of %(group)s for %(period)s is submitted for review.")),
 )
-report_accept = _transition_view(
-    services.report_accept,
-    Action.REPORT_REVIEW,
-    done=gettext_lazy("The report of %(group)s for %(period)s is accepted."),
+report_accept = transition_view(
+    load=_report,
+    rule=lambda report, user: rules.report_review(report=report, user=user),
+    service=services.report_accept,
+    subject="report",
+    done=_done(gettext_lazy("The report of %(group)s for %(period)s is accepted.")),
 )
-report_return = _transition_view(
-    services.report_return,
-    Action.REPORT_REVIEW,
-    needs_reason=True,
-    done=gettext_lazy("The report of %(group)s for %(period)s is returned to the officer."),
+report_return = transition_view(
+    load=_report,
+    rule=lambda report, user: rules.report_review(report=report, user=user),
+    service=services.report_return,
+    subject="report",
+    form_class=ReasonForm,
+    done=_done(gettext_lazy("The report of %(group)s for %(period)s is returned to the officer.")),
 )
 
 
@@ -245,15 +219,14 @@ def group_reports(request, pk):
     user = request.user
     group = get_visible_or_404(BusinessGroup.objects.select_related("regency"), user, pk=pk)
     require_role(user, Action.VIEW_PROGRAMME_DATA)
-    return render(
-        request,
-        "reports/group_reports.html",
-        {
-            "group": group,
-            "data": selectors.group_reports(group=group, today=timezone.localdate()),
-            "can_write": can(user, Action.REPORT_WRITE),
-        },
-    )
+    data = selectors.group_reports(group=group, today=timezone.localdate())
+    grants = {grant.pk: grant for grant in data.grants}
+    for column in data.columns:
+        grant = grants.get(column.owing_grant_id)
+        column.may_write = bool(
+            column.create_url and rules.report_create(grant=grant, period=column.period, user=user)
+        )
+    return render(request, "reports/group_reports.html", {"group": group, "data": data})
 
 
 @require_GET

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Action, can
 from core.waiting import WaitingLine, waiting_provider
-from reports.models import ProgressReport, ReportStatus
+from reports import rules
 from reports.selectors import overdue_rows
 
 
@@ -24,10 +24,8 @@ def reports_to_write(user):
 
 @waiting_provider
 def reports_to_review(user):
-    if not can(user, Action.REPORT_REVIEW):
-        return []
-    submitted = ProgressReport.objects.visible_to(user).filter(status=ReportStatus.SUBMITTED)
-    return [WaitingLine(_("Reports to review"), submitted.count(), reverse("reports:review_queue"))]
+    to_review = rules.reports_to_review(user)
+    return [WaitingLine(_("Reports to review"), to_review.count(), reverse("reports:review_queue"))]
 
 
 @waiting_provider

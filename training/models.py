@@ -1,10 +1,14 @@
 """Training sessions before the money (pelatihan, bimbingan teknis) with the attendance of the
 invited groups' members, and mentoring visits after it (pendampingan) with photo evidence."""
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -85,6 +89,30 @@ class TrainingSession(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+        if self.program_id and self.start_date:
+            year = self.program.fiscal_year
+            earliest, latest = datetime.date(year - 1, 1, 1), datetime.date(year + 1, 12, 31)
+            for name in ("start_date", "end_date"):
+                day = getattr(self, name)
+                if day and not earliest <= day <= latest:
+                    raise ValidationError(
+                        {
+                            name: _(
+                                "A training of a %(year)d programme is held between "
+                                "%(earliest)s and %(latest)s."
+                            )
+                            % {
+                                "year": year,
+                                "earliest": formats.date_format(earliest),
+                                "latest": formats.date_format(latest),
+                            }
+                        }
+                    )
 
     def get_absolute_url(self):
         return reverse("training:session_detail", args=[self.pk])
@@ -240,6 +268,26 @@ class MentoringVisit(TimeStampedModel):
 
     def __str__(self):
         return f"{self.group.name} · {self.visited_on:%Y-%m-%d}"
+
+    def clean(self):
+        super().clean()
+        if self.visited_on is None:
+            return
+        if self.visited_on > timezone.localdate():
+            raise ValidationError({"visited_on": _("The visit date cannot be in the future.")})
+        if self.group_id and self.visited_on < self.group.date_formed:
+            raise ValidationError(
+                {
+                    "visited_on": _(
+                        "The visit date cannot be before the group was formed (%(date)s)."
+                    )
+                    % {"date": formats.date_format(self.group.date_formed)}
+                }
+            )
+        if self.follow_up_due and self.follow_up_due < self.visited_on:
+            raise ValidationError(
+                {"follow_up_due": _("The follow-up cannot be due before the visit.")}
+            )
 
     def get_absolute_url(self):
         return reverse("training:visit_detail", args=[self.pk])

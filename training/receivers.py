@@ -4,12 +4,11 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.roles import Action, can
 from core.pages import PageLink, PageSection
 from core.rules import refuse
 from grants.signals import transfer_check
 from groups.signals import group_page
-from training.rules import group_attended_training
+from training import rules
 from training.selectors import group_timeline
 
 
@@ -17,7 +16,7 @@ from training.selectors import group_timeline
 def group_page_parts(*, group, user, **kwargs):
     """The "log a visit" button and the group's timeline."""
     parts = []
-    if can(user, Action.VISIT_LOG):
+    if rules.visit_log(group=group, user=user):
         parts.append(PageLink(_("Log a visit"), reverse("training:visit_create", args=[group.pk])))
     parts.append(
         PageSection(
@@ -30,7 +29,7 @@ def group_page_parts(*, group, user, **kwargs):
 @receiver(transfer_check, dispatch_uid="training.transfer_check")
 def trained_before_transfer(*, grant, transferred_on, **kwargs):
     """A programme may want a member of the group trained before the money is sent."""
-    if grant.program.transfer_needs_training and not group_attended_training(
+    if grant.program.transfer_needs_training and not rules.group_attended_training(
         group_id=grant.group_id, by_date=transferred_on
     ):
         return refuse(

@@ -1,14 +1,9 @@
 """Every write to training sessions, their invitations and attendance, and mentoring visits.
 
-Each function checks the user's role (accounts/roles.py) and scope, locks the row it changes
-(the session for invitations and attendance, the visit for its corrections), writes the change
-and its history (with the user, also outside a request) in one transaction, and raises a
-DomainError otherwise.
-
-Who does what:
-- a session of a regency is managed (edited, groups invited, attendance recorded) by province
-  staff or by the officers of that regency; a province-wide session by province staff only;
-- mentoring visits are logged by the regency officers, for the groups of their own regency.
+Each function locks the row it changes (the session for invitations and attendance, the
+visit for its corrections), asks its rule in training/rules.py and raises the refusal,
+writes the change and its history (with the user, also outside a request) in one
+transaction.
 """
 
 import datetime
@@ -22,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from accounts.roles import Action, can
-from core.errors import DomainError, NotAllowed
-from core.scoping import require, require_regency
+from core.errors import DomainError, clean_or_refuse
+from core.rules import ensure
 from groups.documents import sniff_document
 from groups.models import BusinessGroup, GroupStatus, Member
+from training import rules
 from training.models import (
     Attendance,
     MentoringVisit,
@@ -36,49 +31,17 @@ from training.models import (
     VisitPhoto,
 )
 
-# Groups that can still be invited to a training (not rejected, not deactivated).
-INVITABLE_STATUSES = (GroupStatus.PROPOSED, GroupStatus.VERIFIED, GroupStatus.ELIGIBLE)
-
-
 # Sessions ----------------------------------------------------------------------------
 
 
-def session_is_managed_by(session, user) -> bool:
-    """Province staff manage every session; a regency officer the sessions of their regency
-    (not the province-wide ones)."""
-    if not can(user, Action.TRAINING_MANAGE):
-        return False
-    if user.has_province_scope:
-        return True
-    return session.regency_id is not None and session.regency_id == user.regency_id
-
-
-def _require_manager(session, user):
-    require(user, Action.TRAINING_MANAGE)
-    if not session_is_managed_by(session, user):
-        raise NotAllowed(
-            _("Only province staff or the officers of its regency manage this session.")
-        )
-
-
 def _check_session(session):
-    if session.end_date < session.start_date:
-        raise DomainError(_("The end date cannot be before the start date."))
-
-
-def _require_session_regency(session, user):
-    if session.regency_id is None:
-        if not user.has_province_scope:
-            raise NotAllowed(_("Only province staff organise province-wide sessions."))
-    else:
-        require_regency(user, session.regency_id)
+    clean_or_refuse(session)  # the dates
 
 
 @transaction.atomic
 def session_create(*, session: TrainingSession, by, invite_eligible: bool = False):
     """Save a new session; with `invite_eligible`, invite every eligible group of its regency."""
-    require(by, Action.TRAINING_MANAGE)
-    _require_session_regency(session, by)
+    ensure(rules.session_organise(regency_id=session.regency_id, user=by))
     _check_session(session)
     session.created_by = by
     session._change_reason = "created"
@@ -96,8 +59,8 @@ def session_create(*, session: TrainingSession, by, invite_eligible: bool = Fals
 def session_update(*, session: TrainingSession, by):
     """Save the changed fields of a session the user manages (as it was, and as it becomes)."""
     stored = TrainingSession.objects.select_for_update().get(pk=session.pk)
-    _require_manager(stored, by)
-    _require_session_regency(session, by)
+    ensure(rules.session_manage(session=stored, user=by))
+    ensure(rules.session_organise(regency_id=session.regency_id, user=by))
     _check_session(session)
     if session.regency_id and session.regency_id != stored.regency_id:
         elsewhere = stored.invitations.exclude(group__regency_id=session.regency_id)
@@ -130,14 +93,14 @@ def session_invite(*, session, regency_id: str, group_ids: Iterable[int], by) ->
     those left out are uninvited (never a group with attendance recorded). Returns how many
     were added and removed."""
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
-    _require_manager(session, by)
-    require_regency(by, regency_id)
+    ensure(rules.session_manage(session=session, user=by))
+    ensure(rules.session_organise(regency_id=regency_id, user=by))
     if session.regency_id is not None and session.regency_id != regency_id:
         raise DomainError(_("Only groups of the session's regency can be invited."))
     wanted = set(group_ids)
     found = set(
         BusinessGroup.objects.filter(
-            pk__in=wanted, regency_id=regency_id, status__in=INVITABLE_STATUSES
+            pk__in=wanted, regency_id=regency_id, status__in=rules.INVITABLE_STATUSES
         ).values_list("pk", flat=True)
     )
     if wanted - found:
@@ -186,9 +149,7 @@ def attendance_record(*, session, marks: Mapping[int, bool], by) -> tuple[int, i
     present (True) or absent (False). Any member who is not on the sheet refuses the whole
     sheet. Returns the numbers present and absent."""
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
-    _require_manager(session, by)
-    if session.start_date > timezone.localdate():
-        raise DomainError(_("Attendance can be recorded from the first day of the session."))
+    ensure(rules.attendance_record(session=session, user=by))
     if not marks:
         raise DomainError(_("The attendance sheet is empty: invite groups first."))
     on_sheet = set(sheet_members(session).values_list("pk", flat=True))
@@ -248,10 +209,7 @@ def attendance_record(*, session, marks: Mapping[int, bool], by) -> tuple[int, i
 def _check_visit(visit):
     if visit.kind not in VisitKind.values:
         raise DomainError(_("Choose the kind of contact."))
-    if visit.visited_on > timezone.localdate():
-        raise DomainError(_("The visit date cannot be in the future."))
-    if visit.follow_up_due and visit.follow_up_due < visit.visited_on:
-        raise DomainError(_("The follow-up cannot be due before the visit."))
+    clean_or_refuse(visit)  # the dates
     visit.findings = (visit.findings or "").strip()
     visit.advice = (visit.advice or "").strip()
     if not visit.findings:
@@ -302,8 +260,7 @@ def visit_log(
 ) -> MentoringVisit:
     """A regency officer's visit (or call, or meeting) with a group of their regency, with its
     photo evidence (JPEG, PNG or PDF, checked by content)."""
-    require(by, Action.VISIT_LOG)
-    require_regency(by, group.regency_id)
+    ensure(rules.visit_log(group=group, user=by))
     visit = MentoringVisit(
         group_id=group.pk,
         officer=by,
@@ -318,7 +275,7 @@ def visit_log(
     with transaction.atomic():
         # The group as it is now, locked while its visit is written.
         group = BusinessGroup.objects.select_for_update().get(pk=group.pk)
-        require_regency(by, group.regency_id)
+        ensure(rules.visit_log(group=group, user=by))
         visit.group = group
         visit._change_reason = "logged"
         visit._history_user = by
@@ -327,19 +284,13 @@ def visit_log(
     return visit
 
 
-def visit_is_editable_by(visit, user) -> bool:
-    return can(user, Action.VISIT_LOG) and (
-        user.has_province_scope or visit.group.regency_id == user.regency_id
-    )
-
-
 def visit_update(*, visit, by, photos: Iterable = ()) -> MentoringVisit:
     """Save a corrected visit (date, kind, findings, advice, follow-up) and add photos."""
-    require(by, Action.VISIT_LOG)
+    ensure(rules.visit_edit(visit=visit, user=by))
     checked = _checked_photos(photos)
     with transaction.atomic():
         stored = MentoringVisit.objects.select_for_update().select_related("group").get(pk=visit.pk)
-        require_regency(by, stored.group.regency_id)
+        ensure(rules.visit_edit(visit=stored, user=by))
         visit.group_id = stored.group_id  # a visit stays with its group
         _check_visit(visit)
         visit._change_reason = "updated"
@@ -351,8 +302,7 @@ def visit_update(*, visit, by, photos: Iterable = ()) -> MentoringVisit:
 
 def visit_photos_add(*, visit, uploads: Iterable, by) -> list[VisitPhoto]:
     """More photo evidence for a visit of the officer's regency."""
-    require(by, Action.VISIT_LOG)
-    require_regency(by, visit.group.regency_id)
+    ensure(rules.visit_edit(visit=visit, user=by))
     checked = _checked_photos(uploads)
     if not checked:
         raise DomainError(_("Choose a photo to upload."))

@@ -1,7 +1,6 @@
 from functools import partial
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,11 +12,17 @@ from accounts.roles import Action, can
 from core.errors import DomainError
 from core.pdf import inline_pdf
 from core.scoping import get_visible_or_404
-from core.view_helpers import require_role, show_errors, show_form_errors
+from core.view_helpers import (
+    add_errors_to_form,
+    require_answer,
+    require_role,
+    show_errors,
+    show_form_errors,
+)
 from core.xlsx import dated_filename, table_response, write_table, xlsx_response
 from groups.models import BusinessGroup
 from regions.models import Regency
-from training import exports, pdf, selectors, services
+from training import exports, pdf, rules, selectors, services
 from training.filters import SessionFilter, VisitFilter
 from training.forms import AttendanceForm, InviteForm, PhotoForm, SessionForm, VisitForm
 from training.models import VisitPhoto
@@ -66,8 +71,8 @@ def session_detail(request, pk):
     user = request.user
     require_role(user, Action.VIEW_PROGRAMME_DATA)
     rows = selectors.attendance_sheet(session=session, user=user)
-    may_manage = services.session_is_managed_by(session, user)
-    started = session.start_date <= timezone.localdate()
+    may_manage = rules.session_manage(session=session, user=user)
+    may_record = rules.attendance_record(session=session, user=user)
     recorded = [row for row in rows if row.present is not None]
     return render(
         request,
@@ -79,8 +84,8 @@ def session_detail(request, pk):
             "present_count": sum(1 for row in rows if row.present),
             "recorded_count": len(recorded),
             "may_manage": may_manage,
-            "started": started,
-            "attendance_form": AttendanceForm(rows=rows) if may_manage and started else None,
+            "may_record": may_record,
+            "attendance_form": AttendanceForm(rows=rows) if may_record else None,
             "history": selectors.session_history(session=session, user=user),
         },
     )
@@ -98,8 +103,7 @@ def session_create(request):
                 invite_eligible=form.cleaned_data.get("invite_eligible", False),
             )
         except DomainError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_errors_to_form(form, error)
         else:
             messages.success(request, _("The training session is saved."))
             return redirect(session)
@@ -109,15 +113,13 @@ def session_create(request):
 @require_http_methods(["GET", "POST"])
 def session_update(request, pk):
     session = _session(request, pk)
-    if not services.session_is_managed_by(session, request.user):
-        raise PermissionDenied
+    require_answer(rules.session_manage(session=session, user=request.user))
     form = SessionForm(request.POST or None, instance=session, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             session = services.session_update(session=form.save(commit=False), by=request.user)
         except DomainError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_errors_to_form(form, error)
         else:
             messages.success(request, _("The training session is saved."))
             return redirect(session)
@@ -130,8 +132,7 @@ def session_invite(request, pk):
     session the one chosen (?regency=)."""
     session = _session(request, pk)
     user = request.user
-    if not services.session_is_managed_by(session, user):
-        raise PermissionDenied
+    require_answer(rules.session_manage(session=session, user=user))
     regencies = list(Regency.objects.visible_to(user).in_province())
     if session.regency_id:
         regency = session.regency
@@ -142,7 +143,7 @@ def session_invite(request, pk):
     if regency is not None:
         candidates = (
             BusinessGroup.objects.visible_to(user)
-            .filter(regency=regency, status__in=services.INVITABLE_STATUSES)
+            .filter(regency=regency, status__in=rules.INVITABLE_STATUSES)
             .order_by("name")
         )
         invited = session.invitations.filter(group__regency=regency).values_list(
@@ -178,8 +179,7 @@ def session_invite(request, pk):
 @require_POST
 def attendance_record(request, pk):
     session = _session(request, pk)
-    if not services.session_is_managed_by(session, request.user):
-        raise PermissionDenied
+    require_answer(rules.session_manage(session=session, user=request.user))
     rows = selectors.attendance_sheet(session=session, user=request.user)
     form = AttendanceForm(request.POST, rows=rows)
     if not form.is_valid():
@@ -271,7 +271,7 @@ def visit_detail(request, pk):
     visit = _visit(request, pk)
     user = request.user
     require_role(user, Action.VIEW_PROGRAMME_DATA)
-    can_edit = services.visit_is_editable_by(visit, user)
+    can_edit = rules.visit_edit(visit=visit, user=user)
     return render(
         request,
         "training/visit_detail.html",
@@ -290,7 +290,7 @@ def visit_create(request, group_pk):
     group = get_visible_or_404(
         BusinessGroup.objects.select_related("regency"), request.user, pk=group_pk
     )
-    require_role(request.user, Action.VISIT_LOG)
+    require_answer(rules.visit_log(group=group, user=request.user))
     form = VisitForm(
         request.POST or None,
         request.FILES or None,
@@ -310,8 +310,7 @@ def visit_create(request, group_pk):
                 photos=data["photos"],
             )
         except DomainError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_errors_to_form(form, error)
         else:
             messages.success(
                 request, _("The visit to %(group)s is logged.") % {"group": group.name}
@@ -323,8 +322,7 @@ def visit_create(request, group_pk):
 @require_http_methods(["GET", "POST"])
 def visit_update(request, pk):
     visit = _visit(request, pk)
-    if not services.visit_is_editable_by(visit, request.user):
-        raise PermissionDenied
+    require_answer(rules.visit_edit(visit=visit, user=request.user))
     form = VisitForm(request.POST or None, request.FILES or None, instance=visit)
     if request.method == "POST" and form.is_valid():
         try:
@@ -332,8 +330,7 @@ def visit_update(request, pk):
                 visit=form.save(commit=False), by=request.user, photos=form.cleaned_data["photos"]
             )
         except DomainError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_errors_to_form(form, error)
         else:
             messages.success(request, _("The visit is saved."))
             return redirect(visit)
@@ -345,7 +342,7 @@ def visit_update(request, pk):
 @require_POST
 def visit_photos_add(request, pk):
     visit = _visit(request, pk)
-    require_role(request.user, Action.VISIT_LOG)
+    require_answer(rules.visit_edit(visit=visit, user=request.user))
     form = PhotoForm(request.POST, request.FILES)
     if not form.is_valid():
         show_form_errors(request, form)

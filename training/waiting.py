@@ -6,18 +6,14 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Action, can
 from core.waiting import WaitingLine, waiting_provider
-from training import selectors
-from training.models import MentoringVisit, TrainingSession
+from training import rules, selectors
+from training.models import MentoringVisit
 
 
 @waiting_provider
 def attendance_to_record(user):
     """Sessions the user manages that have begun, with no attendance recorded yet."""
-    if not can(user, Action.TRAINING_MANAGE):
-        return []
-    sessions = TrainingSession.objects.visible_to(user)
-    if not user.has_province_scope:
-        sessions = sessions.filter(regency_id=user.regency_id)  # not the province-wide ones
+    sessions = rules.sessions_managed_by(user)
     waiting = selectors.without_attendance(sessions, today=timezone.localdate())
     return [
         WaitingLine(
