@@ -171,6 +171,7 @@ def report_detail(request, pk):
             "warnings": services.report_warnings(report, registered_members=registered),
             "history": selectors.report_history(report=report),
             "can_edit": rules.report_edit(report=report, user=user),
+            "can_submit": rules.report_submit(report=report, user=user),
             "can_review": rules.report_review(report=report, user=user),
         },
     )

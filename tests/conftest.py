@@ -54,6 +54,20 @@ def berau_officer(berau):
 
 
 @pytest.fixture
+def paser_head(paser):
+    """Bambang, head of the Paser regency office: reviews the officers' reports."""
+    return UserFactory(
+        username="bambang", first_name="Bambang", role=Role.REGENCY_HEAD, regency=paser
+    )
+
+
+@pytest.fixture
+def everyone(personas, paser_head):
+    """Every persona, the head of the Paser office included: for the rule contracts."""
+    return {**personas, "paser_head": paser_head}
+
+
+@pytest.fixture
 def superuser(db):
     return UserFactory(username="admin", role="", is_staff=True, is_superuser=True)
 
