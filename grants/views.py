@@ -195,8 +195,7 @@ def grant_award(request, pk):
         try:
             grant = services.grant_award(program=program, by=request.user, **form.cleaned_data)
         except DomainError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_errors_to_form(form, error)
         else:
             messages.success(
                 request, _("The grant to %(group)s is awarded.") % {"group": grant.group.name}

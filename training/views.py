@@ -160,8 +160,7 @@ def session_invite(request, pk):
                     session=session, regency_id=regency.pk, group_ids=form.group_ids(), by=user
                 )
             except DomainError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+                add_errors_to_form(form, error)
             else:
                 messages.success(
                     request,
