@@ -195,9 +195,7 @@ def tranche_request(*, grant, user, tranches=None) -> Answer:
     program = grant.program
     return first_refusal(
         role_and_scope(user, Action.TRANCHE_REQUEST, regency_id=grant.group.regency_id),
-        ALLOWED
-        if grant.status in (GrantStatus.TRANSFERRED, GrantStatus.ACTIVE)
-        else refuse(_("Tranches can be requested only once the grant has been transferred.")),
+        _tranche_stage(grant),
         refuse(_("The grant already has a tranche waiting for a decision."))
         if any(t.status == TrancheStatus.REQUESTED for t in tranches)
         else ALLOWED,
@@ -212,6 +210,16 @@ def tranche_request(*, grant, user, tranches=None) -> Answer:
             if held and program.tranche_needs_report
             else ALLOWED
         ),
+    )
+
+
+def _tranche_stage(grant) -> Answer:
+    if grant.status in (GrantStatus.TRANSFERRED, GrantStatus.ACTIVE):
+        return ALLOWED
+    if grant.status == GrantStatus.AWARDED:
+        return refuse(_("Tranches can be requested only once the grant has been transferred."))
+    return refuse(
+        _("The grant is %(status)s: no more tranches.") % {"status": grant.get_status_display()}
     )
 
 

@@ -31,7 +31,6 @@ from grants.forms import (
     WithdrawalForm,
 )
 from grants.models import (
-    GrantStatus,
     Program,
     ProgramQuota,
     Tranche,
@@ -261,12 +260,8 @@ def grant_detail(request, pk):
             "timeline": selectors.grant_timeline(grant=grant, tranches=tranches),
             "history": selectors.grant_history(grant=grant),
             "can_request": request_answer,
-            # A refusal the officer can act on (a report to write), not the grant's state.
-            "request_refused": request_answer.reason
-            if not request_answer
-            and not request_answer.forbidden
-            and grant.status in (GrantStatus.TRANSFERRED, GrantStatus.ACTIVE)
-            else "",
+            # Why an officer cannot ask now (a report to write, a request waiting).
+            "request_refused": "" if request_answer.forbidden else request_answer.reason,
             "decidable": [t for t in tranches if rules.tranche_approve(tranche=t, user=user)],
             "can_transfer": rules.transfer(grant=grant, user=user),
             "can_cancel": rules.cancel(grant=grant, user=user),
