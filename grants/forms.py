@@ -1,50 +1,16 @@
-import re
 import uuid
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import RupiahField as BaseRupiahField
 from groups.forms import DATE_WIDGET
 
-# "Rp 10.000.000", "Rp10.000.000,-", "10.000.000,00", "10000000"
-_RUPIAH = re.compile(r"(?:rp\.?)?\s*(?P<digits>[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)\s*(?:,-|,0+)?")
 
-
-class RupiahInput(forms.TextInput):
-    """Shows a whole-Rupiah amount with dot thousands: 20.000.000."""
-
-    def __init__(self, attrs=None):
-        super().__init__({"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
-
-    def format_value(self, value):
-        if isinstance(value, int):
-            return f"{value:,}".replace(",", ".")
-        return super().format_value(value)
-
-
-class RupiahField(forms.Field):
-    """A whole-Rupiah amount typed as people write it: 10.000.000, Rp 10.000.000 or
-    10000000. Cents are not used; ",00" or ",-" at the end is accepted and dropped."""
-
-    widget = RupiahInput
-    default_error_messages = {
-        "invalid": _("Enter a whole Rupiah amount, for example 10.000.000."),
-        "min_value": _("The amount must be more than Rp0."),
-    }
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, int):
-            return value
-        match = _RUPIAH.fullmatch(str(value).strip().lower())
-        if not match:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        amount = int(match["digits"].replace(".", ""))
-        if amount <= 0:
-            raise forms.ValidationError(self.error_messages["min_value"], code="min_value")
-        return amount
+def RupiahField(**kwargs):
+    """A grant or tranche amount: whole Rupiah, more than zero."""
+    return BaseRupiahField(allow_zero=False, **kwargs)
 
 
 class TrancheRequestForm(forms.Form):
