@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -21,6 +22,14 @@ class User(AbstractUser):
         blank=True,
         related_name="officers",
         help_text=_("Required for regency officers and heads of regency offices, empty otherwise."),
+    )
+
+    language = models.CharField(
+        _("interface language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Chosen by the user with the language switch; empty: Bahasa Indonesia."),
     )
 
     objects = UserManager()

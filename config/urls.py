@@ -1,7 +1,5 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from core import views as core_views
 
@@ -13,7 +11,7 @@ urlpatterns = [
     path("hibah/", include("grants.urls")),
     path("pelatihan/", include("training.urls")),
     path("laporan/", include("reports.urls")),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", core_views.choose_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

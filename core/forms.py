@@ -17,6 +17,26 @@ MAX_RUPIAH = 10**15
 MAX_RUPIAH_CHARS = 40
 
 
+class DateInput(forms.DateInput):
+    """A date typed and shown as dd/mm/yyyy whatever the browser's language (a browser's
+    own date picker follows its language: mm/dd/yyyy in an English browser)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "placeholder": _("dd/mm/yyyy"),
+                "data-date": "",
+                **(attrs or {}),
+            },
+            format="%d/%m/%Y",
+        )
+
+
+DATE_WIDGET = DateInput()
+
+
 class RupiahInput(forms.TextInput):
     """A whole-Rupiah amount shown with dot thousands (12.500.000) and a numeric keypad."""
 

@@ -4,8 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATE_WIDGET
 from core.forms import RupiahField as BaseRupiahField
-from groups.forms import DATE_WIDGET
 
 
 def RupiahField(**kwargs):

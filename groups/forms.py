@@ -3,11 +3,11 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATE_WIDGET
 from core.indonesia import check_nik
 from groups.models import BusinessGroup, DocumentKind, Member, MemberRole
 from regions.models import District, Regency
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _SEPARATORS = re.compile(r"[\s.\-]")
 
 

@@ -3,8 +3,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATE_WIDGET
 from grants.models import Program
-from groups.forms import DATE_WIDGET
 from regions.models import Regency
 from training.models import MentoringVisit, TrainingSession, VisitKind
 from training.selectors import open_follow_ups, without_attendance

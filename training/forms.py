@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATE_WIDGET
 from grants.models import Program, ProgramStatus
-from groups.forms import DATE_WIDGET
 from regions.models import Regency
 from training.models import MentoringVisit, TrainingSession
 
