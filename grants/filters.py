@@ -19,6 +19,7 @@ class GrantFilter(django_filters.FilterSet):
         choices=[
             (TrancheStatus.REQUESTED, _("waiting for a decision")),
             (TrancheStatus.APPROVED, _("approved, to record as withdrawn")),
+            ("none", _("none yet")),
         ],
         method="with_tranche",
     )
@@ -33,6 +34,8 @@ class GrantFilter(django_filters.FilterSet):
         self.filters["regency"].queryset = Regency.objects.visible_to(user).in_province()
 
     def with_tranche(self, queryset, name, value):
+        if value == "none":
+            return queryset.exclude(Exists(Tranche.objects.filter(grant=OuterRef("pk"))))
         return queryset.filter(Exists(Tranche.objects.filter(grant=OuterRef("pk"), status=value)))
 
 

@@ -1,12 +1,16 @@
 """How grants answers the signals of the apps below it (connected in GrantsConfig.ready)."""
 
+from urllib.parse import urlencode
+
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from core.pages import PageLink
 from core.rules import refuse
-from grants.models import Grant, GrantStatus, Program, ProgramStatus
+from grants import rules
+from grants.models import Grant, GrantStatus, Program, ProgramQuota, ProgramStatus
 from groups.rules import Criteria
-from groups.signals import regency_change_check, verification_criteria
+from groups.signals import group_page, regency_change_check, verification_criteria
 
 
 @receiver(regency_change_check, dispatch_uid="grants.regency_change_check")
@@ -32,3 +36,24 @@ def newest_open_programme(**kwargs):
         .first()
     )
     return Criteria(*bounds) if bounds else None
+
+
+@receiver(group_page, dispatch_uid="grants.group_page")
+def award_buttons(*, group, user, **kwargs):
+    """ "Award a grant" for each open programme that may award this group now; the
+    programme's page opens with the group chosen."""
+    quotas = ProgramQuota.objects.filter(
+        program__status=ProgramStatus.OPEN, regency_id=group.regency_id
+    ).select_related("program", "regency")
+    links = []
+    for quota in quotas:
+        if rules.award(program=quota.program, quota=quota, group=group, user=user):
+            query = urlencode({"regency": group.regency_id, "group": group.pk})
+            links.append(
+                PageLink(
+                    _("Award a grant: %(program)s") % {"program": quota.program.name},
+                    f"{quota.program.get_absolute_url()}?{query}#award-one",
+                    style="success",
+                )
+            )
+    return links

@@ -13,6 +13,7 @@ progress report (reports answers).
 
 import datetime
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +31,7 @@ from grants.models import (
     TrancheStatus,
     programme_date_error,
 )
-from groups.models import GroupStatus
+from groups.models import BusinessGroup, GroupStatus
 
 # Programmes ---------------------------------------------------------------------------
 
@@ -118,6 +119,18 @@ def award_amount(*, program, quota, amount: int) -> Answer:
             % {"regency": quota.regency.name, "count": quota.group_count}
         )
     return ALLOWED
+
+
+def groups_to_award(user):
+    """Eligible groups the user may award with no live grant, as a queryset (the home
+    page's count; `award` decides for each group and programme)."""
+    if not role_and_scope(user, Action.GRANT_AWARD):
+        return BusinessGroup.objects.none()
+    return (
+        BusinessGroup.objects.visible_to(user)
+        .filter(status=GroupStatus.ELIGIBLE)
+        .exclude(Exists(Grant.objects.live().filter(group=OuterRef("pk"))))
+    )
 
 
 # Grants ------------------------------------------------------------------------------
@@ -220,6 +233,17 @@ def _tranche_stage(grant) -> Answer:
         return refuse(_("Tranches can be requested only once the grant has been transferred."))
     return refuse(
         _("The grant is %(status)s: no more tranches.") % {"status": grant.get_status_display()}
+    )
+
+
+def grants_awaiting_first_tranche(user):
+    """Transferred grants with no tranche yet that the user may ask for, as a queryset."""
+    if not role_and_scope(user, Action.TRANCHE_REQUEST):
+        return Grant.objects.none()
+    return (
+        Grant.objects.visible_to(user)
+        .filter(status=GrantStatus.TRANSFERRED)
+        .exclude(Exists(Tranche.objects.filter(grant=OuterRef("pk"))))
     )
 
 

@@ -128,11 +128,22 @@ def _program_page(request, program, *, regency_code=None, bulk_form=None, award_
                 bulk_form = BulkAwardForm(candidates=candidates, initial=initial)
             context["bulk_form"] = bulk_form
             if award_form is None:
+                # Opened from a group's page: that group is chosen.
+                chosen = candidates.filter(pk=_int_or_none(request.GET.get("group"))).first()
                 award_form = AwardForm(
-                    candidates=candidates, initial={"amount": program.default_amount}
+                    candidates=candidates,
+                    initial={"amount": program.default_amount, "group": chosen},
                 )
+                context["award_open"] = chosen is not None
             context["award_form"] = award_form
     return render(request, "grants/program_detail.html", context)
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _program_url(program, regency_id):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from core.waiting import WaitingLine, waiting_provider
 from grants import rules
-from grants.models import GrantStatus, TrancheStatus
+from grants.models import GrantStatus, Program, ProgramStatus, TrancheStatus
 
 
 def _grant_list_url(**params):
@@ -46,5 +46,32 @@ def tranches_to_record_withdrawn(user):
             _("Approved tranches to record as withdrawn"),
             rules.tranches_to_record_withdrawn(user).count(),
             _grant_list_url(tranche=TrancheStatus.APPROVED),
+        )
+    ]
+
+
+@waiting_provider
+def groups_to_award(user):
+    """Eligible groups with no grant yet: awarded from the open programme's page."""
+    count = rules.groups_to_award(user).count()
+    if not count:
+        return []
+    open_programs = list(Program.objects.filter(status=ProgramStatus.OPEN)[:2])
+    url = (
+        open_programs[0].get_absolute_url()
+        if len(open_programs) == 1
+        else reverse("grants:program_list")
+    )
+    return [WaitingLine(_("Eligible groups without a grant"), count, url)]
+
+
+@waiting_provider
+def grants_awaiting_first_tranche(user):
+    """Transferred grants whose group has not asked for its first tranche."""
+    return [
+        WaitingLine(
+            _("Transferred grants with no tranche requested yet"),
+            rules.grants_awaiting_first_tranche(user).count(),
+            _grant_list_url(status=GrantStatus.TRANSFERRED, tranche="none"),
         )
     ]

@@ -86,3 +86,34 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(client, pr
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "<script>" not in response.content.decode()
+
+
+def test_staff_see_eligible_groups_without_a_grant(client, kaltim, province_staff):
+    from grants import services
+    from tests.grants.money import eligible_group, open_program
+
+    program = open_program()
+    eligible_group()
+    services.grant_award(program=program, group=eligible_group(), by=province_staff)
+    client.force_login(province_staff)
+    lines = {line.label: line for line in client.get("/").context["waiting"]}
+    line = lines["Kelompok layak yang belum menerima hibah"]
+    assert line.count == 1 and line.url == program.get_absolute_url()
+
+
+def test_officers_see_transferred_grants_without_a_first_tranche(
+    client, kaltim, province_staff, paser_officer
+):
+    from grants import services
+    from tests.grants.money import open_program, transferred_grant
+
+    program = open_program()
+    waiting = transferred_grant(program, province_staff)
+    asked = transferred_grant(program, province_staff)
+    services.tranche_request(grant=asked, amount=1_000_000, purpose="Bahan", by=paser_officer)
+    client.force_login(paser_officer)
+    lines = {line.label: line for line in client.get("/").context["waiting"]}
+    line = lines["Hibah yang sudah ditransfer tetapi belum ada pengajuan tahap"]
+    assert line.count == 1
+    listed = client.get(line.url).context["table"].data.data
+    assert [grant.pk for grant in listed] == [waiting.pk]

@@ -293,3 +293,43 @@ def test_the_home_page_counts_what_the_rules_allow(everyone, grants):
             assert bool(rules.transfer(grant=grant, user=user)) == (
                 rules.grants_to_transfer(user).filter(pk=grant.pk).exists()
             )
+
+
+def test_award_from_the_group_page(client, everyone, kaltim, province_staff):
+    """The group's page offers "award a grant" for the open programme exactly when the
+    award would be accepted (eligible, no grant yet, a quota in its regency)."""
+    from urllib.parse import urlencode
+
+    program = open_program()
+    groups = {
+        "eligible": eligible_group(),
+        "eligible with a grant": eligible_group(),
+        "verified": eligible_group(),
+    }
+    services.grant_award(program=program, group=groups["eligible with a grant"], by=province_staff)
+    type(groups["verified"]).objects.filter(pk=groups["verified"].pk).update(status="verified")
+    groups["verified"].refresh_from_db()
+    accepted = set()
+    for persona, user in everyone.items():
+        for label, group in groups.items():
+            query = urlencode({"regency": group.regency_id, "group": group.pk})
+            if assert_contract(
+                client,
+                user,
+                page_url=group.get_absolute_url(),
+                action_url=f"{program.get_absolute_url()}?{query}#award-one",
+                attempt=lambda group=group, user=user: services.grant_award(
+                    program=program, group=group, by=user
+                ),
+            ):
+                accepted.add((persona, label))
+    assert accepted == {("province_staff", "eligible")}
+
+
+def test_the_award_page_opens_with_the_group_chosen(client, province_staff, kaltim):
+    program = open_program()
+    group = eligible_group()
+    client.force_login(province_staff)
+    response = client.get(program.get_absolute_url(), {"regency": "64.01", "group": group.pk})
+    assert response.context["award_form"]["group"].value() == group.pk
+    assert '<details class="card mt-3" open id="award-one">' in response.content.decode()

@@ -318,7 +318,8 @@ class TestQueryCounts:
         # session, user, the group, its members, group history, member history, the
         # timeline (trainings attended, grants, tranches, mentoring visits, progress
         # reports), the open programme's member bounds, the verification check's member
-        # roles, documents, and the idle-timeout session refresh (savepoint, update, release)
-        with django_assert_num_queries(17):
+        # roles, documents, the open programmes' quotas of its regency (award buttons), and
+        # the idle-timeout session refresh (savepoint, update, release)
+        with django_assert_num_queries(18):
             response = client.get(reverse("groups:group_detail", args=[group.pk]))
         assert response.status_code == 200
