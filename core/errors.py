@@ -20,12 +20,13 @@ def required_reason(reason) -> str:
     return reason
 
 
-def clean_or_refuse(instance) -> None:
-    """Run the model's own data rules (`Model.clean`) and raise their messages as a
-    DomainError: a service refuses the value with the message a form or the admin shows."""
+def clean_or_refuse(instance, *, full=False) -> None:
+    """Run the model's own data rules and raise their messages as a DomainError: a service
+    refuses the value with the message a form or the admin shows. `Model.clean` only, or
+    with `full` every field, unique and constraint check (`Model.full_clean`)."""
     from django.core.exceptions import ValidationError
 
     try:
-        instance.clean()
+        instance.full_clean() if full else instance.clean()
     except ValidationError as error:
         raise DomainError(*error.messages) from None

@@ -10,7 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_actions import export_action
 from core.errors import DomainError
-from grants import exports, selectors, services
+from grants import exports, rules, selectors, services
 from grants.models import Grant, Program, ProgramQuota, Tranche
 
 export_programs = export_action(
@@ -61,12 +61,10 @@ class ProgramQuotaFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
         for form in self.deleted_forms:
-            quota = form.instance
-            if quota.pk and quota.awarded_count:
-                raise ValidationError(
-                    _("%(regency)s already has grants; its quota cannot be removed.")
-                    % {"regency": quota.regency}
-                )
+            if form.instance.pk:
+                answer = rules.quota_remove(quota=form.instance)
+                if not answer:
+                    raise ValidationError(answer.reason)
 
 
 class ProgramQuotaInline(admin.TabularInline):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE_WIDGET
 from core.forms import RupiahField as BaseRupiahField
+from grants.models import Program, ProgramQuota
 
 
 def RupiahField(**kwargs):
@@ -93,3 +94,81 @@ class AwardForm(forms.Form):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = candidates
+
+
+class ProgramForm(forms.ModelForm):
+    """A programme's set-up: its budget, the groups it accepts and its tranche rules."""
+
+    total_budget = RupiahField(label=_("Total budget (Rp)"))
+    default_amount = RupiahField(label=_("Default amount per group (Rp)"))
+
+    class Meta:
+        model = Program
+        fields = [
+            "name",
+            "fiscal_year",
+            "aid_form",
+            "total_budget",
+            "default_amount",
+            "min_members",
+            "max_members",
+            "first_tranche_max_percent",
+            "max_tranches",
+            "tranche_needs_report",
+            "transfer_needs_training",
+        ]
+        widgets = {"fiscal_year": forms.NumberInput(attrs={"inputmode": "numeric"})}
+        localized_fields = []
+
+
+class QuotaForm(forms.ModelForm):
+    class Meta:
+        model = ProgramQuota
+        fields = ["regency", "group_count"]
+        widgets = {"group_count": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0})}
+
+    def validate_constraints(self, exclude=None):
+        # One quota per regency is checked across the whole table by the formset.
+        pass
+
+
+class BaseQuotaFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, regencies, **kwargs):
+        self.regencies = regencies
+        super().__init__(*args, **kwargs)
+        for form in self.forms:
+            form.fields["regency"].queryset = regencies
+
+    def clean(self):
+        super().clean()
+        chosen = [
+            f.cleaned_data["regency"]
+            for f in self.forms
+            if f.cleaned_data.get("regency") and not self._should_delete_form(f)
+        ]
+        twice = sorted({str(r) for r in chosen if chosen.count(r) > 1})
+        if twice:
+            raise forms.ValidationError(
+                _("A regency has one quota: %(regencies)s twice.") % {"regencies": ", ".join(twice)}
+            )
+
+    def quotas_to_save(self):
+        return [
+            f.instance
+            for f in self.forms
+            if f.has_changed() and f.cleaned_data and not self._should_delete_form(f)
+        ]
+
+    def quotas_to_remove(self):
+        return [f.instance for f in self.deleted_forms if f.instance.pk]
+
+
+def quota_formset(*, extra):
+    return forms.inlineformset_factory(
+        Program,
+        ProgramQuota,
+        form=QuotaForm,
+        formset=BaseQuotaFormSet,
+        extra=extra,
+        can_delete=True,
+    )

@@ -162,6 +162,19 @@ class ProgramQuota(TimeStampedModel):
     def __str__(self):
         return f"{self.regency}: {self.group_count}"
 
+    def clean(self):
+        super().clean()
+        if self.group_count is not None and self.group_count < self.awarded_count:
+            raise ValidationError(
+                {
+                    "group_count": _(
+                        "%(regency)s already has %(count)d groups awarded: the quota cannot "
+                        "be smaller."
+                    )
+                    % {"regency": self.regency, "count": self.awarded_count}
+                }
+            )
+
 
 class GrantStatus(models.TextChoices):
     AWARDED = "awarded", _("Awarded")

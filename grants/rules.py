@@ -36,10 +36,35 @@ from groups.models import BusinessGroup, GroupStatus
 # Programmes ---------------------------------------------------------------------------
 
 
+def manage_programmes(user) -> Answer:
+    """Programmes are set up by province staff, and by IT administrators in the admin."""
+    return ALLOWED if user.is_superuser else role_and_scope(user, Action.PROGRAM_MANAGE)
+
+
+def program_edit(*, program, user) -> Answer:
+    """Change a programme's set-up (budget, rules, quotas): not once it is closed."""
+    return first_refusal(
+        manage_programmes(user),
+        ALLOWED
+        if program.status != ProgramStatus.CLOSED
+        else refuse(_("A closed programme cannot be changed.")),
+    )
+
+
+def quota_remove(*, quota) -> Answer:
+    """A regency's quota goes only while no group of it has been awarded."""
+    if quota.awarded_count:
+        return refuse(
+            _("%(regency)s already has grants; its quota cannot be removed.")
+            % {"regency": quota.regency}
+        )
+    return ALLOWED
+
+
 def program_open(*, program, user) -> Answer:
     """draft → open: groups can be awarded."""
     return first_refusal(
-        role_and_scope(user, Action.PROGRAM_MANAGE),
+        manage_programmes(user),
         lambda: (
             ALLOWED
             if program.status == ProgramStatus.DRAFT
@@ -56,7 +81,7 @@ def program_open(*, program, user) -> Answer:
 def program_close(*, program, user) -> Answer:
     """open → closed: no more awards; grants already awarded go on."""
     return first_refusal(
-        role_and_scope(user, Action.PROGRAM_MANAGE),
+        manage_programmes(user),
         ALLOWED
         if program.status == ProgramStatus.OPEN
         else refuse(_("Only an open programme can be closed.")),

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Action
-from core.errors import DomainError, required_reason
+from core.errors import DomainError, clean_or_refuse, required_reason
 from core.rules import ensure
 from core.scoping import require
 from grants import rules, signals
@@ -74,13 +74,45 @@ def _set_program_status(program, status, *, by, log) -> Program:
 
 @transaction.atomic
 def program_save(*, program, changed: set[str], by) -> Program:
-    """Save a programme's set-up (not its status); the apps above follow what changed (a
-    new fiscal year refiles the dashboard's figures)."""
+    """Create a programme (as a draft) or save its set-up (not its status); the apps above
+    follow what changed (a new fiscal year refiles the dashboard's figures)."""
+    if program.pk is None:
+        ensure(rules.manage_programmes(by))
+        program.status = ProgramStatus.DRAFT
+    else:
+        stored = _locked_program(program)
+        ensure(rules.program_edit(program=stored, user=by))
+        program.status = stored.status  # the status moves only through open and close
+        program.awarded_amount = stored.awarded_amount  # kept by the award services
+    clean_or_refuse(program, full=True)
     program._change_reason = "saved"
     program._history_user = by
     program.save()
     if changed:
         signals.program_changed.send(sender=Program, program=program, changed=changed)
+    return program
+
+
+@transaction.atomic
+def quotas_save(*, program, quotas: list[ProgramQuota], removed=(), by) -> Program:
+    """Set the regencies' quotas of a programme: a quota is never below the groups already
+    awarded in its regency, and goes only while none is."""
+    program = _locked_program(program)
+    ensure(rules.program_edit(program=program, user=by))
+    for quota in removed:
+        stored = ProgramQuota.objects.select_for_update(no_key=True).get(pk=quota.pk)
+        ensure(rules.quota_remove(quota=stored))
+        stored._history_user = by
+        stored.delete()
+    for quota in quotas:
+        if quota.pk:
+            quota.awarded_count = (
+                ProgramQuota.objects.select_for_update(no_key=True).get(pk=quota.pk).awarded_count
+            )
+        quota.program = program
+        clean_or_refuse(quota, full=True)
+        quota._history_user = by
+        quota.save()
     return program
 
 

@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,9 +27,11 @@ from grants.forms import (
     AwardForm,
     BulkAwardForm,
     DecisionNoteForm,
+    ProgramForm,
     TrancheRequestForm,
     TransferForm,
     WithdrawalForm,
+    quota_formset,
 )
 from grants.models import (
     Program,
@@ -37,6 +40,7 @@ from grants.models import (
 )
 from grants.tables import GrantTable, ProgramTable, TrancheQueueTable
 from groups.forms import ReasonForm
+from regions.models import Regency
 
 # Programmes -------------------------------------------------------------------------
 
@@ -48,7 +52,7 @@ def program_list(request):
     return render(
         request,
         "grants/program_list.html",
-        {"table": table, "can_manage": can(request.user, Action.PROGRAM_MANAGE)},
+        {"table": table, "can_create": rules.manage_programmes(request.user)},
     )
 
 
@@ -69,6 +73,53 @@ def program_detail(request, pk):
 
 def _program(request, pk):
     return get_object_or_404(Program, pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def program_setup(request, pk=None):
+    """Create a programme (a draft) or change its set-up: budget, group criteria, tranche
+    rules and the regencies' quotas, in one save."""
+    user = request.user
+    program = Program() if pk is None else _program(request, pk)
+    require_answer(
+        rules.manage_programmes(user)
+        if pk is None
+        else rules.program_edit(program=program, user=user)
+    )
+    regencies = Regency.objects.in_province()
+    missing = regencies.exclude(pk__in=program.quotas.values("regency")) if pk else regencies
+    QuotaFormSet = quota_formset(extra=missing.count())
+    form = ProgramForm(request.POST or None, instance=program)
+    formset = QuotaFormSet(
+        request.POST or None,
+        instance=program,
+        prefix="quotas",
+        regencies=regencies,
+        queryset=program.quotas.select_related("regency") if pk else ProgramQuota.objects.none(),
+        initial=[{"regency": regency} for regency in missing],
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            with transaction.atomic():
+                saved = services.program_save(
+                    program=form.save(commit=False), changed=set(form.changed_data), by=user
+                )
+                services.quotas_save(
+                    program=saved,
+                    quotas=formset.quotas_to_save(),
+                    removed=formset.quotas_to_remove(),
+                    by=user,
+                )
+        except DomainError as error:
+            add_errors_to_form(form, error)
+        else:
+            messages.success(request, _("The programme %(name)s is saved.") % {"name": saved})
+            return redirect(saved)
+    return render(
+        request,
+        "grants/program_form.html",
+        {"form": form, "formset": formset, "program": program if pk else None},
+    )
 
 
 program_open = transition_view(
@@ -106,6 +157,7 @@ def _program_page(request, program, *, regency_code=None, bulk_form=None, award_
         "quota": quota,
         # A refused award is shown with its form, even if the programme has just closed.
         "can_award": awarding or bulk_form is not None or award_form is not None,
+        "can_edit": rules.program_edit(program=program, user=user),
         "can_open": rules.program_open(program=program, user=user),
         "can_close": rules.program_close(program=program, user=user),
     }

@@ -333,3 +333,20 @@ def test_the_award_page_opens_with_the_group_chosen(client, province_staff, kalt
     response = client.get(program.get_absolute_url(), {"regency": "64.01", "group": group.pk})
     assert response.context["award_form"]["group"].value() == group.pk
     assert '<details class="card mt-3" open id="award-one">' in response.content.decode()
+
+
+def test_programme_setup(client, everyone, programmes):
+    accepted = contract(
+        client,
+        everyone,
+        programmes,
+        url_name="grants:program_update",
+        attempt=lambda program, user: services.program_save(
+            program=program, changed={"name"}, by=user
+        ),
+    )
+    assert accepted == {
+        ("province_staff", "draft"),
+        ("province_staff", "draft without quotas"),
+        ("province_staff", "open"),
+    }
