@@ -344,3 +344,15 @@ def test_medians_per_regency_and_overall_are_each_their_own_middle(
         2,
     )
     assert (d.total.revenue_change_median, d.total.revenue_change_groups) == (1_000_000, 5)
+
+
+def test_the_headline_counts_accepted_reports_like_the_table(
+    client, dashboard_data, province_staff
+):
+    """One definition: the card and the period table both count accepted reports."""
+    client.force_login(province_staff)
+    response = client.get(reverse("reports:dashboard"))
+    c = response.context["t"].last_compliance
+    content = response.content.decode()
+    assert f'id="headline-accepted">{c.accepted} / {c.owing}<' in content
+    assert f"{c.submitted} menunggu pemeriksaan" in content
