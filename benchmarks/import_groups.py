@@ -5,7 +5,7 @@
 
 Creates and migrates the database if needed, loads the regions of province 64, writes a
 workbook of N members (valid synthetic NIKs, about 10 per group, spread over the province's
-districts) in the export layout, and times `groups.excel.import_groups` end to end (reading,
+districts) in the export layout, and times `groups.imports.groups_import` end to end (reading,
 checking, saving with history) --repeat times; the median is the figure. For comparison it
 times the raw-SQL floor: COPY of the same member rows into a scratch table (PostgreSQL), or
 executemany (SQLite). A script, not a test.
@@ -143,7 +143,7 @@ def workbook(rows) -> bytes:
     """The rows in the import layout, written like the export (openpyxl write-only)."""
     from openpyxl import Workbook
 
-    from groups.excel import GROUP_COLUMNS, MEMBER_COLUMNS
+    from groups.workbook import GROUP_COLUMNS, MEMBER_COLUMNS
 
     book = Workbook(write_only=True)
     groups_sheet = book.create_sheet("Kelompok")
@@ -193,10 +193,10 @@ def workbook(rows) -> bytes:
 
 
 def time_import(data, user):
-    from groups.excel import import_groups
+    from groups.imports import groups_import
 
     started, cpu = time.perf_counter(), time.process_time()
-    result = import_groups(file=data, by=user)
+    result = groups_import(file=data, by=user)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     if not result.ok:
         for issue in result.errors[:20]:
@@ -206,10 +206,10 @@ def time_import(data, user):
 
 
 def time_dry_run(data, user):
-    from groups.excel import import_groups
+    from groups.imports import groups_import
 
     started = time.perf_counter()
-    import_groups(file=data, by=user, dry_run=True)
+    groups_import(file=data, by=user, dry_run=True)
     return time.perf_counter() - started
 
 

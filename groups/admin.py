@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_actions import EXPORT_DESCRIPTION
 from core.xlsx import dated_filename, xlsx_response
-from groups.excel import write_groups
+from groups.exports import write_groups
 from groups.models import BusinessGroup, GroupDocument, Member, RegistrationCounter
 
 

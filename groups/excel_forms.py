@@ -1,9 +1,9 @@
 from django import forms
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.xlsx import XLSX_CONTENT_TYPE
-from groups.excel import MAX_FILE_BYTES
+from core.xlsx_reader import not_xlsx_message, too_large_message
+from groups.workbook import LIMITS
 
 
 class ImportUploadForm(forms.Form):
@@ -15,15 +15,10 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                _("The file is %(size).1f MB; at most %(limit)d MB can be imported.")
-                % {"size": upload.size / 1024 / 1024, "limit": MAX_FILE_BYTES // (1024 * 1024)}
-            )
+        if upload.size > LIMITS.file_bytes:
+            raise forms.ValidationError(too_large_message(upload.size, LIMITS.file_bytes))
         if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(
-                _("The file is not an Excel workbook (.xlsx). Save it as .xlsx and try again.")
-            )
+            raise forms.ValidationError(not_xlsx_message())
         return upload
 
 

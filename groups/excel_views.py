@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.roles import Action
 from core.view_helpers import require_role
 from core.xlsx import XLSX_CONTENT_TYPE, dated_filename, xlsx_response
-from groups import excel
+from groups import exports, imports
 from groups.excel_forms import ImportConfirmForm, ImportUploadForm
 from groups.filters import GroupFilter
 from groups.models import BusinessGroup
@@ -46,7 +46,7 @@ def group_import(request):
 
 
 def _preview(request, upload):
-    result = excel.import_groups(file=upload, by=request.user, dry_run=True)
+    result = imports.groups_import(file=upload, by=request.user, dry_run=True)
     token = None
     if result.ok:
         token = uuid.uuid4()
@@ -95,7 +95,7 @@ def _confirm(request):
         messages.error(request, _("The uploaded file is no longer kept; upload it again."))
         return redirect("groups:group_import")
     try:
-        result = excel.import_groups(file=path, by=request.user)
+        result = imports.groups_import(file=path, by=request.user)
     finally:
         path.unlink(missing_ok=True)
     if not result.ok:  # the data changed between the preview and the confirmation
@@ -134,7 +134,7 @@ def _summary(result):
 @require_http_methods(["GET"])
 def group_import_template(request):
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
-    response = HttpResponse(excel.template_workbook(), content_type=XLSX_CONTENT_TYPE)
+    response = HttpResponse(exports.template_workbook(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="templat-impor-kelompok.xlsx"'
     return response
 
@@ -152,5 +152,5 @@ def group_export(request):
     queryset = filtered_groups(request)
     return xlsx_response(
         filename=dated_filename("kelompok-usaha"),
-        write=lambda fileobj: excel.write_groups(queryset=queryset, fileobj=fileobj),
+        write=lambda fileobj: exports.write_groups(queryset=queryset, fileobj=fileobj),
     )

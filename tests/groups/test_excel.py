@@ -1,5 +1,7 @@
-"""Excel import and export of groups and members (groups.excel and its views and command)."""
+"""Excel import and export of groups and members (groups/imports.py, groups/exports.py, the
+reader in core/xlsx_reader.py, their views and the command)."""
 
+import dataclasses
 import datetime
 import io
 import re
@@ -18,7 +20,9 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from accounts.roles import RULES, Action, Role
 from core.errors import NotAllowed
 from core.xlsx import XLSX_CONTENT_TYPE
-from groups import excel
+from core.xlsx_reader import MB, not_xlsx_message
+from groups import exports, imports
+from groups import workbook as layout
 from groups.models import BusinessGroup, GroupStatus, Member
 from groups.services import group_reject
 from tests.factories import MemberFactory, group_with_members, synthetic_nik
@@ -32,14 +36,14 @@ XLSX = XLSX_CONTENT_TYPE
 def workbook_bytes(
     groups, members, *, group_columns=None, member_columns=None, epoch=None
 ) -> bytes:
-    """A workbook in the import layout; rows are dicts keyed by groups.excel column keys."""
+    """A workbook in the import layout; rows are dicts keyed by groups.workbook column keys."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     if epoch:
         workbook.epoch = epoch
     for title, columns, rows in (
-        (excel.GROUP_SHEET, group_columns or excel.GROUP_COLUMNS, groups),
-        (excel.MEMBER_SHEET, member_columns or excel.MEMBER_COLUMNS, members),
+        (layout.GROUP_SHEET, group_columns or layout.GROUP_COLUMNS, groups),
+        (layout.MEMBER_SHEET, member_columns or layout.MEMBER_COLUMNS, members),
     ):
         sheet = workbook.create_sheet(title)
         sheet.append([c.header for c in columns])
@@ -93,7 +97,7 @@ def new_members(key, count, *, first_serial=1, district="64.01.04"):
 
 
 def import_file(data, by, **kwargs):
-    return excel.import_groups(file=data, by=by, **kwargs)
+    return imports.groups_import(file=data, by=by, **kwargs)
 
 
 def issues(result):
@@ -137,9 +141,11 @@ def snapshot(groups):
     data = {}
     for group in groups.order_by("name"):
         data[group.name] = {
-            "group": {f: getattr(group, f) for f in ("regency_id", "status", *excel.GROUP_FIELDS)},
+            "group": {
+                f: getattr(group, f) for f in ("regency_id", "status", *imports.GROUP_FIELDS)
+            },
             "members": {
-                m.nik: {f: getattr(m, f) for f in excel.MEMBER_FIELDS}
+                m.nik: {f: getattr(m, f) for f in imports.MEMBER_FIELDS}
                 for m in group.members.filter(active=True)
             },
         }
@@ -201,15 +207,15 @@ class TestImport:
 
     def test_history_names_the_importer_and_the_reason(self, seeded, province_staff):
         mekar = seeded.get(name="KUBE Mekar Sari")
-        workbook = read_back(excel.export_groups(queryset=seeded.filter(pk=mekar.pk)))
+        workbook = read_back(exports.export_groups(queryset=seeded.filter(pk=mekar.pk)))
         workbook["Kelompok"]["B2"] = "KUBE Mekar Sari Baru"
         renamed = workbook["Anggota"]["C3"].value  # a NIK
         workbook["Anggota"]["E3"] = "Nama Baru"
         workbook["Kelompok"].append(
-            [new_group("KUBE Baru").get(c.key) for c in excel.GROUP_COLUMNS]
+            [new_group("KUBE Baru").get(c.key) for c in layout.GROUP_COLUMNS]
         )
         for member in new_members("KUBE Baru", 5, first_serial=500):
-            workbook["Anggota"].append([member.get(c.key) for c in excel.MEMBER_COLUMNS])
+            workbook["Anggota"].append([member.get(c.key) for c in layout.MEMBER_COLUMNS])
         result = import_file(_saved(workbook), province_staff)
         assert result.ok, [str(e) for e in result.errors]
 
@@ -228,8 +234,8 @@ class TestImport:
             assert record.history_user == province_staff
         for member in new.members.all():
             record = member.history.get()
-            assert [getattr(record, f) for f in ("id", "group_id", *excel.MEMBER_FIELDS)] == [
-                getattr(member, f) for f in ("id", "group_id", *excel.MEMBER_FIELDS)
+            assert [getattr(record, f) for f in ("id", "group_id", *imports.MEMBER_FIELDS)] == [
+                getattr(member, f) for f in ("id", "group_id", *imports.MEMBER_FIELDS)
             ]
 
     def test_one_bad_row_among_a_thousand_saves_nothing(self, kaltim, province_staff):
@@ -255,7 +261,7 @@ class TestImport:
         assert not BusinessGroup.objects.exists()
 
     def test_text_dates_any_column_order_and_labels_are_accepted(self, kaltim, province_staff):
-        columns = tuple(reversed([c for c in excel.GROUP_COLUMNS if c.imported]))
+        columns = tuple(reversed([c for c in layout.GROUP_COLUMNS if c.imported]))
         with_labels = new_group(date_formed="17-08-2024", sector="Livestock")
         members = new_members("KUBE Maju Jaya", 5)
         members[1].update(birth_date="01/02/1980", sex="p", role="Sekretaris", decile=None)
@@ -373,7 +379,7 @@ class TestImport:
             workbook_bytes([unknown], new_members("64.01-2025-0999", 5)), province_staff
         )
         assert issues(result) == [("Kelompok", 2)]
-        data = excel.export_groups(queryset=BusinessGroup.objects.filter(pk=berau_group.pk))
+        data = exports.export_groups(queryset=BusinessGroup.objects.filter(pk=berau_group.pk))
         workbook = read_back(data)
         workbook["Kelompok"]["D2"] = "64.01"  # pretend it is Paser's
         workbook["Kelompok"]["E2"] = "64.01.04"
@@ -388,7 +394,7 @@ class TestImport:
         mekar = BusinessGroup.objects.get(name="KUBE Mekar Sari")
         rumus = BusinessGroup.objects.get(name="=1+1 KUBE Rumus")
         workbook = read_back(
-            excel.export_groups(queryset=seeded.filter(pk__in=[mekar.pk, rumus.pk]))
+            exports.export_groups(queryset=seeded.filter(pk__in=[mekar.pk, rumus.pk]))
         )
         sheet = workbook["Anggota"]
         rows = list(sheet.iter_rows(min_row=2))
@@ -411,7 +417,7 @@ class TestImport:
         self, seeded, province_staff
     ):
         rejected = seeded.filter(status=GroupStatus.REJECTED)
-        workbook = read_back(excel.export_groups(queryset=rejected))
+        workbook = read_back(exports.export_groups(queryset=rejected))
         assert import_file(_saved(workbook), province_staff).groups_unchanged == 1
         workbook["Kelompok"]["B2"] = "KUBE Diganti"
         result = import_file(_saved(workbook), province_staff)
@@ -431,14 +437,14 @@ def _saved(workbook) -> bytes:
 class TestRoundTrip:
     def test_an_export_reimports_unchanged(self, seeded, province_staff):
         before = snapshot(seeded)
-        result = import_file(excel.export_groups(queryset=seeded), province_staff)
+        result = import_file(exports.export_groups(queryset=seeded), province_staff)
         assert result.ok, [str(e) for e in result.errors]
         assert (result.groups_unchanged, result.groups_updated, result.groups_created) == (3, 0, 0)
         assert snapshot(seeded) == before
 
     def test_an_export_restores_what_was_changed_since(self, seeded, province_staff):
         before = normalized(snapshot(seeded))
-        data = excel.export_groups(queryset=seeded)
+        data = exports.export_groups(queryset=seeded)
         mekar = seeded.get(name="KUBE Mekar Sari")
         BusinessGroup.objects.filter(pk=mekar.pk).update(name="KUBE Salah", phone="0000")
         chair = mekar.members.get(role="ketua")
@@ -453,7 +459,7 @@ class TestRoundTrip:
     def test_an_export_reimports_as_new_groups_with_the_same_data(self, seeded, province_staff):
         paser = seeded.exclude(status=GroupStatus.REJECTED)
         before = normalized(snapshot(paser))
-        workbook = read_back(excel.export_groups(queryset=paser))
+        workbook = read_back(exports.export_groups(queryset=paser))
         keys = {}
         for row in workbook["Kelompok"].iter_rows(min_row=2):
             keys[row[0].value] = row[1].value  # registration number -> name
@@ -479,10 +485,10 @@ class TestRoundTrip:
 class TestExport:
     def test_two_queries_whatever_the_number_of_groups(self, seeded, django_assert_num_queries):
         with django_assert_num_queries(2):  # the groups; their active members
-            excel.export_groups(queryset=BusinessGroup.objects.all())
+            exports.export_groups(queryset=BusinessGroup.objects.all())
 
     def test_values_and_types_read_back(self, seeded):
-        workbook = read_back(excel.export_groups(queryset=seeded))
+        workbook = read_back(exports.export_groups(queryset=seeded))
         assert workbook.sheetnames == ["Kelompok", "Anggota", "Petunjuk"]
         groups = {row[1].value: row for row in workbook["Kelompok"].iter_rows(min_row=2)}
         mekar = seeded.get(name="KUBE Mekar Sari")
@@ -514,7 +520,7 @@ class TestExport:
         ]
 
     def test_nik_and_kk_are_text_cells(self, seeded):
-        sheet = read_back(excel.export_groups(queryset=seeded))["Anggota"]
+        sheet = read_back(exports.export_groups(queryset=seeded))["Anggota"]
         for row in sheet.iter_rows(min_row=2):
             for cell in (row[2], row[3]):
                 assert cell.data_type == "s" and cell.number_format == "@"
@@ -522,9 +528,10 @@ class TestExport:
         assert sheet.column_dimensions["C"].number_format == "@"
 
     def test_the_template_has_headers_text_columns_and_instructions(self):
-        workbook = read_back(excel.template_workbook())
+        workbook = read_back(exports.template_workbook())
         assert workbook.sheetnames == ["Kelompok", "Anggota", "Petunjuk"]
-        assert [c.value for c in workbook["Anggota"][1]] == [c.header for c in excel.MEMBER_COLUMNS]
+        headers = [c.header for c in layout.MEMBER_COLUMNS]
+        assert [c.value for c in workbook["Anggota"][1]] == headers
         assert workbook["Anggota"].max_row == 1
         for letter in ("A", "C", "D"):  # Kunci Kelompok, NIK, No. KK
             assert workbook["Anggota"].column_dimensions[letter].number_format == "@"
@@ -571,13 +578,13 @@ class TestReading:
         workbook = Workbook()
         workbook.remove(workbook.active)
         for title, columns, rows in (
-            (excel.GROUP_SHEET, excel.GROUP_COLUMNS, [new_group()]),
-            (excel.MEMBER_SHEET, excel.MEMBER_COLUMNS, members),
+            (layout.GROUP_SHEET, layout.GROUP_COLUMNS, [new_group()]),
+            (layout.MEMBER_SHEET, layout.MEMBER_COLUMNS, members),
         ):
             sheet = workbook.create_sheet(title)
             sheet.append([None] + [c.header for c in columns])  # column A stays empty
             for number, row in enumerate(rows):
-                if title == excel.MEMBER_SHEET and number == 2:
+                if title == layout.MEMBER_SHEET and number == 2:
                     sheet.append([])
                     sheet.append([None, "", "  "])  # blank cells: an empty row too
                 sheet.append([None] + [row.get(c.key) for c in columns])
@@ -671,7 +678,7 @@ def hostile_files():
             {
                 "[Content_Types].xml": b"<Types/>",
                 "xl/workbook.xml": b"<workbook/>",
-                "xl/filler.bin": b"\0" * (excel.MAX_UNPACKED_BYTES + 1),  # see small_limits
+                "xl/filler.bin": b"\0" * (imports.LIMITS.total_bytes + 1),  # see small_limits
             }
         ),
         "no Kelompok sheet": _with_sheet_xml(
@@ -716,7 +723,8 @@ HOSTILE_KINDS = [
 @pytest.fixture
 def small_limits(monkeypatch):
     """A zip bomb in miniature: the unpacked limit lowered so the test stays small."""
-    monkeypatch.setattr(excel, "MAX_UNPACKED_BYTES", 2 * 1024 * 1024)
+    small = dataclasses.replace(imports.LIMITS, other_part_bytes=2 * MB, total_bytes=2 * MB)
+    monkeypatch.setattr(imports, "LIMITS", small)
 
 
 @pytest.mark.django_db
@@ -730,15 +738,27 @@ class TestHostileFiles:
         assert result.errors[0].row is None
         assert not BusinessGroup.objects.exists()
 
+    def test_too_many_shared_strings_are_refused_while_read(
+        self, kaltim, province_staff, monkeypatch
+    ):
+        """The count of texts is bounded too, not only the bytes that hold them."""
+        few = dataclasses.replace(imports.LIMITS, shared_strings=10)
+        monkeypatch.setattr(imports, "LIMITS", few)
+        data = _with_shared_strings(workbook_bytes([new_group()], new_members("KUBE Maju Jaya", 5)))
+        result = import_file(data, province_staff)
+        assert [issue.row for issue in result.errors] == [None]
+        assert "10" in result.errors[0].message
+        assert not BusinessGroup.objects.exists()
+
     def test_a_file_over_the_size_limit_is_refused_before_reading(self, province_staff):
-        result = import_file(b"PK" + b"\0" * excel.MAX_FILE_BYTES, province_staff)
+        result = import_file(b"PK" + b"\0" * layout.LIMITS.file_bytes, province_staff)
         assert "10 MB" in str(result.errors[0])
 
     def test_a_doctype_is_refused_before_the_xml_is_parsed(self, kaltim, province_staff):
         """Entities can only be declared in a DOCTYPE; no workbook part has one."""
         for kind in ("entity expansion", "a DOCTYPE without entities", "an external entity"):
             result = import_file(hostile_file(kind), province_staff)
-            assert [e.message for e in result.errors] == [excel._not_xlsx()]
+            assert [e.message for e in result.errors] == [not_xlsx_message()]
 
     def test_the_last_cell_of_the_grid_is_read_without_filling_the_grid(
         self, kaltim, province_staff
@@ -782,6 +802,78 @@ class TestHostileFiles:
         assert BusinessGroup.objects.get().name == "KUBE Tersimpan"
 
 
+def _with_streamed_part(data: bytes, name: str, chunk: bytes, repeat: int, *, head=b"", tail=b""):
+    """The workbook with one more part written chunk by chunk (memory stays small however
+    large the part unpacks)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            if info.filename != name:
+                archive.writestr(info.filename, source.read(info.filename))
+        with archive.open(name, "w", force_zip64=True) as part:
+            part.write(head)
+            for _ in range(repeat):
+                part.write(chunk)
+            part.write(tail)
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+class TestUnpackedLimits:
+    """Parts that unpack to more than the largest real file holds are refused from the zip's
+    directory, before any XML is parsed (the real limits, not lowered)."""
+
+    @pytest.fixture
+    def no_parsing(self, monkeypatch):
+        from core import xlsx_reader
+
+        def refuse(*args, **kwargs):
+            raise AssertionError("the XML was parsed")
+
+        monkeypatch.setattr(xlsx_reader, "_xml_elements", refuse)
+
+    def test_a_small_file_with_295_mb_of_shared_strings(self, kaltim, province_staff, no_parsing):
+        good = _with_shared_strings(workbook_bytes([new_group()], new_members("KUBE Maju", 5)))
+        item = b"<si><t>KUBE Maju Jaya Sejahtera Makmur Abadi Sentosa</t></si>" * 1024
+        data = _with_streamed_part(
+            good,
+            "xl/sharedStrings.xml",
+            item,
+            repeat=295 * MB // len(item),
+            head=f'<sst xmlns="{MAIN_NS}">'.encode(),
+            tail=b"</sst>",
+        )
+        assert len(data) < 2 * MB
+        result = import_file(data, province_staff)
+        assert [issue.row for issue in result.errors] == [None]
+        assert "295 MB" in result.errors[0].message
+        assert "24 MB" in result.errors[0].message
+        assert not BusinessGroup.objects.exists()
+
+    def test_a_sheet_larger_than_any_real_one(self, kaltim, province_staff, no_parsing):
+        good = workbook_bytes([new_group()], new_members("KUBE Maju", 5))
+        row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>' * 1024
+        data = _with_streamed_part(
+            good,
+            "xl/worksheets/sheet2.xml",
+            row,
+            repeat=(layout.LIMITS.sheet_bytes // len(row)) + 1,
+            head=f'<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode(),
+            tail=b"</sheetData></worksheet>",
+        )
+        result = import_file(data, province_staff)
+        assert "64 MB" in result.errors[0].message
+        assert not BusinessGroup.objects.exists()
+
+    def test_the_largest_real_file_is_within_the_limits(self):
+        """50,000 members as Excel saves them: 21 MB of member sheet, 7 MB of strings."""
+        limits = layout.LIMITS
+        assert limits.sheet_bytes >= 2 * 31 * MB
+        assert limits.shared_strings_bytes >= 3 * 7 * MB
+        assert limits.shared_strings >= 2 * 170_000
+
+
 # --- Command ----------------------------------------------------------------------------------
 
 
@@ -807,7 +899,7 @@ class TestCommand:
 
     def test_the_user_must_be_province_staff(self, kaltim, approver, tmp_path):
         path = tmp_path / "kelompok.xlsx"
-        path.write_bytes(excel.template_workbook())
+        path.write_bytes(exports.template_workbook())
         with pytest.raises(CommandError):
             call_command("import_groups", str(path), "--user", "hendra")
         with pytest.raises(CommandError):
@@ -912,7 +1004,7 @@ class TestImportViews:
         self, client, kaltim, province_staff
     ):
         client.force_login(province_staff)
-        big = upload(b"\0" * (excel.MAX_FILE_BYTES + 1))
+        big = upload(b"\0" * (layout.LIMITS.file_bytes + 1))
         response = client.post(reverse("groups:group_import"), {"file": big})
         assert response.status_code == 200
         assert "10 MB" in response.content.decode()

@@ -1,4 +1,4 @@
-"""Import business groups and members from an xlsx workbook (the layout of groups.excel)."""
+"""Import business groups and members from an xlsx workbook (the layout of groups/workbook.py)."""
 
 from pathlib import Path
 
@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.roles import Action, can
-from groups.excel import import_groups
+from groups.imports import groups_import
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         by = self._user(user)
         if not Path(file).is_file():
             raise CommandError(_("File %(file)s not found.") % {"file": file})
-        result = import_groups(file=file, by=by, dry_run=dry_run, progress=self._progress)
+        result = groups_import(file=file, by=by, dry_run=dry_run, progress=self._progress)
         if not result.ok:
             for issue in result.errors:
                 self.stderr.write(str(issue))

@@ -1,121 +1,46 @@
-"""Excel import and export of business groups and their members.
+"""Importing groups and their members from the groups workbook (layout in groups/workbook.py).
 
-One workbook layout serves the export, the empty template and the import:
-
-- sheet "Kelompok": one row per group;
-- sheet "Anggota": one row per active member, tied to its group by "Kunci Kelompok": the
-  group's registration number, or, for a group new in this file (no registration number yet),
-  its name exactly as in the Kelompok sheet; new groups of one file must have distinct names;
-- sheet "Petunjuk": instructions, ignored on import.
-
-Sheet names and column headers are a file format: fixed Indonesian strings, never translated.
-Columns are found by their header, so their order does not matter on import.
-
-The import checks every row and saves nothing unless all of them are good. A group of the file
-that is already registered gets the file's data and member list (members are matched by NIK);
-an export imported back changes nothing.
+`groups_import` checks every row and saves nothing unless all of them are good. A group of
+the file that is already registered gets the file's data and member list (members are matched
+by NIK); an export imported back changes nothing. New rows are written in bulk (COPY on
+PostgreSQL, see core/bulk.py) with their history rows.
 """
 
 import datetime
 import itertools
-import posixpath
 import re
-import zipfile
-import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from io import BytesIO
-from operator import attrgetter
-from pathlib import Path
 from types import SimpleNamespace
-from xml.etree.ElementTree import Element, ParseError, XMLPullParser
-from xml.parsers import expat
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import (
-    CALENDAR_MAC_1904,
-    CALENDAR_WINDOWS_1900,
-    from_excel,
-    from_ISO8601,
-)
 
 from accounts.roles import Action, can
+from core.bulk import insert_rows, record_history
 from core.errors import NotAllowed
 from core.indonesia import check_nik
-from core.xlsx import (
-    DATE_FORMAT,
-    HEADER_FILL,
-    HEADER_FONT,
-    TEXT_FORMAT,
-)
-from core.xlsx import cell as _cell
+from core.xlsx_reader import Workbook, WorkbookRejected, open_workbook
 from groups.models import BusinessGroup, GroupStatus, Member, MemberRole, Sector, Sex
 from groups.services import group_is_editable_by, reserve_registration_numbers
+from groups.workbook import (
+    GROUP_COLUMNS,
+    GROUP_SHEET,
+    HEADERS,
+    LIMITS,
+    MEMBER_COLUMNS,
+    MEMBER_SHEET,
+)
 from regions.models import District, Regency
-
-MAX_FILE_BYTES = 10 * 1024 * 1024
-# A zip bomb is small on disk and huge unpacked; a real 10 MB workbook unpacks to far less.
-MAX_UNPACKED_BYTES = 300 * 1024 * 1024
-
-GROUP_SHEET = "Kelompok"
-MEMBER_SHEET = "Anggota"
-HELP_SHEET = "Petunjuk"
 
 CHANGE_REASON = "imported"  # stored in the history as an ASCII key, like the services do
 QUERY_CHUNK = 5000  # values per IN (...) list: below SQLite's and PostgreSQL's parameter limits
 BATCH_SIZE = 1000
 PROGRESS_EVERY = 1000
 TEXT_DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d")
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    width: int
-    kind: str = "text"  # text, code (kept as a text cell), date or number
-    imported: bool = True
-
-
-GROUP_COLUMNS = (
-    Column("registration_number", "No. Registrasi", 18, "code"),
-    Column("name", "Nama Kelompok", 32),
-    Column("sector", "Jenis Usaha", 30),
-    Column("regency", "Kode Kabupaten/Kota", 12, "code"),
-    Column("district", "Kode Kecamatan", 14, "code"),
-    Column("village_name", "Desa/Kelurahan", 22),
-    Column("village_code", "Kode Desa", 16, "code"),
-    Column("address", "Alamat", 40),
-    Column("phone", "Telepon", 16, "code"),
-    Column("date_formed", "Tanggal Dibentuk", 14, "date"),
-    Column("bank_name", "Bank", 18),
-    Column("account_number", "No. Rekening", 20, "code"),
-    Column("account_holder", "Nama Pemilik Rekening", 32),
-    Column("status", "Status", 14, imported=False),
-)
-MEMBER_COLUMNS = (
-    Column("group_key", "Kunci Kelompok", 18, "code"),
-    Column("group_name", "Nama Kelompok", 32, imported=False),
-    Column("nik", "NIK", 19, "code"),
-    Column("kk_number", "No. KK", 19, "code"),
-    Column("full_name", "Nama Lengkap", 32),
-    Column("sex", "Jenis Kelamin", 8),
-    Column("birth_date", "Tanggal Lahir", 14, "date"),
-    Column("phone", "Telepon", 16, "code"),
-    Column("role", "Peran", 12),
-    Column("decile", "Desil DTSEN", 8, "number"),
-)
-HEADERS = {c.key: c.header for c in (*GROUP_COLUMNS, *MEMBER_COLUMNS)}
 
 GROUP_FIELDS = (
     "name",
@@ -131,213 +56,6 @@ GROUP_FIELDS = (
     "account_holder",
 )
 MEMBER_FIELDS = ("kk_number", "full_name", "sex", "birth_date", "phone", "role", "decile")
-
-
-# --- Export -------------------------------------------------------------------------------
-
-
-def export_groups(*, queryset) -> bytes:
-    """The groups of `queryset` and their active members as an xlsx file (two queries)."""
-    buffer = BytesIO()
-    write_groups(queryset=queryset, fileobj=buffer)
-    return buffer.getvalue()
-
-
-def write_groups(*, queryset, fileobj) -> None:
-    """Stream the export into a binary file object (write-only mode: memory stays flat)."""
-    workbook, group_sheet, member_sheet = _new_workbook()
-    with translation.override("id"):
-        sector_labels = {value: str(label) for value, label in Sector.choices}
-        status_labels = {value: str(label) for value, label in GroupStatus.choices}
-    for group in queryset.iterator(chunk_size=2000):
-        group_sheet.append(_group_cells(group_sheet, group, sector_labels, status_labels))
-    for member in _export_members(queryset):
-        member_sheet.append(_member_cells(member_sheet, member))
-    _write_help(workbook)
-    workbook.save(fileobj)
-
-
-def template_workbook() -> bytes:
-    """An empty workbook with the headers and the instructions, opened on the instructions."""
-    workbook, _groups, _members = _new_workbook()
-    _write_help(workbook)
-    workbook.active = 2
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _new_workbook():
-    workbook = Workbook(write_only=True)
-    sheets = []
-    for title, columns in ((GROUP_SHEET, GROUP_COLUMNS), (MEMBER_SHEET, MEMBER_COLUMNS)):
-        sheet = workbook.create_sheet(title)
-        _set_columns(sheet, columns)
-        sheet.append(_header_cells(sheet, columns))
-        sheets.append(sheet)
-    return workbook, *sheets
-
-
-READ_ONLY_FILL = PatternFill("solid", fgColor="EDEDED")
-
-
-def _set_columns(sheet, columns):
-    """Widths, and a text format on code columns so typed NIKs stay 16 digits."""
-    for index, column in enumerate(columns, start=1):
-        dimension = sheet.column_dimensions[get_column_letter(index)]
-        dimension.width = column.width
-        if column.kind == "code":
-            dimension.number_format = TEXT_FORMAT
-        elif column.kind == "date":
-            dimension.number_format = DATE_FORMAT
-    sheet.freeze_panes = "A2"
-
-
-def _header_cells(sheet, columns):
-    cells = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL if column.imported else READ_ONLY_FILL
-        cells.append(cell)
-    return cells
-
-
-def _text_cell(sheet, value):
-    return _cell(sheet, value, TEXT_FORMAT)
-
-
-def _date_cell(sheet, value):
-    return _cell(sheet, value, DATE_FORMAT)
-
-
-def _group_cells(sheet, group, sector_labels, status_labels):
-    return [
-        _text_cell(sheet, group.registration_number),
-        _cell(sheet, group.name),
-        _cell(sheet, sector_labels.get(group.sector, group.sector)),
-        _text_cell(sheet, group.regency_id),
-        _text_cell(sheet, group.district_id),
-        _cell(sheet, group.village_name),
-        _text_cell(sheet, group.village_code),
-        _cell(sheet, group.address),
-        _text_cell(sheet, group.phone),
-        _date_cell(sheet, group.date_formed),
-        _cell(sheet, group.bank_name),
-        _text_cell(sheet, group.account_number),
-        _cell(sheet, group.account_holder),
-        _cell(sheet, status_labels.get(group.status, group.status)),
-    ]
-
-
-ROLE_ORDER = Case(
-    *(When(role=role, then=Value(i)) for i, role in enumerate(MemberRole.values)),
-    output_field=IntegerField(),
-)
-
-
-def _export_members(queryset):
-    """Active members of the queryset's groups, group by group, ketua first (one query)."""
-    return (
-        Member.objects.filter(active=True, group__in=queryset.order_by().values("pk"))
-        .annotate(role_order=ROLE_ORDER)
-        .order_by("group__regency_id", "group__name", "group_id", "role_order", "full_name")
-        .values_list(
-            "group__registration_number",
-            "group__name",
-            "nik",
-            "kk_number",
-            "full_name",
-            "sex",
-            "birth_date",
-            "phone",
-            "role",
-            "decile",
-        )
-        .iterator(chunk_size=2000)
-    )
-
-
-def _member_cells(sheet, member):
-    key, group_name, nik, kk, name, sex, birth_date, phone, role, decile = member
-    return [
-        _text_cell(sheet, key),
-        _cell(sheet, group_name),
-        _text_cell(sheet, nik),
-        _text_cell(sheet, kk),
-        _cell(sheet, name),
-        sex,
-        _date_cell(sheet, birth_date),
-        _text_cell(sheet, phone),
-        role,
-        decile,
-    ]
-
-
-def _write_help(workbook):
-    sheet = workbook.create_sheet(HELP_SHEET)
-    sheet.column_dimensions["A"].width = 30
-    sheet.column_dimensions["B"].width = 100
-    title = WriteOnlyCell(sheet, value=_("How to fill in this workbook"))
-    title.font = Font(bold=True, size=13)
-    sheet.append([title])
-    for line in _help_lines():
-        sheet.append(["", line])
-    sheet.append([])
-    heading = WriteOnlyCell(sheet, value=_("Allowed values"))
-    heading.font = HEADER_FONT
-    sheet.append([heading])
-    for label, values in _allowed_values():
-        sheet.append([label, values])
-
-
-def _help_lines():
-    return [
-        _(
-            "Sheet Kelompok: one row per group. Leave No. Registrasi empty for a new group; "
-            "keep it (as exported) to update a registered group."
-        ),
-        _(
-            "Sheet Anggota: one row per member. Kunci Kelompok ties the member to a group: "
-            "the group's No. Registrasi, or for a new group its Nama Kelompok exactly as in "
-            "the Kelompok sheet. Two new groups in one file may not have the same name."
-        ),
-        _(
-            "The members listed for a group replace its current members: a member left out "
-            "is removed from the group. Members are matched by NIK."
-        ),
-        _("Each group needs exactly one ketua, and has at most one sekretaris and one bendahara."),
-        _(
-            "NIK and No. KK: 16 digits typed as text (the columns are formatted as text). "
-            "A number cell is refused: Excel keeps only 15 digits of a number."
-        ),
-        _("Dates: a date cell, or text written dd-mm-yyyy (for example 17-08-2024)."),
-        _(
-            "Kode Kabupaten/Kota and Kode Kecamatan: Kemendagri codes, for example 64.01 "
-            "and 64.01.04. Kode Desa is optional (for example 64.01.04.2001)."
-        ),
-        _(
-            "Grey columns (Status, and Nama Kelompok in the Anggota sheet) are for reading "
-            "only: the import ignores them."
-        ),
-        _(
-            "Nothing is saved unless every row is valid; each problem is listed with its "
-            "sheet and row number. Formulas are not calculated: only their saved values count."
-        ),
-        _("At most %(size)d MB per file.") % {"size": MAX_FILE_BYTES // (1024 * 1024)},
-    ]
-
-
-def _allowed_values():
-    with translation.override("id"):
-        sectors = "; ".join(str(label) for label in Sector.labels)
-    return [
-        (HEADERS["sector"], sectors),
-        (HEADERS["sex"], "L; P"),
-        (HEADERS["role"], "; ".join(MemberRole.values)),
-        (HEADERS["decile"], "1 - 10"),
-    ]
-
 
 # --- Import: results ----------------------------------------------------------------------
 
@@ -403,295 +121,6 @@ class ImportResult:
         self.errors.append(ImportIssue(sheet, row, str(message)))
 
 
-class FileRejected(Exception):
-    """The upload is not a workbook this import can read."""
-
-
-# --- Import: opening the file -------------------------------------------------------------
-
-
-def _open_workbook(file) -> "_Workbook":
-    """Check size and structure before any XML is parsed, then read the workbook's parts."""
-    source = _binary(file)
-    try:
-        archive = zipfile.ZipFile(source)
-        names = set(archive.namelist())
-        unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise FileRejected(_not_xlsx()) from exc
-    if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
-        raise FileRejected(_not_xlsx())
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise FileRejected(_("The file unpacks to far more data than a list of groups holds."))
-    try:
-        return _Workbook(archive)
-    except DAMAGED as exc:
-        archive.close()
-        raise FileRejected(_not_xlsx()) from exc
-
-
-def _binary(file):
-    """A seekable binary file object of at most MAX_FILE_BYTES, from a path, bytes or a file."""
-    if isinstance(file, str | Path):
-        _check_size(Path(file).stat().st_size)
-        return BytesIO(Path(file).read_bytes())
-    if isinstance(file, bytes):
-        file = BytesIO(file)
-    _check_size(file.seek(0, 2))
-    file.seek(0)
-    return file
-
-
-def _check_size(size):
-    if size > MAX_FILE_BYTES:
-        raise FileRejected(
-            _("The file is %(size).1f MB; at most %(limit)d MB can be imported.")
-            % {"size": size / 1024 / 1024, "limit": MAX_FILE_BYTES // (1024 * 1024)}
-        )
-
-
-def _not_xlsx():
-    return _("The file is not an Excel workbook (.xlsx). Save it as .xlsx and try again.")
-
-
-# --- Import: reading the workbook's XML ---------------------------------------------------
-#
-# The standard library's C parser (expat), streamed row by row; cell values as openpyxl's
-# read-only reader gives them (data_only: a formula's value saved with the file, never
-# calculated), through openpyxl's own helpers for number formats and Excel dates. Not
-# python-calamine: its Rust reader allocates the rectangle from A1 to the last cell, so a
-# 5 KB workbook with a value in XFD1048576 aborts the process (tafia/calamine#693).
-
-MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # Excel's grid ends at XFD1048576
-XML_CHUNK = 16 * 1024  # small: fewer fresh elements at a time (measured: a third faster)
-# What a damaged or hostile workbook raises while it is read: reported as "not an xlsx".
-DAMAGED = (
-    KeyError,  # a part or a shared string that is not there
-    IndexError,
-    ValueError,  # a number, row or cell reference that is not one
-    OverflowError,
-    EOFError,
-    OSError,
-    RuntimeError,  # an encrypted zip member; NotImplementedError: a compression zipfile lacks
-    zipfile.BadZipFile,
-    zlib.error,
-    ParseError,
-    expat.ExpatError,
-)
-
-
-class _RootReached(Exception):
-    pass
-
-
-class _Prolog:
-    """Expat on the start of an XML part until its root element opens: a DOCTYPE there (the
-    only place entities can be declared) is refused before the real parser sees it."""
-
-    def __init__(self):
-        self.parser = expat.ParserCreate()
-        self.parser.StartDoctypeDeclHandler = self._doctype
-        self.parser.StartElementHandler = self._root
-        self.done = False
-
-    def feed(self, chunk):
-        if self.done:
-            return
-        try:
-            self.parser.Parse(chunk, False)
-        except _RootReached:
-            self.done = True
-
-    @staticmethod
-    def _doctype(*args):
-        raise ValueError("a DOCTYPE in a workbook part")
-
-    @staticmethod
-    def _root(*args):
-        raise _RootReached
-
-
-def _xml_elements(stream, tags: set[str]) -> Iterator[Element]:
-    """The elements of an XML part with one of `tags`, each as it ends (its children are
-    complete), from the C parser."""
-    prolog, parser = _Prolog(), XMLPullParser(events=("end",))
-    while chunk := stream.read(XML_CHUNK):
-        prolog.feed(chunk)
-        parser.feed(chunk)
-        for _event, element in parser.read_events():
-            if element.tag in tags:
-                yield element
-    parser.close()  # a truncated part raises here
-    for _event, element in parser.read_events():
-        if element.tag in tags:
-            yield element
-
-
-def _plain_text(item: Element) -> str:
-    """A string item (<si> or <is>) without formatting: its text and its runs' text."""
-    if len(item) == 1 and item[0].tag == MAIN + "t":  # the usual case: one plain text
-        return item[0].text or ""
-    parts = []
-    for child in item:
-        if child.tag == MAIN + "t":
-            parts.append(child.text or "")
-        elif child.tag == MAIN + "r":  # a formatted run (<rPh>, the phonetic guide, is not)
-            parts.append(child.findtext(MAIN + "t") or "")
-    return "".join(parts)
-
-
-class _Workbook:
-    """The parts of an xlsx the import reads: sheet names and paths, shared strings, and
-    which cell styles show dates."""
-
-    def __init__(self, archive: zipfile.ZipFile):
-        self.archive = archive
-        parts = self._relationships("xl/_rels/workbook.xml.rels")
-        self.sheets, date1904 = {}, False
-        for element in self._elements("xl/workbook.xml", {MAIN + "sheet", MAIN + "workbookPr"}):
-            if element.tag == MAIN + "sheet":
-                self.sheets[element.get("name")] = parts.get(element.get(RELATIONSHIP_ID))
-            else:
-                date1904 = element.get("date1904") in ("1", "true")
-        self.epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
-        self.strings = self._shared_strings(parts.get("sharedStrings"))
-        self.date_styles, self.timedelta_styles = self._date_styles(parts.get("styles"))
-
-    def close(self):
-        self.archive.close()
-
-    def _elements(self, path, tags) -> Iterator[Element]:
-        with self.archive.open(path) as stream:
-            yield from _xml_elements(stream, tags)
-
-    def _relationships(self, path) -> dict[str, str]:
-        """Relationship id (and, for the string table and styles, type) -> part path."""
-        parts = {}
-        for relation in self._elements(path, {RELATIONSHIPS + "Relationship"}):
-            if relation.get("TargetMode") == "External":
-                continue
-            target = relation.get("Target", "")
-            target = target[1:] if target.startswith("/") else posixpath.join("xl", target)
-            target = posixpath.normpath(target)
-            parts[relation.get("Id")] = target
-            parts.setdefault(relation.get("Type", "").rpartition("/")[2], target)
-        return parts
-
-    def _shared_strings(self, path) -> list[str]:
-        strings = []
-        if path is None:
-            return strings
-        for item in self._elements(path, {MAIN + "si"}):
-            # As openpyxl reads them: _x005F_ is how Excel escapes a typed "_x".
-            strings.append(_plain_text(item).replace("x005F_", ""))
-            item.clear()
-        return strings
-
-    def _date_styles(self, path) -> tuple[set[int], set[int]]:
-        """Indexes of the cell styles whose number format is a date (or a duration)."""
-        if path is None:
-            return set(), set()
-        custom, cell_styles = {}, []
-        for element in self._elements(path, {MAIN + "numFmt", MAIN + "cellXfs"}):
-            if element.tag == MAIN + "numFmt":
-                custom[int(element.get("numFmtId"))] = element.get("formatCode")
-            else:
-                cell_styles += element.iterfind(MAIN + "xf")
-        dates, durations = set(), set()
-        for index, style in enumerate(cell_styles):
-            format_id = int(style.get("numFmtId", 0))
-            code = custom.get(format_id) or builtin_format_code(format_id)
-            if is_date_format(code):
-                dates.add(index)
-            if is_timedelta_format(code):
-                durations.add(index)
-        return dates, durations
-
-    def rows(self, name) -> "_SheetRows":
-        return _SheetRows(self, self.sheets[name])
-
-    def value(self, cell: Element):
-        """A cell's value as openpyxl's read-only, data-only reader gives it."""
-        kind = cell.get("t", "n")
-        if kind == "inlineStr":
-            item = cell.find(MAIN + "is")
-            return None if item is None else _plain_text(item)
-        value = cell.findtext(MAIN + "v") or None
-        if value is None:
-            return None
-        if kind == "n":
-            number = float(value) if "." in value or "e" in value or "E" in value else int(value)
-            style = int(cell.get("s") or 0)
-            if style not in self.date_styles:
-                return number
-            try:
-                return from_excel(number, self.epoch, timedelta=style in self.timedelta_styles)
-            except (OverflowError, ValueError):
-                return "#VALUE!"  # a date cell out of the calendar: an error cell
-        if kind == "s":
-            return self.strings[int(value)]
-        if kind == "b":
-            return bool(int(value))
-        if kind == "d":
-            return from_ISO8601(value)
-        return value  # str (a formula's text) or e (an error such as #N/A)
-
-
-class _SheetRows:
-    """The rows of one sheet, streamed: (row number as Excel shows it, {column index from 0:
-    value}) for each row the file holds, cells without a value left out."""
-
-    def __init__(self, workbook: _Workbook, path: str):
-        self.workbook, self.path = workbook, path
-        self.stated_rows = None  # the last row the sheet's <dimension> names, if it does
-
-    def __iter__(self) -> Iterator[tuple[int, dict[int, object]]]:
-        try:
-            yield from self._rows()
-        except DAMAGED as exc:
-            raise FileRejected(_not_xlsx()) from exc
-
-    def _rows(self):
-        if self.path is None:
-            raise KeyError("the sheet's part is not named in the workbook")
-        number = 0
-        for element in self.workbook._elements(self.path, {MAIN + "row", MAIN + "dimension"}):
-            if element.tag == MAIN + "row":
-                number = int(element.get("r") or number + 1)
-                cells = self._cells(element)
-                if not 1 <= number <= MAX_ROW:
-                    raise ValueError(f"row {number} is outside the grid")
-                yield number, cells
-                element.clear()
-            elif element.tag == MAIN + "dimension":
-                last = element.get("ref", "").rpartition(":")[2].lstrip(_LETTERS)
-                self.stated_rows = int(last) if last.isdigit() else None
-
-    def _cells(self, row: Element) -> dict[int, object]:
-        cells, column, value_of = {}, -1, self.workbook.value
-        for cell in row:
-            if cell.tag != MAIN + "c":
-                continue
-            reference = cell.get("r")
-            if reference:  # A7 -> 0; a column past XFD is a KeyError, as for "7A"
-                column = COLUMN_INDEXES[reference.rstrip("0123456789").upper()]
-            else:
-                column += 1
-                if column == MAX_COLUMN:
-                    raise ValueError("a cell past column XFD")
-            value = value_of(cell)
-            if value is not None:
-                cells[column] = value
-        return cells
-
-
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-COLUMN_INDEXES = {get_column_letter(n + 1): n for n in range(MAX_COLUMN)}  # "A": 0 ... "XFD"
-
-
 @dataclass
 class Sheet:
     """One data sheet: the position of each imported column, and its rows, read lazily."""
@@ -702,7 +131,7 @@ class Sheet:
     total: int | None  # data rows, when the file says
 
 
-def _sheet(workbook: _Workbook, name, columns, result) -> Sheet | None:
+def _sheet(workbook: Workbook, name, columns, result) -> Sheet | None:
     if name not in workbook.sheets:
         result.add("", None, _("The workbook has no sheet named %(sheet)s.") % {"sheet": name})
         return None
@@ -1226,8 +655,8 @@ class _Plan:
         self._update_members(now, by)
         created = itertools.chain(self.created, self._create_groups(now, by))
         for batch in itertools.batched(created, BATCH_SIZE):  # memory stays flat
-            _insert(Member, batch, now=now)
-            _record_history(Member, batch, "+", by=by, when=now)
+            insert_rows(Member, batch, now=now)
+            record_history(Member, batch, "+", by=by, when=now, reason=CHANGE_REASON)
 
     def _update_groups(self, now, by):
         changed = [g for g in self.groups if g.action == "update"]
@@ -1238,7 +667,7 @@ class _Plan:
         existing = [g.existing for g in changed]
         fields = [*GROUP_FIELDS, "updated_at"]
         BusinessGroup.objects.bulk_update(existing, fields, batch_size=BATCH_SIZE)
-        _record_history(BusinessGroup, existing, "~", by=by, when=now)
+        record_history(BusinessGroup, existing, "~", by=by, when=now, reason=CHANGE_REASON)
 
     def _update_members(self, now, by):
         """Demote first, so a ketua, sekretaris or bendahara role can move between members."""
@@ -1249,7 +678,7 @@ class _Plan:
             member.updated_at = now
         fields = [*MEMBER_FIELDS, "updated_at"]
         Member.objects.bulk_update(self.updated, fields, batch_size=BATCH_SIZE)
-        _record_history(Member, self.updated, "~", by=by, when=now)
+        record_history(Member, self.updated, "~", by=by, when=now, reason=CHANGE_REASON)
 
     def _create_groups(self, now, by) -> Iterator[Member]:
         """New groups (proposed, numbered like registered ones); returns their members, built
@@ -1266,8 +695,8 @@ class _Plan:
             for g, number in zip(new, _registration_numbers(new), strict=True)
         ]
         for batch in itertools.batched(objects, BATCH_SIZE):
-            _insert(BusinessGroup, batch, now=now)
-        _record_history(BusinessGroup, objects, "+", by=by, when=now)
+            insert_rows(BusinessGroup, batch, now=now)
+        record_history(BusinessGroup, objects, "+", by=by, when=now, reason=CHANGE_REASON)
         return (_member(obj, row) for g, obj in zip(new, objects, strict=True) for row in g.members)
 
 
@@ -1287,66 +716,6 @@ def _registration_numbers(groups: list[GroupRow]) -> list[str]:
         for index, number in zip(indexes, reserved, strict=True):
             numbers[index] = number
     return numbers
-
-
-def _record_history(model, objects, history_type, *, by, when):
-    """The simple_history rows `bulk_history_create` would write for saved objects ("+"
-    created, "~" changed), by the importing user, with the reason "imported"; through COPY
-    on PostgreSQL, which spares building a Django model instance per row."""
-    if not objects:
-        return
-    history = model.history.model
-    tracked = [history._meta.get_field(f.name) for f in history.tracked_fields]
-    stamp = {
-        "history_date": when,
-        "history_change_reason": CHANGE_REASON,
-        "history_type": history_type,
-        "history_user_id": by.pk,
-    }
-    if connection.vendor != "postgresql":
-        rows = [
-            history(**{f.attname: getattr(o, f.attname) for f in tracked}, **stamp) for o in objects
-        ]
-        history.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-        return
-    columns = [f.column for f in tracked] + [history._meta.get_field(n).column for n in stamp]
-    values, tail = attrgetter(*(f.attname for f in tracked)), tuple(stamp.values())
-    _copy(history._meta.db_table, columns, (values(o) + tail for o in objects))
-
-
-def _insert(model, objects, *, now):
-    """Save new rows of a TimeStampedModel (instances, or on PostgreSQL records with the
-    same attributes); on PostgreSQL by COPY, with primary keys drawn from the table's
-    sequence first so that members and history rows can name them."""
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objects)
-        return
-    meta = model._meta
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(objects)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-    for obj, pk in zip(objects, ids, strict=True):
-        setattr(obj, meta.pk.attname, pk)
-        obj.created_at = obj.updated_at = now
-    fields = meta.concrete_fields
-    values = attrgetter(*(f.attname for f in fields))
-    _copy(meta.db_table, [f.column for f in fields], map(values, objects))
-
-
-def _copy(table, columns, rows):
-    """COPY rows into a table; a refused row raises Django's IntegrityError, like a save."""
-    quote = connection.ops.quote_name
-    sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-    with (
-        connection.cursor() as cursor,
-        connection.wrap_database_errors,
-        cursor.cursor.copy(sql) as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
 
 
 def _member_changes(group: GroupRow, current: dict[str, Member]):
@@ -1387,7 +756,7 @@ def _preview(group: GroupRow) -> PreviewRow:
 # --- Import: the service ------------------------------------------------------------------
 
 
-def import_groups(
+def groups_import(
     *,
     file,
     by,
@@ -1405,7 +774,7 @@ def import_groups(
     result = ImportResult(dry_run=dry_run)
     try:
         groups, members = _read(file, by=by, result=result, progress=progress)
-    except FileRejected as exc:
+    except WorkbookRejected as exc:
         result.add("", None, str(exc))
         return result
     if groups is None:
@@ -1424,7 +793,7 @@ def import_groups(
 
 
 def _read(file, *, by, result, progress):
-    workbook = _open_workbook(file)
+    workbook = open_workbook(file, limits=LIMITS)
     try:
         group_sheet = _sheet(workbook, GROUP_SHEET, GROUP_COLUMNS, result)
         member_sheet = _sheet(workbook, MEMBER_SHEET, MEMBER_COLUMNS, result)
