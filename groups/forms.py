@@ -1,14 +1,10 @@
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE_WIDGET
-from core.indonesia import check_nik
 from groups.models import BusinessGroup, DocumentKind, Member, MemberRole
+from groups.validators import without_separators
 from regions.models import District, Regency
-
-_SEPARATORS = re.compile(r"[\s.\-]")
 
 
 class DistrictChoiceField(forms.ModelChoiceField):
@@ -51,13 +47,6 @@ class GroupForm(forms.ModelForm):
         if user.is_regency_officer:
             self.fields["regency"].initial = user.regency_id
 
-    def clean(self):
-        cleaned = super().clean()
-        regency, district = cleaned.get("regency"), cleaned.get("district")
-        if regency and district and district.regency_id != regency.pk:
-            self.add_error("district", _("This district is not in the chosen regency."))
-        return cleaned
-
 
 class MemberForm(forms.ModelForm):
     class Meta:
@@ -69,18 +58,12 @@ class MemberForm(forms.ModelForm):
             "kk_number": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         }
 
+    # The model's validators check both numbers (in _post_clean), as for every other path.
     def clean_nik(self):
-        nik = _SEPARATORS.sub("", self.cleaned_data["nik"])
-        check = check_nik(nik)
-        if not check.valid:
-            raise forms.ValidationError(check.errors)
-        return check.nik
+        return without_separators(self.cleaned_data["nik"])
 
     def clean_kk_number(self):
-        kk = _SEPARATORS.sub("", self.cleaned_data["kk_number"])
-        if not re.fullmatch(r"[0-9]{16}", kk):
-            raise forms.ValidationError(_("The family card number (No. KK) must be 16 digits."))
-        return kk
+        return without_separators(self.cleaned_data["kk_number"])
 
     def validate_constraints(self, exclude=None):
         # The one-active-membership and one-ketua rules are checked across the whole sheet

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -22,10 +23,18 @@ from django.utils.translation import gettext as _
 from accounts.roles import Action, can
 from core.bulk import insert_rows, record_history
 from core.errors import NotAllowed
-from core.indonesia import check_nik
 from core.xlsx_reader import Workbook, WorkbookRejected, open_workbook
-from groups.models import BusinessGroup, GroupStatus, Member, MemberRole, Sector, Sex
+from groups.models import (
+    DISTRICT_NOT_IN_REGENCY,
+    BusinessGroup,
+    GroupStatus,
+    Member,
+    MemberRole,
+    Sector,
+    Sex,
+)
 from groups.services import group_is_editable_by, reserve_registration_numbers
+from groups.validators import nik_problems, without_separators
 from groups.workbook import (
     GROUP_COLUMNS,
     GROUP_SHEET,
@@ -62,25 +71,26 @@ MEMBER_FIELDS = ("kk_number", "full_name", "sex", "birth_date", "phone", "role",
 
 @dataclass(frozen=True)
 class ImportIssue:
-    """One problem: the sheet and row (as Excel numbers it) where it is, and what it is."""
+    """One problem: the sheet and row (as Excel numbers it) where it is, the column (with
+    the value, for a code) when it is about one cell, and what it is: the message the form
+    and the services give for the same value."""
 
     sheet: str
     row: int | None
     message: str
+    column: str = ""
 
     def __str__(self):
-        if self.sheet and self.row:
-            return _("Sheet %(sheet)s, row %(row)d: %(message)s") % {
-                "sheet": self.sheet,
-                "row": self.row,
-                "message": self.message,
-            }
-        if self.sheet:
-            return _("Sheet %(sheet)s: %(message)s") % {
-                "sheet": self.sheet,
-                "message": self.message,
-            }
-        return self.message
+        where = {"sheet": self.sheet, "row": self.row, "column": self.column}
+        if self.sheet and self.row and self.column:
+            place = _("Sheet %(sheet)s, row %(row)d, %(column)s") % where
+        elif self.sheet and self.row:
+            place = _("Sheet %(sheet)s, row %(row)d") % where
+        elif self.sheet:
+            place = _("Sheet %(sheet)s") % where
+        else:
+            return self.message
+        return f"{place}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -117,8 +127,8 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.errors
 
-    def add(self, sheet: str, row: int | None, message) -> None:
-        self.errors.append(ImportIssue(sheet, row, str(message)))
+    def add(self, sheet: str, row: int | None, message, *, column: str = "") -> None:
+        self.errors.append(ImportIssue(sheet, row, str(message), column))
 
 
 @dataclass
@@ -166,12 +176,24 @@ def _folded(value) -> str:
 class _Row:
     """Typed values out of one row's cells; each problem is recorded with sheet and row."""
 
-    def __init__(self, sheet: Sheet, number: int, values: dict, result: ImportResult, today):
+    def __init__(self, sheet: Sheet, number: int, values: dict, result: ImportResult):
         self.sheet, self.number, self.values, self.result = sheet, number, values, result
-        self.today = today
 
-    def error(self, message):
-        self.result.add(self.sheet.name, self.number, message)
+    def error(self, message, *, column=""):
+        self.result.add(self.sheet.name, self.number, message, column=column)
+
+    def validated(self, model, name, value, *, key=None, shown=False):
+        """The value, after the model field's own validators (the messages the form and the
+        services give), each problem recorded against the column (and its value, if shown)."""
+        if value is None or value == "":
+            return value
+        try:
+            model._meta.get_field(name).run_validators(value)
+        except ValidationError as error:
+            column = HEADERS[key or name] + (f" {value}" if shown else "")
+            for message in error.messages:
+                self.error(message, column=column)
+        return value
 
     def raw(self, key):
         index = self.sheet.positions.get(key)
@@ -233,8 +255,6 @@ class _Row:
                 _("%(column)s is not a date; write it as dd-mm-yyyy.") % {"column": HEADERS[key]}
             )
             return None
-        if value > self.today:
-            self.error(_("%(column)s is in the future.") % {"column": HEADERS[key]})
         return value
 
     def choice(self, key, accepted: dict[str, str], *, default=None) -> str | None:
@@ -250,20 +270,17 @@ class _Row:
         return value
 
     def kk_number(self) -> str:
-        text = self.code("kk_number", max_length=40, required=True)
-        digits = _SEPARATORS.sub("", text)
-        if text and not re.fullmatch(r"[0-9]{16}", digits):
-            self.error(_("%(column)s must be 16 digits.") % {"column": HEADERS["kk_number"]})
-        return digits
+        digits = without_separators(self.code("kk_number", max_length=40, required=True))
+        return self.validated(Member, "kk_number", digits, shown=True)
 
-    def nik(self) -> str:
-        text = self.code("nik", max_length=40, required=True)
-        if not text:
-            return ""
-        check = check_nik(text)
-        for message in check.errors:
-            self.error(_("NIK %(nik)s: %(message)s") % {"nik": text, "message": message})
-        return check.nik or text
+    def nik(self, *, regency_known) -> str:
+        """The field's own rules (groups.validators), with the regencies read once per import
+        instead of once per member."""
+        digits = without_separators(self.code("nik", max_length=40, required=True))
+        if digits:
+            for message in nik_problems(digits, regency_known=regency_known):
+                self.error(message, column=f"{HEADERS['nik']} {digits}")
+        return digits
 
     def decile(self) -> int | None:
         value = self.raw("decile")
@@ -279,9 +296,6 @@ class _Row:
             )
             return None
         return int(number)
-
-
-_SEPARATORS = re.compile(r"[\s.\-]")
 
 
 def _parse_date(text) -> datetime.date | None:
@@ -344,7 +358,8 @@ class _Reader:
         self.sexes = _accepted(Sex.choices, extra=[("laki-laki", "L"), ("perempuan", "P")])
         self.roles = _accepted(MemberRole.choices)
         self.done, self.total = 0, None
-        self.today = timezone.localdate()
+        # For the NIKs' regency codes (all of Indonesia: a NIK may come from anywhere).
+        self.known_regencies = set(Regency.objects.values_list("code", flat=True))
 
     def read(self, group_sheet: Sheet, member_sheet: Sheet):
         if group_sheet.total is not None and member_sheet.total is not None:
@@ -361,7 +376,7 @@ class _Reader:
             if self.progress and self.done % PROGRESS_EVERY == 0:
                 self.progress(self.done, self.total)
             if any(not (isinstance(v, str) and not v.strip()) for v in values.values()):
-                yield read_row(_Row(sheet, number, values, self.result, self.today))
+                yield read_row(_Row(sheet, number, values, self.result))
 
     def group(self, row: _Row) -> GroupRow | None:
         registration_number = row.code("registration_number", max_length=20)
@@ -372,7 +387,7 @@ class _Reader:
             "village_code": row.code("village_code", max_length=13),
             "address": row.text("address", max_length=2000, required=True),
             "phone": row.code("phone", max_length=20),
-            "date_formed": row.date("date_formed"),
+            "date_formed": row.validated(BusinessGroup, "date_formed", row.date("date_formed")),
             "bank_name": row.text("bank_name", max_length=100),
             "account_number": row.code("account_number", max_length=30),
             "account_holder": row.text("account_holder", max_length=150),
@@ -404,11 +419,8 @@ class _Reader:
         code = row.code("district", max_length=8, required=True)
         if code and code not in self.districts:
             row.error(_("Unknown district code %(code)s.") % {"code": code})
-        elif code and regency_id and self.districts[code][0] != regency_id:
-            row.error(
-                _("District %(district)s is not in regency %(regency)s.")
-                % {"district": code, "regency": regency_id}
-            )
+        elif code and regency_id in self.regencies and self.districts[code][0] != regency_id:
+            row.error(DISTRICT_NOT_IN_REGENCY, column=f"{HEADERS['district']} {code}")
         return code
 
     def _check_village_code(self, row, code, district):
@@ -421,11 +433,11 @@ class _Reader:
     def member(self, row: _Row) -> MemberRow | None:
         key = row.code("group_key", max_length=150, required=True)
         values = {
-            "nik": row.nik(),
+            "nik": row.nik(regency_known=self.known_regencies.__contains__),
             "kk_number": row.kk_number(),
             "full_name": row.text("full_name", max_length=150, required=True),
             "sex": row.choice("sex", self.sexes),
-            "birth_date": row.date("birth_date"),
+            "birth_date": row.validated(Member, "birth_date", row.date("birth_date")),
             "phone": row.code("phone", max_length=20),
             "role": row.choice("role", self.roles, default=MemberRole.MEMBER),
             "decile": row.decile(),

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
@@ -9,6 +11,21 @@ from simple_history.models import HistoricalRecords
 
 from core.models import StoredUpload, TimeStampedModel
 from core.scoping import RegionScopedQuerySet
+from core.validators import NotBeforeYear, NotMoreThanYearsAgo, validate_not_in_future
+from groups.validators import (
+    KK_MESSAGE,
+    KK_PATTERN,
+    NIK_MESSAGE,
+    NIK_PATTERN,
+    validate_kk_number,
+    validate_nik,
+)
+
+# A group formed before this year is a typing error (the KUBE programme is far younger).
+FORMED_NOT_BEFORE = 1950
+# A member born more than this many years ago is a typing error.
+OLDEST_MEMBER_YEARS = 120
+DISTRICT_NOT_IN_REGENCY = _("The district is not in the group's regency.")
 
 
 class Sector(models.TextChoices):
@@ -61,7 +78,10 @@ class BusinessGroup(TimeStampedModel):
     )
     address = models.TextField(_("address"))
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    date_formed = models.DateField(_("date formed"))
+    date_formed = models.DateField(
+        _("date formed"),
+        validators=[validate_not_in_future, NotBeforeYear(FORMED_NOT_BEFORE)],
+    )
     bank_name = models.CharField(_("bank"), max_length=100, blank=True)
     account_number = models.CharField(_("account number"), max_length=30, blank=True)
     account_holder = models.CharField(_("account holder name"), max_length=150, blank=True)
@@ -103,7 +123,7 @@ class BusinessGroup(TimeStampedModel):
             models.CheckConstraint(
                 name="group_district_in_regency",
                 condition=StartsWith(F("district_id"), Concat(F("regency_id"), Value("."))),
-                violation_error_message=_("The district is not in the group's regency."),
+                violation_error_message=DISTRICT_NOT_IN_REGENCY,
             ),
             models.CheckConstraint(
                 name="group_status_valid",
@@ -122,6 +142,15 @@ class BusinessGroup(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("groups:group_detail", args=[self.pk])
+
+    def clean(self):
+        """Where the group is: its district in its regency (the database checks it too)."""
+        if (
+            self.regency_id
+            and self.district_id
+            and not self.district_id.startswith(f"{self.regency_id}.")
+        ):
+            raise ValidationError({"district": DISTRICT_NOT_IN_REGENCY})
 
 
 class Sex(models.TextChoices):
@@ -147,11 +176,16 @@ class Member(TimeStampedModel):
     group = models.ForeignKey(
         BusinessGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="members"
     )
-    nik = models.CharField(_("NIK"), max_length=16)
-    kk_number = models.CharField(_("family card number (No. KK)"), max_length=16)
+    nik = models.CharField(_("NIK"), max_length=16, validators=[validate_nik])
+    kk_number = models.CharField(
+        _("family card number (No. KK)"), max_length=16, validators=[validate_kk_number]
+    )
     full_name = models.CharField(_("full name"), max_length=150)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    birth_date = models.DateField(_("birth date"))
+    birth_date = models.DateField(
+        _("birth date"),
+        validators=[validate_not_in_future, NotMoreThanYearsAgo(OLDEST_MEMBER_YEARS)],
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     role = models.CharField(
         _("role in the group"),
@@ -164,6 +198,7 @@ class Member(TimeStampedModel):
         null=True,
         blank=True,
         help_text=_("1 (poorest) to 10, from the national socio-economic register."),
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
     active = models.BooleanField(_("active"), default=True)
 
@@ -205,13 +240,13 @@ class Member(TimeStampedModel):
             ),
             models.CheckConstraint(
                 name="member_nik_16_digits",
-                condition=Q(nik__regex=r"^[0-9]{16}$"),
-                violation_error_message=_("The NIK must be 16 digits."),
+                condition=Q(nik__regex=NIK_PATTERN),
+                violation_error_message=NIK_MESSAGE,
             ),
             models.CheckConstraint(
                 name="member_kk_16_digits",
-                condition=Q(kk_number__regex=r"^[0-9]{16}$"),
-                violation_error_message=_("The family card number must be 16 digits."),
+                condition=Q(kk_number__regex=KK_PATTERN),
+                violation_error_message=KK_MESSAGE,
             ),
             models.CheckConstraint(
                 name="member_decile_1_to_10",

@@ -1,6 +1,7 @@
 """Every write to groups and members. One function per state change; each checks the
 user's role and scope, locks the group row, and records who, when and why."""
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,6 +67,31 @@ def nik_conflicts(niks, *, exclude_group_id=None) -> list[str]:
     ]
 
 
+def data_problems(obj, *, exclude=(), subject="") -> list[str]:
+    """What the model's own validators (fields and `clean()`) refuse in `obj`, each naming
+    its field (and `subject`, the member it is about), as the form would show them."""
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        problems = []
+        for name, messages in error.message_dict.items():
+            label = "" if name == "__all__" else obj._meta.get_field(name).verbose_name
+            where = ", ".join(str(part) for part in (subject, label) if part)
+            problems += [f"{where}: {message}" if where else message for message in messages]
+        return problems
+    return []
+
+
+def _check_data(group, members):
+    """The group's and the members' data as their models define it, on every path (the forms
+    checked them already; the demo, an import or a script may not have)."""
+    problems = data_problems(group, exclude=["registration_number", "created_by"])
+    for member in members:
+        problems += data_problems(member, exclude=["group"], subject=member.full_name)
+    if problems:
+        raise DomainError(*problems)
+
+
 def _save_members(group, members, removed):
     for member in removed:
         if member.pk:
@@ -101,6 +127,7 @@ def _saving(func):
 def group_register(*, group: BusinessGroup, members: list[Member], by) -> BusinessGroup:
     """Register a new group (status proposed) with its members."""
     _require(by, Action.GROUP_PROPOSE, group)
+    _check_data(group, members)
     group.registration_number = next_registration_number(
         regency_id=group.regency_id, year=timezone.localdate().year
     )
@@ -125,6 +152,7 @@ def group_update(*, group: BusinessGroup, members: list[Member], removed=(), by)
     if group.regency_id != current.regency_id:
         ensure(ask(signals.regency_change_check, group=current, regency_id=group.regency_id))
     group.status = current.status  # status changes only through the transitions below
+    _check_data(group, members)
     group.save()
     _save_members(group, members, removed)
     return group

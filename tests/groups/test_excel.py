@@ -26,74 +26,9 @@ from groups import workbook as layout
 from groups.models import BusinessGroup, GroupStatus, Member
 from groups.services import group_reject
 from tests.factories import MemberFactory, group_with_members, synthetic_nik
+from tests.groups.helpers import new_group, new_members, workbook_bytes
 
 XLSX = XLSX_CONTENT_TYPE
-
-
-# --- Building workbooks -------------------------------------------------------------------
-
-
-def workbook_bytes(
-    groups, members, *, group_columns=None, member_columns=None, epoch=None
-) -> bytes:
-    """A workbook in the import layout; rows are dicts keyed by groups.workbook column keys."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    if epoch:
-        workbook.epoch = epoch
-    for title, columns, rows in (
-        (layout.GROUP_SHEET, group_columns or layout.GROUP_COLUMNS, groups),
-        (layout.MEMBER_SHEET, member_columns or layout.MEMBER_COLUMNS, members),
-    ):
-        sheet = workbook.create_sheet(title)
-        sheet.append([c.header for c in columns])
-        for row in rows:
-            sheet.append([row.get(c.key) for c in columns])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def new_group(name="KUBE Maju Jaya", **values):
-    return {
-        "registration_number": None,
-        "name": name,
-        "sector": "food",
-        "regency": "64.01",
-        "district": "64.01.04",
-        "village_name": "Tanah Grogot",
-        "village_code": "64.01.04.1001",
-        "address": "Jl. Mawar No. 1",
-        "phone": "081234567890",
-        "date_formed": datetime.date(2024, 3, 1),
-        "bank_name": "Bankaltimtara",
-        "account_number": "0011000099",
-        "account_holder": name,
-        **values,
-    }
-
-
-def new_members(key, count, *, first_serial=1, district="64.01.04"):
-    """`count` valid members of the group with Kunci Kelompok `key`, the first the ketua."""
-    rows = []
-    for i in range(count):
-        birth = datetime.date(1970, 1, 1) + datetime.timedelta(days=37 * i)
-        serial = first_serial + i
-        nik = synthetic_nik(district_code=district, birth_date=birth, sex="L", serial=serial)
-        rows.append(
-            {
-                "group_key": key,
-                "nik": nik,
-                "kk_number": nik[:6] + f"0101{serial:06d}",
-                "full_name": f"Anggota {serial}",
-                "sex": "L",
-                "birth_date": birth,
-                "phone": "",
-                "role": "ketua" if i == 0 else "anggota",
-                "decile": 1 + i % 10,
-            }
-        )
-    return rows
 
 
 def import_file(data, by, **kwargs):
@@ -321,7 +256,7 @@ class TestImport:
             ("Anggota", 15),
             ("Anggota", 16),
         }
-        by_row = {(i.sheet, i.row): i.message for i in result.errors}
+        by_row = {(i.sheet, i.row): str(i) for i in result.errors}
         assert "64.99" in by_row[("Kelompok", 2)]
         assert "64.03.05" in by_row[("Kelompok", 3)]
         assert "tambang" in by_row[("Kelompok", 4)]
@@ -894,7 +829,7 @@ class TestCommand:
         path.write_bytes(workbook_bytes([new_group()], members))
         with pytest.raises(CommandError):
             call_command("import_groups", str(path), "--user", "rina")
-        assert re.search(r"Lembar Anggota, baris 12: ", capsys.readouterr().err)
+        assert re.search(r"Lembar Anggota, baris 12, NIK 123: ", capsys.readouterr().err)
         assert not BusinessGroup.objects.exists()
 
     def test_the_user_must_be_province_staff(self, kaltim, approver, tmp_path):
@@ -987,7 +922,7 @@ class TestImportViews:
         content = response.content.decode()
         assert response.status_code == 200
         assert 'id="import-errors"' in content
-        assert re.search(r"Lembar Anggota, baris 4: ", content)
+        assert re.search(r"Lembar Anggota, baris 4, No. KK 6401: ", content)
         assert response.context["confirm_form"] is None
         assert not BusinessGroup.objects.exists()
 

@@ -60,13 +60,15 @@ def member_data(**overrides):
     return {**data, **overrides}
 
 
-def test_member_form_shows_the_nik_error_in_indonesian():
+@pytest.mark.django_db
+def test_member_form_shows_the_nik_error_in_indonesian(kaltim):
     form = MemberForm(data=member_data(nik="6401041407850000"))
     assert not form.is_valid()
     assert form.errors["nik"] == ["Nomor urut NIK tidak boleh 0000."]
 
 
-def test_member_form_refuses_a_short_family_card_number():
+@pytest.mark.django_db
+def test_member_form_refuses_a_short_family_card_number(kaltim):
     form = MemberForm(data=member_data(kk_number="64010412"))
     assert not form.is_valid()
     assert "16 digit" in form.errors["kk_number"][0]

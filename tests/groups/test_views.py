@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from groups.models import BusinessGroup, GroupDocument, GroupStatus
 from tests.factories import BusinessGroupFactory, MemberFactory, group_with_members
+from tests.groups.helpers import group_post_data
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
@@ -96,46 +97,6 @@ class TestRolesAndMethods:
     def test_approver_may_not_register(self, client, approver, kaltim):
         client.force_login(approver)
         assert client.get(reverse("groups:group_create")).status_code == 403
-
-
-def group_post_data(**overrides):
-    data = {
-        "name": "KUBE Lestari",
-        "sector": "food",
-        "regency": "64.01",
-        "district": "64.01.04",
-        "village_name": "Tanah Grogot",
-        "village_code": "",
-        "address": "Jl. Kusuma Bangsa",
-        "phone": "081234567890",
-        "date_formed": "2024-05-02",
-        "bank_name": "Bankaltimtara",
-        "account_number": "0012345678",
-        "account_holder": "KUBE Lestari",
-        "members-TOTAL_FORMS": "5",
-        "members-INITIAL_FORMS": "0",
-        "members-MIN_NUM_FORMS": "0",
-        "members-MAX_NUM_FORMS": "30",
-    }
-    people = [
-        ("6401045203880001", "Siti Aminah", "P", "1988-03-12", "ketua"),
-        ("6401041105900002", "Ahmad Yani", "L", "1990-05-11", "sekretaris"),
-        ("6401046708920003", "Rina Marlina", "P", "1992-08-27", "bendahara"),
-        ("6401040101850004", "Budi Hartono", "L", "1985-01-01", "anggota"),
-        ("6403041212800005", "Joko Susilo", "L", "1980-12-12", "anggota"),  # NIK from Berau
-    ]
-    for i, (nik, name, sex, birth, role) in enumerate(people):
-        data.update(
-            {
-                f"members-{i}-nik": nik,
-                f"members-{i}-kk_number": "6401041203240001",
-                f"members-{i}-full_name": name,
-                f"members-{i}-sex": sex,
-                f"members-{i}-birth_date": birth,
-                f"members-{i}-role": role,
-            }
-        )
-    return {**data, **overrides}
 
 
 @pytest.mark.django_db

@@ -1,0 +1,177 @@
+"""Rules that belong to the data, on the model: the admin, the form, the services, the import
+and `full_clean()` refuse the same value with the same message."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from core.errors import DomainError
+from groups import imports, services
+from groups.forms import MemberForm
+from groups.models import BusinessGroup, Member
+from tests.factories import BusinessGroupFactory, group_with_members
+from tests.groups.helpers import group_post_data, new_group, new_members, workbook_bytes
+
+TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
+
+# A value refused on the member row, and the field it is about.
+BAD_MEMBER_VALUES = {
+    "NIK with day 32": ("nik", "6401043202850001"),
+    "NIK with month 13": ("nik", "6401041713850001"),
+    "NIK of an unknown regency": ("nik", "6499041407850003"),
+    "NIK with serial 0000": ("nik", "6401041407850000"),
+    "No. KK of 12 digits": ("kk_number", "640104120324"),
+    "birth date tomorrow": ("birth_date", TOMORROW),
+    "birth date in 1880": ("birth_date", datetime.date(1880, 1, 1)),
+}
+
+
+def member_fields(**values):
+    fields = {
+        "nik": "6401041407850003",
+        "kk_number": "6401041203240001",
+        "full_name": "Budi Santoso",
+        "sex": "L",
+        "birth_date": datetime.date(1985, 7, 14),
+        "role": "anggota",
+    }
+    return {**fields, **values}
+
+
+def full_clean_messages(member) -> dict[str, list[str]]:
+    try:
+        member.full_clean(exclude=["group"], validate_constraints=False)
+    except ValidationError as error:
+        return error.message_dict
+    return {}
+
+
+@pytest.mark.django_db
+class TestAdmin:
+    """The admin saved these before the rules were on the model."""
+
+    def post_member(self, client, superuser, *, member=None, **values):
+        group = member.group if member else group_with_members(5)
+        client.force_login(superuser)
+        data = {
+            **member_fields(**values),
+            "group": group.pk,
+            "birth_date": values.get("birth_date", "1985-07-14"),
+            "phone": "",
+            "decile": "",
+            "active": "on",
+        }
+        url = (
+            reverse("admin:groups_member_change", args=[member.pk])
+            if member
+            else reverse("admin:groups_member_add")
+        )
+        return client.post(url, data)
+
+    @pytest.mark.parametrize(
+        ("nik", "message"),
+        [
+            ("6401043202850001", "Tanggal lahir di NIK tidak valid."),  # day 32
+            ("6401041713850001", "Tanggal lahir di NIK tidak valid."),  # month 13
+            ("6499041407850003", "Kode kabupaten/kota 64.99 pada NIK tidak dikenal"),
+        ],
+    )
+    def test_add_refuses_a_bad_nik(self, client, superuser, kaltim, nik, message):
+        response = self.post_member(client, superuser, nik=nik)
+        assert response.status_code == 200  # the form again, not a redirect
+        assert message in response.content.decode()
+        assert not Member.objects.filter(nik=nik).exists()
+
+    def test_change_refuses_a_bad_nik_and_keeps_the_old_one(self, client, superuser, kaltim):
+        member = group_with_members(5).members.filter(role="anggota").first()
+        old = member.nik
+        response = self.post_member(client, superuser, member=member, nik="6401043202850001")
+        assert response.status_code == 200
+        assert "Tanggal lahir di NIK tidak valid." in response.content.decode()
+        member.refresh_from_db()
+        assert member.nik == old
+
+    def test_add_accepts_a_good_member(self, client, superuser, kaltim):
+        response = self.post_member(client, superuser, nik="6401041407850999")
+        assert response.status_code == 302
+        assert Member.objects.filter(nik="6401041407850999").exists()
+
+
+@pytest.mark.django_db
+class TestSameMessageOnEveryPath:
+    @pytest.mark.parametrize("case", BAD_MEMBER_VALUES)
+    def test_full_clean_the_form_and_the_import_agree(self, kaltim, province_staff, case):
+        name, value = BAD_MEMBER_VALUES[case]
+        expected = full_clean_messages(Member(**member_fields(**{name: value})))[name]
+        assert expected
+
+        shown = value.isoformat() if isinstance(value, datetime.date) else value
+        form = MemberForm(data=member_fields(**{name: shown}))
+        assert not form.is_valid()
+        assert form.errors[name] == expected
+
+        members = new_members("KUBE Maju Jaya", 5)
+        members[2][name] = value
+        result = imports.groups_import(
+            file=workbook_bytes([new_group()], members), by=province_staff, dry_run=True
+        )
+        assert [(issue.sheet, issue.row) for issue in result.errors] == [("Anggota", 4)]
+        assert [issue.message for issue in result.errors] == expected
+
+    @pytest.mark.parametrize("case", ["NIK with day 32", "No. KK of 12 digits"])
+    def test_the_group_form_and_the_import_show_the_same_message_for_the_same_row(
+        self, client, kaltim, province_staff, case
+    ):
+        name, value = BAD_MEMBER_VALUES[case]
+        client.force_login(province_staff)
+        response = client.post(
+            reverse("groups:group_create"), group_post_data(**{f"members-3-{name}": value})
+        )
+        assert response.status_code == 200
+        form_messages = response.context["formset"].forms[3].errors[name]
+
+        members = new_members("KUBE Maju Jaya", 5)
+        members[3][name] = value
+        result = imports.groups_import(
+            file=workbook_bytes([new_group()], members), by=province_staff, dry_run=True
+        )
+        assert [issue.message for issue in result.errors] == form_messages
+        assert not BusinessGroup.objects.exists()
+
+    def test_the_services_refuse_what_the_form_refuses(self, kaltim, province_staff):
+        group = BusinessGroupFactory.build(date_formed=TOMORROW, created_by=province_staff)
+        member = Member(**member_fields(nik="6401043202850001", role="ketua"))
+        with pytest.raises(DomainError) as refused:
+            services.group_register(group=group, members=[member], by=province_staff)
+        text = str(refused.value)
+        assert "Tanggal lahir di NIK tidak valid." in text and "Budi Santoso" in text
+        assert "masa depan" in text  # the date formed
+        assert not BusinessGroup.objects.exists()
+
+    def test_the_nik_of_another_regency_stays_a_warning(self, kaltim):
+        berau = member_fields(nik="6403041407850003")
+        assert full_clean_messages(Member(**berau)) == {}
+
+
+@pytest.mark.django_db
+class TestGroupDates:
+    @pytest.mark.parametrize(
+        ("date_formed", "message"),
+        [(TOMORROW, "masa depan"), (datetime.date(1949, 12, 31), "sebelum tahun 1950")],
+    )
+    def test_date_formed_within_bounds(self, kaltim, date_formed, message):
+        group = BusinessGroupFactory.build(date_formed=date_formed)
+        with pytest.raises(ValidationError) as refused:
+            group.full_clean(exclude=["created_by"])
+        assert message in " ".join(refused.value.message_dict["date_formed"])
+
+    def test_district_outside_the_regency_is_refused_on_the_model(self, kaltim):
+        group = BusinessGroupFactory.build(regency_id="64.01", district_id="64.03.01")
+        with pytest.raises(ValidationError) as refused:
+            group.full_clean(exclude=["created_by"])
+        assert refused.value.message_dict["district"] == [
+            "Kecamatan tidak berada di kabupaten/kota kelompok."
+        ]
