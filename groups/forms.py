@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE_WIDGET
-from groups.models import BusinessGroup, DocumentKind, Member, MemberRole
+from groups import rules
+from groups.models import BusinessGroup, DocumentKind, Member
 from groups.validators import without_separators
 from regions.models import District, Regency
 
@@ -73,32 +74,18 @@ class MemberForm(forms.ModelForm):
 
 class BaseMemberFormSet(forms.BaseInlineFormSet):
     def clean(self):
+        """The composition every save of a group requires (groups.rules), over the rows that
+        will be its members; the service checks it again against the saved members."""
         super().clean()
         if any(self.errors):
             return
         kept = [
-            f
-            for f in self.forms
-            if f.has_changed() or f.instance.pk
-            if not self._should_delete_form(f) and f.cleaned_data
+            (form.cleaned_data["nik"], form.cleaned_data["role"]) for form in self._kept_forms()
         ]
-        niks = [f.cleaned_data["nik"] for f in kept]
-        duplicates = sorted({nik for nik in niks if niks.count(nik) > 1})
-        if duplicates:
-            raise forms.ValidationError(
-                _("The same NIK is entered twice: %(niks)s.") % {"niks": ", ".join(duplicates)}
-            )
-        roles = [f.cleaned_data["role"] for f in kept]
-        if kept and roles.count(MemberRole.CHAIR) != 1:
-            raise forms.ValidationError(_("A group has exactly one chair (ketua)."))
-        for role, label in [
-            (MemberRole.SECRETARY, _("secretary")),
-            (MemberRole.TREASURER, _("treasurer")),
-        ]:
-            if roles.count(role) > 1:
-                raise forms.ValidationError(
-                    _("A group has at most one %(role)s.") % {"role": label}
-                )
+        criteria = rules.verification_criteria()
+        problems = rules.composition_problems(kept, max_members=criteria.max_members)
+        if problems:
+            raise forms.ValidationError(problems)
 
     def _kept_forms(self):
         """Rows that will be members after saving: existing or filled in, not deleted."""

@@ -24,6 +24,7 @@ from accounts.roles import Action, can
 from core.bulk import insert_rows, record_history
 from core.errors import NotAllowed
 from core.xlsx_reader import Workbook, WorkbookRejected, open_workbook
+from groups import rules
 from groups.models import (
     DISTRICT_NOT_IN_REGENCY,
     BusinessGroup,
@@ -454,6 +455,7 @@ class _Planner:
 
     def __init__(self, *, by, result, lock):
         self.by, self.result, self.lock = by, result, lock
+        self.max_members = rules.verification_criteria().max_members
 
     def plan(self, groups: list[GroupRow], members: list[MemberRow]) -> "_Plan":
         self._attach(self._index(groups), members)
@@ -465,7 +467,7 @@ class _Planner:
             if group.existing and not self._diff(group, current[group.existing.pk]):
                 continue
             if group.action != "unchanged":
-                self._check_roles(group)
+                self._check_composition(group)
         return _Plan(groups, current)
 
     def _index(self, groups) -> dict[str, GroupRow]:
@@ -594,24 +596,11 @@ class _Planner:
             return False
         return True
 
-    def _check_roles(self, group: GroupRow):
-        roles = [m.values["role"] for m in group.members]
-        chairs = roles.count(MemberRole.CHAIR)
-        if chairs != 1:
-            self.result.add(
-                GROUP_SHEET,
-                group.number,
-                _("The group has %(count)d chairs (ketua) in the Anggota sheet; it needs one.")
-                % {"count": chairs},
-            )
-        for role in (MemberRole.SECRETARY, MemberRole.TREASURER):
-            if roles.count(role) > 1:
-                self.result.add(
-                    GROUP_SHEET,
-                    group.number,
-                    _("The group has more than one %(role)s in the Anggota sheet.")
-                    % {"role": role.value},
-                )
+    def _check_composition(self, group: GroupRow):
+        """The composition `group_register` and `group_update` require, with their messages."""
+        members = [(m.values["nik"], m.values["role"]) for m in group.members]
+        for message in rules.composition_problems(members, max_members=self.max_members):
+            self.result.add(GROUP_SHEET, group.number, message)
 
 
 def _same(obj, values: dict, names) -> bool:

@@ -82,14 +82,35 @@ def data_problems(obj, *, exclude=(), subject="") -> list[str]:
     return []
 
 
-def _check_data(group, members):
-    """The group's and the members' data as their models define it, on every path (the forms
+def _check_data(group, members, *, after):
+    """The group's and the members' data as their models define it, and the composition of
+    its active members `after` the save ((NIK, role) pairs), on every path (the forms
     checked them already; the demo, an import or a script may not have)."""
     problems = data_problems(group, exclude=["registration_number", "created_by"])
     for member in members:
         problems += data_problems(member, exclude=["group"], subject=member.full_name)
+    criteria = rules.verification_criteria()
+    problems += rules.composition_problems(after, max_members=criteria.max_members)
     if problems:
         raise DomainError(*problems)
+
+
+def _members_after(group, members, removed) -> list[tuple[str, str]]:
+    """The (NIK, role) of the group's active members once `members` are saved and `removed`
+    deleted (one query for the members it has now)."""
+    after = {}
+    if group.pk:
+        current = Member.objects.filter(group_id=group.pk, active=True)
+        after = {pk: (nik, role) for pk, nik, role in current.values_list("pk", "nik", "role")}
+    for member in removed:
+        after.pop(member.pk, None)
+    new = []
+    for member in members:
+        if member.pk:
+            after.pop(member.pk, None)
+        if member.active:
+            new.append((member.nik, member.role))
+    return [*after.values(), *new]
 
 
 def _save_members(group, members, removed):
@@ -127,7 +148,7 @@ def _saving(func):
 def group_register(*, group: BusinessGroup, members: list[Member], by) -> BusinessGroup:
     """Register a new group (status proposed) with its members."""
     _require(by, Action.GROUP_PROPOSE, group)
-    _check_data(group, members)
+    _check_data(group, members, after=_members_after(group, members, removed=()))
     group.registration_number = next_registration_number(
         regency_id=group.regency_id, year=timezone.localdate().year
     )
@@ -152,7 +173,7 @@ def group_update(*, group: BusinessGroup, members: list[Member], removed=(), by)
     if group.regency_id != current.regency_id:
         ensure(ask(signals.regency_change_check, group=current, regency_id=group.regency_id))
     group.status = current.status  # status changes only through the transitions below
-    _check_data(group, members)
+    _check_data(group, members, after=_members_after(current, members, removed))
     group.save()
     _save_members(group, members, removed)
     return group

@@ -175,3 +175,97 @@ class TestGroupDates:
         assert refused.value.message_dict["district"] == [
             "Kecamatan tidak berada di kabupaten/kota kelompok."
         ]
+
+
+def empty_member_rows(data, count=5):
+    """The member rows as a browser sends them when nobody filled them in."""
+    for i in range(count):
+        for key in ("nik", "kk_number", "full_name", "sex", "birth_date"):
+            data[f"members-{i}-{key}"] = ""
+        data[f"members-{i}-role"] = "anggota"
+    return data
+
+
+@pytest.mark.django_db
+class TestComposition:
+    """One function (groups.rules.composition_problems) on every path, one message."""
+
+    @pytest.mark.parametrize("total_forms", ["-1", "0", "5"])
+    def test_the_form_refuses_a_group_with_no_members(
+        self, client, kaltim, paser_officer, total_forms
+    ):
+        client.force_login(paser_officer)
+        data = empty_member_rows(group_post_data())
+        data["members-TOTAL_FORMS"] = total_forms
+        response = client.post(reverse("groups:group_create"), data)
+        assert response.status_code == 200
+        assert "paling sedikit satu anggota" in response.content.decode()
+        assert not BusinessGroup.objects.exists()
+
+    def test_the_service_refuses_a_group_with_no_members(self, kaltim, province_staff):
+        group = BusinessGroupFactory.build(created_by=province_staff)
+        with pytest.raises(DomainError, match="paling sedikit satu anggota"):
+            services.group_register(group=group, members=[], by=province_staff)
+        assert not BusinessGroup.objects.exists()
+
+    def test_an_update_may_not_remove_the_ketua(self, kaltim, province_staff):
+        group = group_with_members(5)
+        chair = group.members.get(role="ketua")
+        with pytest.raises(DomainError, match="0 ketua"):
+            services.group_update(group=group, members=[], removed=[chair], by=province_staff)
+        assert group.members.filter(role="ketua", active=True).exists()
+
+    def test_an_update_may_move_the_ketua_role(self, kaltim, province_staff):
+        group = group_with_members(5)
+        chair, other = group.members.get(role="ketua"), group.members.filter(role="anggota")[0]
+        chair.role, other.role = "anggota", "ketua"
+        services.group_update(group=group, members=[chair, other], by=province_staff)
+        assert group.members.get(role="ketua") == other
+
+    def test_more_members_than_the_maximum_are_refused(self, kaltim, province_staff):
+        group = BusinessGroupFactory.build(created_by=province_staff)
+        members = [
+            Member(
+                **member_fields(nik=f"64010414078{n:05d}", role="ketua" if n == 1 else "anggota")
+            )
+            for n in range(1, 22)
+        ]
+        with pytest.raises(DomainError, match="paling banyak 20"):
+            services.group_register(group=group, members=members, by=province_staff)
+
+    def test_fewer_than_the_minimum_may_be_saved_and_wait_for_verification(
+        self, kaltim, province_staff
+    ):
+        group = BusinessGroupFactory.build(created_by=province_staff)
+        members = [Member(**member_fields(role="ketua"))]
+        saved = services.group_register(group=group, members=members, by=province_staff)
+        assert saved.members.count() == 1
+
+    @pytest.mark.parametrize(
+        "change",
+        [
+            {"members-1-role": "ketua"},  # two ketua
+            {"members-0-role": "anggota"},  # none
+            {"members-1-role": "bendahara"},  # two bendahara
+        ],
+    )
+    def test_the_form_and_the_import_give_the_same_message(
+        self, client, kaltim, province_staff, change
+    ):
+        client.force_login(province_staff)
+        response = client.post(reverse("groups:group_create"), group_post_data(**change))
+        assert response.status_code == 200
+        form_messages = response.context["formset"].non_form_errors()
+
+        members = new_members("KUBE Maju Jaya", 5)
+        roles = ["ketua", "sekretaris", "bendahara", "anggota", "anggota"]
+        for member, role in zip(members, roles, strict=True):
+            member["role"] = role
+        for key, role in change.items():
+            members[int(key.split("-")[1])]["role"] = role
+        result = imports.groups_import(
+            file=workbook_bytes([new_group()], members), by=province_staff, dry_run=True
+        )
+        assert [(issue.sheet, issue.row) for issue in result.errors] == [("Kelompok", 2)]
+        assert [issue.message for issue in result.errors] == list(form_messages)
+        assert not BusinessGroup.objects.exists()
