@@ -1,10 +1,18 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_actions import EXPORT_DESCRIPTION
 from core.xlsx import dated_filename, xlsx_response
+from groups import rules
 from groups.exports import write_groups
-from groups.models import BusinessGroup, GroupDocument, Member, RegistrationCounter
+from groups.models import (
+    MEMBER_DATA_FIELDS,
+    BusinessGroup,
+    GroupDocument,
+    Member,
+    RegistrationCounter,
+)
 
 
 @admin.action(description=EXPORT_DESCRIPTION, permissions=["view"])
@@ -17,11 +25,42 @@ def export_groups(modeladmin, request, queryset):
     )
 
 
+def _composition_error(members):
+    """The composition every save of a group requires (groups.rules), as a form error."""
+    criteria = rules.verification_criteria()
+    problems = rules.composition_problems(members, max_members=criteria.max_members)
+    if problems:
+        raise forms.ValidationError(problems)
+
+
+class MemberInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        _composition_error(
+            (form.cleaned_data["nik"], form.cleaned_data["role"])
+            for form in self.forms
+            if form.cleaned_data
+            and not self._should_delete_form(form)
+            and form.cleaned_data.get("active")
+        )
+
+
 class MemberInline(admin.TabularInline):
     model = Member
+    formset = MemberInlineFormSet
     extra = 0
-    fields = ["nik", "kk_number", "full_name", "sex", "birth_date", "role", "decile", "active"]
+    fields = [*MEMBER_DATA_FIELDS, "active"]
     show_change_link = True
+
+
+def _may_change_group(request, group) -> bool:
+    """What the group page offers: `rules.may_edit`; a superuser (who has no role) may
+    correct the data of a group in any regency, in the statuses it may be edited in."""
+    if request.user.is_superuser:
+        return bool(rules.status_allows_edit(group, request.user))
+    return bool(rules.may_edit(group, request.user))
 
 
 @admin.register(BusinessGroup)
@@ -43,9 +82,38 @@ class BusinessGroupAdmin(SimpleHistoryAdmin):
     inlines = [MemberInline]
     show_full_result_count = False
 
+    def has_add_permission(self, request):
+        # A group is registered through the application (services.group_register), which
+        # gives its registration number and records who proposed it.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or _may_change_group(request, obj))
+
+
+class MemberAdminForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ["group", *MEMBER_DATA_FIELDS, "active"]
+
+    def clean(self):
+        """The group's composition with this member as entered (groups.rules)."""
+        cleaned = super().clean()
+        group = cleaned.get("group")
+        if group is None or any(self.errors):
+            return cleaned
+        others = group.members.filter(active=True).exclude(pk=self.instance.pk)
+        members = list(others.values_list("nik", "role"))
+        if cleaned.get("active"):
+            members.append((cleaned.get("nik"), cleaned.get("role")))
+        _composition_error(members)
+        return cleaned
+
 
 @admin.register(Member)
 class MemberAdmin(SimpleHistoryAdmin):
+    form = MemberAdminForm
     list_display = ["full_name", "nik", "role", "group", "active"]
     list_filter = ["role", "sex", "active", "group__regency"]
     list_select_related = ["group"]

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import Action
-from core.view_helpers import require_role
+from core.view_helpers import require_answer, require_role
 from core.xlsx import XLSX_CONTENT_TYPE, dated_filename, xlsx_response
-from groups import exports, imports
+from groups import exports, imports, rules
 from groups.excel_forms import ImportConfirmForm, ImportUploadForm
 from groups.filters import GroupFilter
 from groups.models import BusinessGroup
@@ -36,7 +36,7 @@ def _stored(token: uuid.UUID) -> Path:
 @require_http_methods(["GET", "POST"])
 def group_import(request):
     """Step 1: upload and preview (a dry run). Step 2: confirm, and the import runs."""
-    require_role(request.user, Action.GROUP_IMPORT)
+    require_answer(rules.may_import(request.user))
     if request.method == "POST" and "token" in request.POST:
         return _confirm(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None)

@@ -3,7 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE_WIDGET
 from groups import rules
-from groups.models import BusinessGroup, DocumentKind, Member
+from groups.models import (
+    GROUP_DATA_FIELDS,
+    MEMBER_DATA_FIELDS,
+    BusinessGroup,
+    DocumentKind,
+    Member,
+)
 from groups.validators import without_separators
 from regions.models import District, Regency
 
@@ -20,20 +26,7 @@ class GroupForm(forms.ModelForm):
 
     class Meta:
         model = BusinessGroup
-        fields = [
-            "name",
-            "sector",
-            "regency",
-            "district",
-            "village_name",
-            "village_code",
-            "address",
-            "phone",
-            "date_formed",
-            "bank_name",
-            "account_number",
-            "account_holder",
-        ]
+        fields = GROUP_DATA_FIELDS
         widgets = {"date_formed": DATE_WIDGET, "address": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, user, **kwargs):
@@ -52,7 +45,7 @@ class GroupForm(forms.ModelForm):
 class MemberForm(forms.ModelForm):
     class Meta:
         model = Member
-        fields = ["nik", "kk_number", "full_name", "sex", "birth_date", "phone", "role", "decile"]
+        fields = MEMBER_DATA_FIELDS
         widgets = {
             "birth_date": DATE_WIDGET,
             "nik": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),

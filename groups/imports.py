@@ -20,13 +20,14 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.roles import Action, can
 from core.bulk import insert_rows, record_history
-from core.errors import NotAllowed
+from core.rules import ALLOWED, ensure
 from core.xlsx_reader import Workbook, WorkbookRejected, open_workbook
 from groups import rules
 from groups.models import (
     DISTRICT_NOT_IN_REGENCY,
+    GROUP_DATA_FIELDS,
+    MEMBER_DATA_FIELDS,
     BusinessGroup,
     GroupStatus,
     Member,
@@ -34,7 +35,7 @@ from groups.models import (
     Sector,
     Sex,
 )
-from groups.services import group_is_editable_by, reserve_registration_numbers
+from groups.services import reserve_registration_numbers
 from groups.validators import nik_problems, without_separators
 from groups.workbook import (
     GROUP_COLUMNS,
@@ -52,20 +53,12 @@ BATCH_SIZE = 1000
 PROGRESS_EVERY = 1000
 TEXT_DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d")
 
-GROUP_FIELDS = (
-    "name",
-    "sector",
-    "district_id",
-    "village_name",
-    "village_code",
-    "address",
-    "phone",
-    "date_formed",
-    "bank_name",
-    "account_number",
-    "account_holder",
+# What a row of the file sets (as attribute names); a group's regency and a member's NIK
+# identify the row rather than change it.
+GROUP_FIELDS = tuple(
+    BusinessGroup._meta.get_field(name).attname for name in GROUP_DATA_FIELDS if name != "regency"
 )
-MEMBER_FIELDS = ("kk_number", "full_name", "sex", "birth_date", "phone", "role", "decile")
+MEMBER_FIELDS = tuple(name for name in MEMBER_DATA_FIELDS if name != "nik")
 
 # --- Import: results ----------------------------------------------------------------------
 
@@ -409,11 +402,8 @@ class _Reader:
         code = row.code("regency", max_length=5, required=True)
         if code and code not in self.regencies:
             row.error(_("Unknown regency/city code %(code)s.") % {"code": code})
-        elif code and self.by.is_regency_officer and code != self.by.regency_id:
-            row.error(
-                _("Regency %(code)s is not yours: you may only import groups of %(own)s.")
-                % {"code": code, "own": self.by.regency_id}
-            )
+        elif code and not (answer := rules.may_register(self.by, regency_id=code)):
+            row.error(answer.reason, column=f"{HEADERS['regency']} {code}")
         return code
 
     def _district(self, row, regency_id) -> str:
@@ -586,15 +576,10 @@ class _Planner:
             not _same(current[nik], values, MEMBER_FIELDS) for nik, values in listed.items()
         )
         group.action = "update" if changed else "unchanged"
-        if changed and not group_is_editable_by(existing, self.by):
-            self.result.add(
-                GROUP_SHEET,
-                group.number,
-                _("A group with status %(status)s cannot be edited by you.")
-                % {"status": existing.get_status_display()},
-            )
-            return False
-        return True
+        answer = rules.may_edit(existing, self.by) if changed else ALLOWED
+        if not answer:
+            self.result.add(GROUP_SHEET, group.number, answer.reason)
+        return answer.allowed
 
     def _check_composition(self, group: GroupRow):
         """The composition `group_register` and `group_update` require, with their messages."""
@@ -770,8 +755,7 @@ def groups_import(
     `progress(done_rows, total_rows)` is called every PROGRESS_EVERY rows read; total_rows is
     None when the file does not state its size (files written in write-only mode).
     """
-    if not can(by, Action.GROUP_IMPORT):
-        raise NotAllowed(_("Your role does not allow this."))
+    ensure(rules.may_import(by))
     result = ImportResult(dry_run=dry_run)
     try:
         groups, members = _read(file, by=by, result=result, progress=progress)

@@ -153,6 +153,34 @@ class BusinessGroup(TimeStampedModel):
             raise ValidationError({"district": DISTRICT_NOT_IN_REGENCY})
 
 
+# The fields of a group and of a member that people fill in (the form, the admin and the
+# import read and write these; status, numbers and who registered are the services').
+GROUP_DATA_FIELDS = (
+    "name",
+    "sector",
+    "regency",
+    "district",
+    "village_name",
+    "village_code",
+    "address",
+    "phone",
+    "date_formed",
+    "bank_name",
+    "account_number",
+    "account_holder",
+)
+MEMBER_DATA_FIELDS = (
+    "nik",
+    "kk_number",
+    "full_name",
+    "sex",
+    "birth_date",
+    "phone",
+    "role",
+    "decile",
+)
+
+
 class Sex(models.TextChoices):
     MALE = "L", _("Male")
     FEMALE = "P", _("Female")

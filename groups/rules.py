@@ -1,5 +1,17 @@
-"""Rules about groups and members that are not database constraints: verification
-criteria and the NIK warnings shown beside a member."""
+"""Every precondition about groups and members, in one place.
+
+- Who may do what to a group now: `may_register`, `may_edit` (and `may_add_document`),
+  `may_verify`, `may_declare_eligible`, `may_reject`, `may_deactivate`, `may_import`, each
+  answering a `core.rules.Answer`: role and scope first (`role_and_scope`: a refusal there
+  is a 403), then the group's status, with the reason a user reads. The services raise with
+  the answer (`ensure`); the group page, the admin and "Menunggu Anda" ask the same
+  predicates to show an action.
+- What a group's members must be on every save (`composition_problems`) and to be verified
+  (`verification_problems`, with the programme's `Criteria`).
+- What is only a warning beside a member (`nik_warnings`).
+
+The data of one field (NIK, No. KK, dates) is checked on the model (groups/validators.py).
+"""
 
 import re
 from collections import Counter
@@ -8,9 +20,116 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from accounts.roles import Action
 from core.indonesia import check_nik
+from core.rules import ALLOWED, Answer, ask, first_refusal, refuse
+from core.scoping import role_and_scope
 from groups import signals
-from groups.models import MemberRole
+from groups.models import GroupStatus, MemberRole
+
+# A province-wide user may correct a group's data until it is rejected or inactive; a
+# regency officer only while it is proposed (afterwards the province has checked it).
+EDITABLE_STATUSES = (GroupStatus.PROPOSED, GroupStatus.VERIFIED, GroupStatus.ELIGIBLE)
+
+
+def may_register(user, *, regency_id: str | None = None) -> Answer:
+    """Propose a new group (in `regency_id`, when it is known)."""
+    return role_and_scope(user, Action.GROUP_PROPOSE, regency_id=regency_id)
+
+
+def may_import(user) -> Answer:
+    """Import groups from a workbook (each row is then checked like a registration or an
+    edit)."""
+    return role_and_scope(user, Action.GROUP_IMPORT)
+
+
+def may_edit(group, user) -> Answer:
+    """Change the group's data and members (not its status)."""
+    return first_refusal(
+        lambda: role_and_scope(user, Action.GROUP_EDIT, regency_id=group.regency_id),
+        lambda: status_allows_edit(group, user),
+    )
+
+
+def status_allows_edit(group, user) -> Answer:
+    """The status half of `may_edit` (the admin asks it alone for superusers, who have no
+    role)."""
+    statuses = (GroupStatus.PROPOSED,) if user.has_regency_scope else EDITABLE_STATUSES
+    if group.status in statuses:
+        return ALLOWED
+    return refuse(
+        _("A group with status %(status)s cannot be edited by you.")
+        % {"status": group.get_status_display()}
+    )
+
+
+def may_save_in(current, user, *, regency_id: str) -> Answer:
+    """Save the group `current` (as stored) in `regency_id`: `may_edit`, the user works in
+    that regency too, and a move to another regency is one the apps above allow (a group
+    with a grant stays where its grant counts)."""
+    return first_refusal(
+        lambda: may_edit(current, user),
+        lambda: role_and_scope(user, Action.GROUP_EDIT, regency_id=regency_id),
+        lambda: (
+            ALLOWED
+            if regency_id == current.regency_id
+            else ask(signals.regency_change_check, group=current, regency_id=regency_id)
+        ),
+    )
+
+
+def may_add_document(group, user) -> Answer:
+    """Attach a document: whoever may edit the group, while they may."""
+    return may_edit(group, user)
+
+
+def may_verify(group, user, *, criteria=None, problems: list[str] | None = None) -> Answer:
+    """proposed → verified, when the group meets the verification criteria (`problems`, when
+    the caller has them already, else `verification_problems(group, criteria)`)."""
+    return first_refusal(
+        lambda: role_and_scope(user, Action.GROUP_VERIFY, regency_id=group.regency_id),
+        lambda: _status_in(group, GroupStatus.PROPOSED),
+        lambda: _ready(
+            problems if problems is not None else verification_problems(group, criteria)
+        ),
+    )
+
+
+def may_declare_eligible(group, user) -> Answer:
+    """verified → eligible: the group may receive a grant."""
+    return first_refusal(
+        lambda: role_and_scope(user, Action.GROUP_DECIDE, regency_id=group.regency_id),
+        lambda: _status_in(group, GroupStatus.VERIFIED),
+    )
+
+
+def may_reject(group, user) -> Answer:
+    """proposed or verified → rejected (with a reason, which the service requires)."""
+    return first_refusal(
+        lambda: role_and_scope(user, Action.GROUP_DECIDE, regency_id=group.regency_id),
+        lambda: _status_in(group, GroupStatus.PROPOSED, GroupStatus.VERIFIED),
+    )
+
+
+def may_deactivate(group, user) -> Answer:
+    """eligible → inactive (with a reason, which the service requires)."""
+    return first_refusal(
+        lambda: role_and_scope(user, Action.GROUP_DEACTIVATE, regency_id=group.regency_id),
+        lambda: _status_in(group, GroupStatus.ELIGIBLE),
+    )
+
+
+def _status_in(group, *statuses) -> Answer:
+    if group.status in statuses:
+        return ALLOWED
+    return refuse(
+        _("This cannot be done to a group with status %(status)s.")
+        % {"status": group.get_status_display()}
+    )
+
+
+def _ready(problems: list[str]) -> Answer:
+    return refuse(" ".join(problems)) if problems else ALLOWED
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,17 @@
-"""Every write to groups and members. One function per state change; each checks the
-user's role and scope, locks the group row, and records who, when and why."""
+"""Every write to groups and members. One function per state change; each locks the group
+row, asks its predicate in groups/rules.py (role and scope, then the group's status) and
+raises with its reason, and records who, when and why."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Action, can
-from core.errors import DomainError, NotAllowed, required_reason
-from core.rules import ask, ensure
-from groups import rules, signals
+from core.errors import DomainError, required_reason
+from core.rules import ensure
+from groups import rules
 from groups.documents import sniff_document
 from groups.models import BusinessGroup, GroupDocument, GroupStatus, Member, RegistrationCounter
-
-
-def _require(user, action, group=None):
-    if not can(user, action):
-        raise NotAllowed(_("Your role does not allow this."))
-    if group is not None and not user.has_province_scope and group.regency_id != user.regency_id:
-        raise NotAllowed(_("This group is outside your regency."))
 
 
 def _locked(group) -> BusinessGroup:
@@ -147,7 +140,7 @@ def _saving(func):
 @_saving
 def group_register(*, group: BusinessGroup, members: list[Member], by) -> BusinessGroup:
     """Register a new group (status proposed) with its members."""
-    _require(by, Action.GROUP_PROPOSE, group)
+    ensure(rules.may_register(by, regency_id=group.regency_id))
     _check_data(group, members, after=_members_after(group, members, removed=()))
     group.registration_number = next_registration_number(
         regency_id=group.regency_id, year=timezone.localdate().year
@@ -163,15 +156,8 @@ def group_register(*, group: BusinessGroup, members: list[Member], by) -> Busine
 @_saving
 def group_update(*, group: BusinessGroup, members: list[Member], removed=(), by) -> BusinessGroup:
     """Save changes to a group's data and members (not its status)."""
-    _require(by, Action.GROUP_EDIT, group)
     current = _locked(group)
-    if not group_is_editable_by(current, by):
-        raise DomainError(
-            _("A group with status %(status)s cannot be edited by you.")
-            % {"status": current.get_status_display()}
-        )
-    if group.regency_id != current.regency_id:
-        ensure(ask(signals.regency_change_check, group=current, regency_id=group.regency_id))
+    ensure(rules.may_save_in(current, by, regency_id=group.regency_id))
     group.status = current.status  # status changes only through the transitions below
     _check_data(group, members, after=_members_after(current, members, removed))
     group.save()
@@ -179,64 +165,41 @@ def group_update(*, group: BusinessGroup, members: list[Member], removed=(), by)
     return group
 
 
-def group_is_editable_by(group, user) -> bool:
-    if not can(user, Action.GROUP_EDIT):
-        return False
-    if user.is_regency_officer:
-        return group.status == GroupStatus.PROPOSED
-    return group.status in (GroupStatus.PROPOSED, GroupStatus.VERIFIED, GroupStatus.ELIGIBLE)
-
-
 def group_verify(*, group, by, criteria: rules.Criteria | None = None):
     """proposed → verified, when the group meets the criteria (as given, else those of the
     newest open programme, else the KUBE defaults)."""
-    _require(by, Action.GROUP_VERIFY, group)
     with transaction.atomic():
         locked = _locked(group)
-        _check_status(locked, GroupStatus.PROPOSED)
-        problems = rules.verification_problems(locked, criteria)
-        if problems:
-            raise DomainError(*problems)
+        ensure(rules.may_verify(locked, by, criteria=criteria))
         return _set_status(locked, GroupStatus.VERIFIED, by=by, log="verified")
 
 
 def group_mark_eligible(*, group, by):
     """verified → eligible: the group may receive a grant."""
-    _require(by, Action.GROUP_DECIDE, group)
     with transaction.atomic():
         locked = _locked(group)
-        _check_status(locked, GroupStatus.VERIFIED)
+        ensure(rules.may_declare_eligible(locked, by))
         return _set_status(locked, GroupStatus.ELIGIBLE, by=by, log="declared_eligible")
 
 
 def group_reject(*, group, by, reason: str):
     """proposed or verified → rejected, with a reason; the members are freed."""
-    _require(by, Action.GROUP_DECIDE, group)
-    reason = required_reason(reason)
     with transaction.atomic():
         locked = _locked(group)
-        _check_status(locked, GroupStatus.PROPOSED, GroupStatus.VERIFIED)
+        ensure(rules.may_reject(locked, by))
+        reason = required_reason(reason)
         locked.members.filter(active=True).update(active=False)
         return _set_status(locked, GroupStatus.REJECTED, by=by, reason=reason, log="rejected")
 
 
 def group_deactivate(*, group, by, reason: str):
     """eligible → inactive, with a reason; the members are freed."""
-    _require(by, Action.GROUP_DEACTIVATE, group)
-    reason = required_reason(reason)
     with transaction.atomic():
         locked = _locked(group)
-        _check_status(locked, GroupStatus.ELIGIBLE)
+        ensure(rules.may_deactivate(locked, by))
+        reason = required_reason(reason)
         locked.members.filter(active=True).update(active=False)
         return _set_status(locked, GroupStatus.INACTIVE, by=by, reason=reason, log="deactivated")
-
-
-def _check_status(group, *allowed):
-    if group.status not in allowed:
-        raise DomainError(
-            _("This cannot be done to a group with status %(status)s.")
-            % {"status": group.get_status_display()}
-        )
 
 
 def _set_status(group, status, *, by, log, reason=""):
@@ -250,15 +213,18 @@ def _set_status(group, status, *, by, log, reason=""):
 
 
 def document_add(*, group, kind: str, upload, by) -> GroupDocument:
-    """Attach a PDF, JPEG or PNG (checked by content, at most the size limit) to a group."""
-    _require(by, Action.GROUP_EDIT, group)
-    content_type, extension = sniff_document(upload)
-    document = GroupDocument.from_upload(
-        upload, content_type=content_type, extension=extension, by=by, group=group, kind=kind
-    )
-    try:
-        document.save()
-    except Exception:
-        document.file.delete(save=False)
-        raise
+    """Attach a PDF, JPEG or PNG (checked by content, at most the size limit) to a group the
+    user may edit now."""
+    with transaction.atomic():
+        locked = _locked(group)
+        ensure(rules.may_add_document(locked, by))
+        content_type, extension = sniff_document(upload)
+        document = GroupDocument.from_upload(
+            upload, content_type=content_type, extension=extension, by=by, group=locked, kind=kind
+        )
+        try:
+            document.save()
+        except Exception:
+            document.file.delete(save=False)
+            raise
     return document

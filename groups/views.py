@@ -1,18 +1,22 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
-from accounts.roles import Action, can
+from accounts.roles import Action
 from core.errors import DomainError
 from core.pages import page_parts
 from core.scoping import get_visible_or_404
-from core.view_helpers import require_role, show_form_errors
+from core.view_helpers import (
+    add_errors_to_form,
+    require_answer,
+    require_role,
+    show_errors,
+    show_form_errors,
+    transition_view,
+)
 from groups import rules, selectors, services, signals
 from groups.filters import GroupFilter
 from groups.forms import DocumentForm, GroupForm, ReasonForm, member_formset
@@ -33,8 +37,8 @@ def group_list(request):
         {
             "filter": group_filter,
             "table": table,
-            "can_propose": can(request.user, Action.GROUP_PROPOSE),
-            "can_import": can(request.user, Action.GROUP_IMPORT),
+            "can_propose": rules.may_register(request.user),
+            "can_import": rules.may_import(request.user),
         },
     )
 
@@ -50,6 +54,7 @@ def group_detail(request, pk):
     for member in members:
         member.warnings = rules.nik_warnings(member, regency_code=group.regency_id)
     user = request.user
+    problems = rules.verification_problems(group) if group.status == GroupStatus.PROPOSED else []
     return render(
         request,
         "groups/group_detail.html",
@@ -59,14 +64,16 @@ def group_detail(request, pk):
             "documents": selectors.group_documents(group=group),
             "history": selectors.group_history(group=group),
             "parts": page_parts(signals.group_page, group=group, user=user),
-            "problems": rules.verification_problems(group)
-            if group.status == GroupStatus.PROPOSED
-            else [],
-            "can_edit": services.group_is_editable_by(group, user),
-            "can_verify": can(user, Action.GROUP_VERIFY) and group.status == GroupStatus.PROPOSED,
-            "can_decide": can(user, Action.GROUP_DECIDE),
-            "can_deactivate": can(user, Action.GROUP_DEACTIVATE)
-            and group.status == GroupStatus.ELIGIBLE,
+            "problems": problems,
+            # What the user may do now: the predicates the services ask (groups/rules.py).
+            "actions": {
+                "edit": rules.may_edit(group, user),
+                "add_document": rules.may_add_document(group, user),
+                "verify": rules.may_verify(group, user, problems=problems),
+                "declare_eligible": rules.may_declare_eligible(group, user),
+                "reject": rules.may_reject(group, user),
+                "deactivate": rules.may_deactivate(group, user),
+            },
             "reason_form": ReasonForm(),
             "document_form": DocumentForm(),
         },
@@ -90,8 +97,7 @@ def _group_form_page(request, *, group, save, template_extra):
                 removed=formset.members_to_remove(),
             )
         except DomainError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_errors_to_form(form, error)
         else:
             messages.success(request, _("The group %(name)s is saved.") % {"name": saved.name})
             for member in saved.members.filter(active=True):
@@ -105,7 +111,7 @@ def _group_form_page(request, *, group, save, template_extra):
 
 @require_http_methods(["GET", "POST"])
 def group_create(request):
-    require_role(request.user, Action.GROUP_PROPOSE)
+    require_answer(rules.may_register(request.user))
 
     def save(*, group, members, removed):
         return services.group_register(group=group, members=members, by=request.user)
@@ -116,8 +122,11 @@ def group_create(request):
 @require_http_methods(["GET", "POST"])
 def group_update(request, pk):
     group = get_visible_or_404(BusinessGroup, request.user, pk=pk)
-    if not services.group_is_editable_by(group, request.user):
-        raise PermissionDenied
+    answer = rules.may_edit(group, request.user)
+    require_answer(answer)
+    if not answer:  # not in this status: say why on the group's page
+        messages.error(request, answer.reason)
+        return redirect(group)
 
     def save(*, group, members, removed):
         return services.group_update(group=group, members=members, removed=removed, by=request.user)
@@ -125,71 +134,59 @@ def group_update(request, pk):
     return _group_form_page(request, group=group, save=save, template_extra={"group": group})
 
 
-def _transition_view(service, action, *, needs_reason=False, done):
-    @require_POST
-    def view(request, pk):
-        group = get_visible_or_404(BusinessGroup, request.user, pk=pk)
-        require_role(request.user, action)
-        kwargs = {}
-        if needs_reason:
-            form = ReasonForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, _("A reason is required."))
-                return redirect(group)
-            kwargs["reason"] = form.cleaned_data["reason"]
-        try:
-            service(group=group, by=request.user, **kwargs)
-        except DomainError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, done)
-        return redirect(group)
-
-    return view
+def _load_group(request, pk):
+    return get_visible_or_404(BusinessGroup, request.user, pk=pk)
 
 
-group_verify = _transition_view(
-    services.group_verify, Action.GROUP_VERIFY, done=gettext_lazy("The group is verified.")
+group_verify = transition_view(
+    load=_load_group,
+    rule=rules.may_verify,
+    service=services.group_verify,
+    subject="group",
+    done=lambda group: _("The group is verified."),
 )
-group_mark_eligible = _transition_view(
-    services.group_mark_eligible,
-    Action.GROUP_DECIDE,
-    done=gettext_lazy("The group is declared eligible."),
+group_mark_eligible = transition_view(
+    load=_load_group,
+    rule=rules.may_declare_eligible,
+    service=services.group_mark_eligible,
+    subject="group",
+    done=lambda group: _("The group is declared eligible."),
 )
-group_reject = _transition_view(
-    services.group_reject,
-    Action.GROUP_DECIDE,
-    needs_reason=True,
-    done=gettext_lazy("The group is rejected."),
+group_reject = transition_view(
+    load=_load_group,
+    rule=rules.may_reject,
+    service=services.group_reject,
+    subject="group",
+    form_class=ReasonForm,
+    done=lambda group: _("The group is rejected."),
 )
-group_deactivate = _transition_view(
-    services.group_deactivate,
-    Action.GROUP_DEACTIVATE,
-    needs_reason=True,
-    done=gettext_lazy("The group is deactivated."),
+group_deactivate = transition_view(
+    load=_load_group,
+    rule=rules.may_deactivate,
+    service=services.group_deactivate,
+    subject="group",
+    form_class=ReasonForm,
+    done=lambda group: _("The group is deactivated."),
 )
 
 
 @require_POST
 def document_upload(request, pk):
-    group = get_visible_or_404(BusinessGroup, request.user, pk=pk)
-    require_role(request.user, Action.GROUP_EDIT)
+    group = _load_group(request, pk)
+    require_answer(rules.may_add_document(group, request.user))
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
         show_form_errors(request, form)
         return redirect(group)
     try:
-        with transaction.atomic():
-            services.document_add(
-                group=group,
-                kind=form.cleaned_data["kind"],
-                upload=form.cleaned_data["file"],
-                by=request.user,
-            )
+        services.document_add(
+            group=group,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+            by=request.user,
+        )
     except DomainError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        show_errors(request, error)
     else:
         messages.success(request, _("The document is uploaded."))
     return redirect(group)

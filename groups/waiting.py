@@ -1,14 +1,19 @@
-"""Lines of "Menunggu Anda" that come from the group registry."""
+"""Lines of "Menunggu Anda" that come from the group registry.
 
-from django.db.models import Q
+Each line asks the predicates of groups/rules.py: the role question the rule starts with
+(`role_and_scope` on the rule's action), and, for the groups an officer has to complete,
+the rules themselves on each group.
+"""
+
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.roles import Action, can
+from accounts.roles import Action
+from core.scoping import role_and_scope
 from core.waiting import WaitingLine, waiting_provider
-from groups.models import BusinessGroup, GroupStatus
-from groups.rules import verification_criteria
-from groups.selectors import active_member_count
+from groups import rules
+from groups.models import BusinessGroup, GroupStatus, Member
 
 
 def _list_url(**params):
@@ -18,42 +23,57 @@ def _list_url(**params):
 
 @waiting_provider
 def groups_to_decide(user):
-    if not can(user, Action.GROUP_VERIFY):
-        return []
+    """Proposed groups to verify (or reject), verified ones to declare eligible."""
     visible = BusinessGroup.objects.visible_to(user)
-    return [
-        WaitingLine(
-            _("Groups to verify"),
-            visible.filter(status=GroupStatus.PROPOSED).count(),
-            _list_url(status=GroupStatus.PROPOSED),
-        ),
-        WaitingLine(
-            _("Verified groups to declare eligible"),
-            visible.filter(status=GroupStatus.VERIFIED).count(),
-            _list_url(status=GroupStatus.VERIFIED),
-        ),
-    ]
+    lines = []
+    if role_and_scope(user, Action.GROUP_VERIFY):  # the first question of rules.may_verify
+        lines.append(
+            WaitingLine(
+                _("Groups to verify"),
+                visible.filter(status=GroupStatus.PROPOSED).count(),
+                _list_url(status=GroupStatus.PROPOSED),
+            )
+        )
+    if role_and_scope(user, Action.GROUP_DECIDE):  # ... of rules.may_declare_eligible
+        lines.append(
+            WaitingLine(
+                _("Verified groups to declare eligible"),
+                visible.filter(status=GroupStatus.VERIFIED).count(),
+                _list_url(status=GroupStatus.VERIFIED),
+            )
+        )
+    return lines
 
 
 @waiting_provider
 def groups_to_complete(user):
-    """Proposed groups of the officer's regency that cannot be verified yet as they stand."""
-    if not (user.is_regency_officer and can(user, Action.GROUP_EDIT)):
+    """Proposed groups of the officer's regency that they may edit and that cannot be
+    verified yet as they stand (rules.verification_problems). Three queries: the programme's
+    criteria, the proposed groups, their active members."""
+    if not (user.has_regency_scope and role_and_scope(user, Action.GROUP_EDIT)):
         return []
-    incomplete = (
+    criteria = rules.verification_criteria()
+    proposed = (
         BusinessGroup.objects.visible_to(user)
         .filter(status=GroupStatus.PROPOSED)
-        .annotate(member_count=active_member_count())
-        .filter(
-            Q(member_count__lt=verification_criteria().min_members)
-            | Q(account_number="")
-            | Q(bank_name="")
+        .only("pk", "name", "regency_id", "status", "bank_name", "account_number", "account_holder")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=Member.objects.filter(active=True).only("group_id", "nik", "role"),
+                to_attr="active_members",
+            )
         )
+    )
+    incomplete = sum(
+        1
+        for group in proposed
+        if rules.may_edit(group, user) and rules.verification_problems(group, criteria)
     )
     return [
         WaitingLine(
             _("Proposed groups to complete (members or bank account)"),
-            incomplete.count(),
+            incomplete,
             _list_url(status=GroupStatus.PROPOSED),
         )
     ]

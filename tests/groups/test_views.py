@@ -224,6 +224,22 @@ class TestDocuments:
         assert b"".join(response.streaming_content) == PDF
         assert not str(tmp_path).startswith(str(settings.STATIC_ROOT))
 
+    def test_an_officer_may_not_attach_to_a_group_they_may_no_longer_edit(
+        self, client, paser_officer, paser_group, settings, tmp_path
+    ):
+        """Once the province has verified the group, the officer neither edits it nor adds
+        to its file; the page no longer offers the upload."""
+        settings.MEDIA_ROOT = tmp_path
+        paser_group.status = GroupStatus.VERIFIED
+        paser_group.save()
+        client.force_login(paser_officer)
+        url = reverse("groups:document_upload", args=[paser_group.pk])
+        page = client.get(paser_group.get_absolute_url()).content.decode()
+        assert f'action="{url}"' not in page
+        response = client.post(url, {"kind": "proposal", "file": upload("p.pdf", PDF)}, follow=True)
+        assert "tidak dapat Anda ubah" in response.content.decode()
+        assert not paser_group.documents.exists()
+
     def test_a_renamed_executable_is_refused(
         self, client, paser_officer, paser_group, settings, tmp_path
     ):
