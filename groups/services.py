@@ -106,9 +106,11 @@ def _members_after(group, members, removed) -> list[tuple[str, str]]:
     return [*after.values(), *new]
 
 
-def _save_members(group, members, removed):
+def _save_members(group, members, removed, *, by):
+    """Delete the removed members and save the others, each with its history row by `by`."""
     for member in removed:
         if member.pk:
+            member._history_user = by
             member.delete()
     conflicts = nik_conflicts((m.nik for m in members if m.active), exclude_group_id=group.pk)
     if conflicts:
@@ -116,6 +118,7 @@ def _save_members(group, members, removed):
     # Ordinary members first, so a role moving from one member to another is freed first.
     for member in sorted(members, key=lambda m: m.role != "anggota"):
         member.group = group
+        member._history_user = by
         member.save()
 
 
@@ -147,9 +150,10 @@ def group_register(*, group: BusinessGroup, members: list[Member], by) -> Busine
     )
     group.status = GroupStatus.PROPOSED
     group.created_by = by
+    group._history_user = by
     group._change_reason = "registered"
     group.save()
-    _save_members(group, members, removed=[])
+    _save_members(group, members, removed=[], by=by)
     return group
 
 
@@ -160,8 +164,9 @@ def group_update(*, group: BusinessGroup, members: list[Member], removed=(), by)
     ensure(rules.may_save_in(current, by, regency_id=group.regency_id))
     group.status = current.status  # status changes only through the transitions below
     _check_data(group, members, after=_members_after(current, members, removed))
+    group._history_user = by
     group.save()
-    _save_members(group, members, removed)
+    _save_members(group, members, removed, by=by)
     return group
 
 
@@ -188,7 +193,7 @@ def group_reject(*, group, by, reason: str):
         locked = _locked(group)
         ensure(rules.may_reject(locked, by))
         reason = required_reason(reason)
-        locked.members.filter(active=True).update(active=False)
+        _free_members(locked, by=by, log="rejected")
         return _set_status(locked, GroupStatus.REJECTED, by=by, reason=reason, log="rejected")
 
 
@@ -198,8 +203,18 @@ def group_deactivate(*, group, by, reason: str):
         locked = _locked(group)
         ensure(rules.may_deactivate(locked, by))
         reason = required_reason(reason)
-        locked.members.filter(active=True).update(active=False)
+        _free_members(locked, by=by, log="deactivated")
         return _set_status(locked, GroupStatus.INACTIVE, by=by, reason=reason, log="deactivated")
+
+
+def _free_members(group, *, by, log):
+    """Switch the group's active members off one by one, so that each change has its history
+    row (who, when, why), like every other member change; their NIKs may join another group."""
+    for member in group.members.filter(active=True):
+        member.active = False
+        member._history_user = by
+        member._change_reason = log
+        member.save(update_fields=["active", "updated_at"])
 
 
 def _set_status(group, status, *, by, log, reason=""):
@@ -207,6 +222,7 @@ def _set_status(group, status, *, by, log, reason=""):
     group.status_reason = reason
     group.status_changed_at = timezone.now()
     group.status_changed_by = by
+    group._history_user = by
     group._change_reason = log
     group.save()
     return group

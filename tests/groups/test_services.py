@@ -216,3 +216,43 @@ class TestNikWarnings:
             nik="6401041407850003", birth_date=datetime.date(1985, 7, 15), sex="P"
         )
         assert len(nik_warnings(member, regency_code="64.01")) == 2
+
+
+@pytest.mark.django_db
+class TestMemberHistory:
+    """Every member change has its history row: who, when and why."""
+
+    def test_a_rejection_records_each_member_switched_off(self, province_staff, kaltim):
+        group = group_with_members(5)
+        services.group_reject(group=group, by=province_staff, reason="Duplikat")
+        records = Member.history.filter(group_id=group.pk, history_change_reason="rejected")
+        assert sorted(records.values_list("id", flat=True)) == sorted(
+            group.members.values_list("pk", flat=True)
+        )
+        assert {(r.active, r.history_type, r.history_user_id) for r in records} == {
+            (False, "~", province_staff.pk)
+        }
+
+    def test_a_deactivation_records_each_member_switched_off(self, province_staff, kaltim):
+        group = group_with_members(5, status=GroupStatus.ELIGIBLE)
+        services.group_deactivate(group=group, by=province_staff, reason="Usaha berhenti")
+        records = Member.history.filter(group_id=group.pk, history_change_reason="deactivated")
+        assert records.count() == 5
+        assert {(r.active, r.history_user_id) for r in records} == {(False, province_staff.pk)}
+
+    def test_the_group_page_shows_the_members_leaving(self, client, province_staff, kaltim):
+        group = group_with_members(2)
+        services.group_reject(group=group, by=province_staff, reason="Duplikat")
+        client.force_login(province_staff)
+        history = client.get(group.get_absolute_url()).context["history"]
+        leaving = [e for e in history if e.action == "Ditolak" and e.subject != group.name]
+        assert len(leaving) == 2
+        assert all(e.changes == [("aktif", "True", "False")] for e in leaving)
+
+    def test_registration_and_edits_name_who_made_them(self, paser_officer, kaltim):
+        group = services.group_register(group=new_group(), members=new_members(5), by=paser_officer)
+        removed = group.members.exclude(role="ketua").first()
+        removed_pk = removed.pk  # delete() clears it
+        services.group_update(group=group, members=[], removed=[removed], by=paser_officer)
+        assert set(Member.history.values_list("history_user_id", flat=True)) == {paser_officer.pk}
+        assert Member.history.filter(id=removed_pk, history_type="-").exists()
