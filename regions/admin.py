@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from regions.models import District, Province, Regency
+from regions.models import District, Province, Regency, Village
 
 
 @admin.register(Province)
@@ -22,4 +22,13 @@ class DistrictAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "regency"]
     list_select_related = ["regency"]
     search_fields = ["code", "name", "regency__name"]
+    show_full_result_count = False
+
+
+@admin.register(Village)
+class VillageAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "district"]
+    list_filter = ["kind"]
+    list_select_related = ["district"]
+    search_fields = ["code", "name", "district__name"]
     show_full_result_count = False

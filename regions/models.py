@@ -1,7 +1,11 @@
-"""Kemendagri administrative regions, keyed by their codes ("64", "64.01", "64.01.04")."""
+"""Kemendagri administrative regions, keyed by their codes ("64", "64.01", "64.01.04",
+"64.01.04.2001")."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Concat
+from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
@@ -70,6 +74,41 @@ class District(TimeStampedModel):
         ordering = ["code"]
         verbose_name = _("district (kecamatan)")
         verbose_name_plural = _("districts (kecamatan)")
+
+    def __str__(self):
+        return self.name
+
+
+class Village(TimeStampedModel):
+    """A desa or kelurahan, the smallest region a group is registered in (chosen from the
+    loaded list, never typed)."""
+
+    class Kind(models.TextChoices):
+        DESA = "desa", _("Village (desa)")
+        KELURAHAN = "kelurahan", _("Urban village (kelurahan)")
+        DESA_ADAT = "desa_adat", _("Customary village (desa adat)")
+
+    code = models.CharField(_("code"), max_length=13, primary_key=True)
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("district (kecamatan)"),
+        on_delete=models.PROTECT,
+        related_name="villages",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("village (desa/kelurahan)")
+        verbose_name_plural = _("villages (desa/kelurahan)")
+        constraints = [
+            models.CheckConstraint(
+                name="village_code_in_district",
+                condition=StartsWith(F("code"), Concat(F("district_id"), Value("."))),
+                violation_error_message=_("The village code is not one of its district."),
+            )
+        ]
 
     def __str__(self):
         return self.name

@@ -5,8 +5,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from core.indonesia import regions_under
-from regions.models import District, Province, Regency
+from core.indonesia import regions_under, villages_in
+from regions.models import District, Province, Regency, Village
+
+CHUNK = 5000  # primary keys per IN (...) list: below SQLite's and PostgreSQL's limits
 
 
 @dataclass
@@ -22,7 +24,12 @@ class LoadResult:
 def _upsert(model, rows: dict[str, dict], result: LoadResult) -> None:
     """Create missing rows and update changed ones, in bulk; leave equal rows alone."""
     fields = list(next(iter(rows.values())).keys()) if rows else []
-    existing = {obj.pk: obj for obj in model.objects.filter(pk__in=rows.keys())}
+    codes = list(rows)
+    existing = {}
+    for start in range(0, len(codes), CHUNK):
+        existing.update(
+            (obj.pk, obj) for obj in model.objects.filter(pk__in=codes[start : start + CHUNK])
+        )
     to_create, to_update = [], []
     for code, values in rows.items():
         obj = existing.get(code)
@@ -42,7 +49,7 @@ def _upsert(model, rows: dict[str, dict], result: LoadResult) -> None:
 
 @transaction.atomic
 def regions_load(*, province_code: str | None = None) -> LoadResult:
-    """Load provinces, regencies and districts (all of Indonesia, or one province).
+    """Load provinces, regencies, districts and villages (all of Indonesia, or one province).
 
     Idempotent: a rerun over unchanged source data creates and updates nothing.
     """
@@ -51,6 +58,7 @@ def regions_load(*, province_code: str | None = None) -> LoadResult:
         raise ValueError(f"Unknown province code: {province_code}")
     regencies = [(p.code, r) for p in provinces for r in regions_under(p.code)]
     districts = [(r.code, d) for _, r in regencies for d in regions_under(r.code)]
+    villages = [(d.code, v) for _, d in districts for v in villages_in(d.code)]
 
     result = LoadResult()
     _upsert(Province, {p.code: {"name": p.name} for p in provinces}, result)
@@ -60,4 +68,9 @@ def regions_load(*, province_code: str | None = None) -> LoadResult:
         result,
     )
     _upsert(District, {d.code: {"regency_id": rc, "name": d.name} for rc, d in districts}, result)
+    _upsert(
+        Village,
+        {v.code: {"district_id": dc, "name": v.name, "kind": v.kind} for dc, v in villages},
+        result,
+    )
     return result

@@ -4,6 +4,8 @@ import os
 import threading
 
 import pytest
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
 
 from accounts.roles import Role
 from regions.models import Regency
@@ -13,10 +15,22 @@ from tests.factories import RegencyOfficerFactory, UserFactory
 PASSWORD = "sandi-uji-123"
 
 
+@receiver(post_migrate, dispatch_uid="tests.kaltim_regions")
+def _kaltim_regions(sender, using, **kwargs):
+    """The Kaltim regions are reference data of every test database, loaded once when it is
+    created (after its migrations) instead of in every test that needs them, and again after
+    each transactional test, whose flush empties every table and then sends post_migrate
+    (as it does for content types). A test's own changes to them are rolled back with it."""
+    if sender.label == "regions" and using == "default":
+        regions_load(province_code="64")
+
+
 @pytest.fixture
 def kaltim(db):
-    """Kalimantan Timur (64) with its ten regencies and cities and their districts."""
-    regions_load(province_code="64")
+    """Kalimantan Timur (64): its ten regencies and cities, their districts and villages
+    (in the test database already; loaded here only if a test removed them)."""
+    if not Regency.objects.filter(pk="64.01").exists():
+        regions_load(province_code="64")
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from regions.models import District, Province, Regency
+from regions.models import District, Province, Regency, Village
 
 KALTIM = {
     "64.01": "Kabupaten Paser",
@@ -28,6 +28,17 @@ def test_kaltim_has_the_kemendagri_codes_and_paser_ten_districts():
     assert Regency.objects.get(code="64.01").kind == Regency.Kind.KABUPATEN
     assert District.objects.filter(regency_id="64.01").count() == 10
     assert District.objects.get(code="64.01.04").regency_id == "64.01"
+
+
+@pytest.mark.django_db
+def test_villages_are_loaded_with_their_district_and_kind():
+    call_command("load_regions", province="64", stdout=StringIO())
+    tanah_grogot = Village.objects.filter(district_id="64.01.04")
+    assert tanah_grogot.count() == 16
+    assert Village.objects.get(code="64.01.04.1001").name == "Tanah Grogot"
+    assert Village.objects.get(code="64.01.04.1001").kind == Village.Kind.KELURAHAN
+    assert Village.objects.get(code="64.01.04.2002").kind == Village.Kind.DESA
+    assert Village.objects.filter(district__regency__province_id="64").count() == 1038
 
 
 @pytest.mark.django_db
@@ -58,12 +69,22 @@ def test_all_of_indonesia_by_default():
     assert Province.objects.count() == 38
     assert Regency.objects.count() > 500
     assert District.objects.count() > 7000
+    assert Village.objects.count() > 80000
 
 
 @pytest.mark.django_db
-def test_unknown_province_is_an_error_and_loads_nothing():
+def test_unknown_province_is_an_error_and_changes_nothing():
     from django.core.management import CommandError
 
+    before = [model.objects.count() for model in (Province, Regency, District, Village)]
     with pytest.raises(CommandError, match="99"):
         call_command("load_regions", province="99", stdout=StringIO())
-    assert not Province.objects.exists()
+    assert [model.objects.count() for model in (Province, Regency, District, Village)] == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_kaltim_regions_come_back_after_a_flush():
+    """Transactional tests end with a flush; the next tests still find the regions
+    (tests/conftest.py loads them again on post_migrate)."""
+    call_command("flush", interactive=False, verbosity=0)
+    assert Village.objects.filter(district_id="64.01.04").count() == 16

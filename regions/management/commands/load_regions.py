@@ -4,7 +4,7 @@ from regions.services import regions_load
 
 
 class Command(BaseCommand):
-    help = "Load Kemendagri provinces, regencies and districts (idempotent)."
+    help = "Load Kemendagri provinces, regencies, districts and villages (idempotent)."
 
     def add_arguments(self, parser):
         parser.add_argument(
