@@ -174,8 +174,9 @@ def build(*, groups, national, staff, approver, officer, today):
         params |= {"program": program.pk, "today": today, "groups": groups}
         params |= {"national": national, "province": f"{settings.PROVINCE_CODE}.%"}
 
-        # Groups: round-robin over the regencies, each in one of its own districts; 96 %
-        # eligible, the rest proposed, verified, rejected or inactive (those two with a reason).
+        # Groups: round-robin over the regencies, each in one of its own districts (and that
+        # district's first village); 96 % eligible, the rest proposed, verified, rejected or
+        # inactive (those two with a reason).
         status = bucket("n", 1)
         cursor.execute(
             f"""
@@ -185,22 +186,23 @@ def build(*, groups, national, staff, approver, officer, today):
                 FROM (SELECT DISTINCT regency_id FROM regions_district
                       WHERE %(national)s OR regency_id LIKE %(province)s) AS r
             ), districts AS (
-                SELECT code, regency_id,
-                       row_number() OVER (PARTITION BY regency_id ORDER BY code) - 1 AS idx,
-                       count(*) OVER (PARTITION BY regency_id) AS total
-                FROM regions_district
+                SELECT d.code, d.regency_id, min(v.code) AS village,
+                       row_number() OVER (PARTITION BY d.regency_id ORDER BY d.code) - 1 AS idx,
+                       count(*) OVER (PARTITION BY d.regency_id) AS total
+                FROM regions_district AS d JOIN regions_village AS v ON v.district_id = d.code
+                GROUP BY d.code, d.regency_id
             ), numbered AS (
                 SELECT n, {status} AS s FROM generate_series(0, %(groups)s - 1) AS n
             )
             INSERT INTO groups_businessgroup (
-                registration_number, name, sector, regency_id, district_id, village_name,
-                village_code, address, phone, date_formed, bank_name, account_number,
+                registration_number, name, sector, regency_id, district_id, village_id,
+                address, phone, date_formed, bank_name, account_number,
                 account_holder, status, status_reason, status_changed_at, status_changed_by_id,
                 created_by_id, created_at, updated_at)
             SELECT r.code || '-2025-' || lpad((n / r.total + 1)::text, 5, '0'),
                    'KUBE Dasbor ' || n,
                    (%(sectors)s::text[])[1 + n %% 8],
-                   r.code, d.code, 'Desa Uji', '', 'Jl. Uji No. ' || n, '081200000000',
+                   r.code, d.code, d.village, 'Jl. Uji No. ' || n, '081200000000',
                    DATE '2024-01-15' + (n %% 300), 'Bank Uji', lpad(n::text, 12, '0'),
                    'KUBE Dasbor ' || n,
                    CASE s WHEN 0 THEN 'proposed' WHEN 1 THEN 'verified' WHEN 2 THEN 'rejected'

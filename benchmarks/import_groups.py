@@ -144,6 +144,13 @@ def workbook(rows) -> bytes:
     from openpyxl import Workbook
 
     from groups.workbook import GROUP_COLUMNS, MEMBER_COLUMNS
+    from regions.models import Village
+
+    villages = {}  # the first village of each district, as the file names it
+    for code, district, name in Village.objects.order_by("-code").values_list(
+        "code", "district_id", "name"
+    ):
+        villages[district] = (name, code)
 
     book = Workbook(write_only=True)
     groups_sheet = book.create_sheet("Kelompok")
@@ -162,8 +169,7 @@ def workbook(rows) -> bytes:
                     "food",
                     district.regency_id,
                     district.code,
-                    "Desa Uji",
-                    None,
+                    *villages[district.code],
                     f"Jl. Uji No. {group}",
                     "081200000000",
                     datetime.date(2024, 1, 15),

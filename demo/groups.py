@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from core.errors import DomainError
-from core.indonesia import Region, villages_in
 from groups import services
 from groups.models import BusinessGroup, GroupStatus, Member, MemberRole, Sector, Sex
-from regions.models import District
+from regions.models import District, Village
 
 # Groups per regency: 35 in Paser (the story), 140 across the other nine.
 GROUPS_PER_REGENCY = {
@@ -256,12 +255,12 @@ def _advance(group, planned: PlannedGroup, *, by) -> None:
 def plan_groups(*, rng_seed: int = 2026) -> list[PlannedGroup]:
     """The demo groups with their members and target status, the same for the same seed.
 
-    Reads the districts from the database (load the regions first) and the villages from
-    the Kemendagri data; nothing is saved.
+    Reads the districts and their villages from the database (load the regions first);
+    nothing is saved.
     """
     rng = random.Random(rng_seed)
     districts = _districts_by_regency()
-    village_cache: dict[str, list[Region]] = {}
+    villages = _villages_by_district()
     nik_serials = itertools.count(1)  # unique across the demo (a NIK serial is 0001-9999)
     names: set[str] = set()  # unique across the province, so lists and searches stay clear
     rejections, deactivations = iter(REJECTIONS), iter(DEACTIVATIONS)
@@ -273,9 +272,7 @@ def plan_groups(*, rng_seed: int = 2026) -> list[PlannedGroup]:
         rng.shuffle(statuses)
         for status in statuses:
             district = rng.choice(districts[regency_code])
-            if district.code not in village_cache:
-                village_cache[district.code] = villages_in(district.code)
-            village = rng.choice(village_cache[district.code])
+            village = rng.choice(villages[district.code])
             sector = rng.choices(list(SECTOR_WEIGHTS), weights=SECTOR_WEIGHTS.values())[0]
             name = _group_name(rng, sector=sector, village=village.name, taken=names)
             names.add(name)
@@ -285,8 +282,7 @@ def plan_groups(*, rng_seed: int = 2026) -> list[PlannedGroup]:
                 sector=sector,
                 regency_id=regency_code,
                 district_id=district.code,
-                village_name=village.name,
-                village_code=village.code,
+                village=village,
                 address=f"Jl. {rng.choice(STREETS)} No. {rng.randint(1, 150)}, "
                 f"RT {rng.randint(1, 30):02d}",
                 phone=_phone(rng),
@@ -315,6 +311,16 @@ def _districts_by_regency() -> dict[str, list[District]]:
     if missing:
         raise ValueError(f"No districts loaded for {', '.join(missing)}: run load_regions first.")
     return districts
+
+
+def _villages_by_district() -> dict[str, list[Village]]:
+    """The villages of the demo's regencies, by district, in code order (one query)."""
+    villages: dict[str, list[Village]] = {}
+    for village in Village.objects.filter(district__regency_id__in=GROUPS_PER_REGENCY).order_by(
+        "code"
+    ):
+        villages.setdefault(village.district_id, []).append(village)
+    return villages
 
 
 def _group_name(rng, *, sector, village, taken) -> str:

@@ -39,7 +39,7 @@ def write_groups(*, queryset, fileobj) -> None:
     with translation.override("id"):
         sector_labels = {value: str(label) for value, label in Sector.choices}
         status_labels = {value: str(label) for value, label in GroupStatus.choices}
-    for group in queryset.iterator(chunk_size=2000):
+    for group in queryset.select_related("village").iterator(chunk_size=2000):
         group_sheet.append(_group_cells(group_sheet, group, sector_labels, status_labels))
     for member in _export_members(queryset):
         member_sheet.append(_member_cells(member_sheet, member))
@@ -108,8 +108,8 @@ def _group_cells(sheet, group, sector_labels, status_labels):
         _cell(sheet, sector_labels.get(group.sector, group.sector)),
         _text_cell(sheet, group.regency_id),
         _text_cell(sheet, group.district_id),
-        _cell(sheet, group.village_name),
-        _text_cell(sheet, group.village_code),
+        _cell(sheet, group.village.name),
+        _text_cell(sheet, group.village_id),
         _cell(sheet, group.address),
         _text_cell(sheet, group.phone),
         _date_cell(sheet, group.date_formed),
@@ -197,8 +197,10 @@ def _help_lines():
         ),
         _("Dates: a date cell, or text written dd-mm-yyyy (for example 17-08-2024)."),
         _(
-            "Kode Kabupaten/Kota and Kode Kecamatan: Kemendagri codes, for example 64.01 "
-            "and 64.01.04. Kode Desa is optional (for example 64.01.04.2001)."
+            "Kode Kabupaten/Kota, Kode Kecamatan and Kode Desa: Kemendagri codes, for "
+            "example 64.01, 64.01.04 and 64.01.04.2001; the village must be one of the "
+            "district. When Kode Desa is empty, Desa/Kelurahan must be the name of a village "
+            "of the district, exactly as in the Kemendagri list."
         ),
         _(
             "Grey columns (Status, and Nama Kelompok in the Anggota sheet) are for reading "

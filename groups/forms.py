@@ -11,7 +11,24 @@ from groups.models import (
     Member,
 )
 from groups.validators import without_separators
-from regions.models import District, Regency
+from regions.models import District, Regency, Village
+
+
+class NarrowedSelect(forms.Select):
+    """A select of regions whose options name their parent region (`data-parent`), so that
+    static/js/region-choices.js offers only those of the parent chosen in the select
+    `parent` (the server checks the choice again: the model's clean())."""
+
+    def __init__(self, *, parent: str, parent_of, attrs=None):
+        super().__init__(attrs={**(attrs or {}), "data-parent-field": f"id_{parent}"})
+        self.parent_of = parent_of
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-parent"] = self.parent_of(instance)
+        return option
 
 
 class DistrictChoiceField(forms.ModelChoiceField):
@@ -19,9 +36,24 @@ class DistrictChoiceField(forms.ModelChoiceField):
         return f"{district.name} — {district.regency.name}"
 
 
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, village):
+        return f"{village.name} — {village.district.name}"
+
+
 class GroupForm(forms.ModelForm):
+    """A group's data; the district and village are chosen among those of the regencies the
+    user works in (a regency officer gets their own regency's only)."""
+
     district = DistrictChoiceField(
-        queryset=District.objects.none(), label=_("district (kecamatan)")
+        queryset=District.objects.none(),
+        label=_("district (kecamatan)"),
+        widget=NarrowedSelect(parent="regency", parent_of=lambda d: d.regency_id),
+    )
+    village = VillageChoiceField(
+        queryset=Village.objects.none(),
+        label=_("village (desa/kelurahan)"),
+        widget=NarrowedSelect(parent="district", parent_of=lambda v: v.district_id),
     )
 
     class Meta:
@@ -37,6 +69,11 @@ class GroupForm(forms.ModelForm):
             District.objects.filter(regency__in=regencies)
             .select_related("regency")
             .order_by("regency_id", "name")
+        )
+        self.fields["village"].queryset = (
+            Village.objects.filter(district__regency__in=regencies)
+            .select_related("district")
+            .order_by("district_id", "name")
         )
         if user.is_regency_officer:
             self.fields["regency"].initial = user.regency_id

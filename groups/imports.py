@@ -8,7 +8,6 @@ PostgreSQL, see core/bulk.py) with their history rows.
 
 import datetime
 import itertools
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from groups.models import (
     DISTRICT_NOT_IN_REGENCY,
     GROUP_DATA_FIELDS,
     MEMBER_DATA_FIELDS,
+    VILLAGE_NOT_IN_DISTRICT,
     BusinessGroup,
     GroupStatus,
     Member,
@@ -45,7 +45,7 @@ from groups.workbook import (
     MEMBER_COLUMNS,
     MEMBER_SHEET,
 )
-from regions.models import District, Regency
+from regions.models import District, Regency, Village
 
 CHANGE_REASON = "imported"  # stored in the history as an ASCII key, like the services do
 QUERY_CHUNK = 5000  # values per IN (...) list: below SQLite's and PostgreSQL's parameter limits
@@ -348,6 +348,12 @@ class _Reader:
             code: (regency, name)
             for code, regency, name in districts.values_list("code", "regency_id", "name")
         }
+        villages = Village.objects.filter(district__regency__province_id=province)
+        self.villages = {}  # code -> district code
+        self.village_names = defaultdict(list)  # (district code, folded name) -> codes
+        for code, district, name in villages.values_list("code", "district_id", "name"):
+            self.villages[code] = district
+            self.village_names[district, _folded(name)].append(code)
         self.sectors = _accepted(Sector.choices)
         self.sexes = _accepted(Sex.choices, extra=[("laki-laki", "L"), ("perempuan", "P")])
         self.roles = _accepted(MemberRole.choices)
@@ -377,8 +383,6 @@ class _Reader:
         values = {
             "name": row.text("name", max_length=150, required=True),
             "sector": row.choice("sector", self.sectors),
-            "village_name": row.text("village_name", max_length=100, required=True),
-            "village_code": row.code("village_code", max_length=13),
             "address": row.text("address", max_length=2000, required=True),
             "phone": row.code("phone", max_length=20),
             "date_formed": row.validated(BusinessGroup, "date_formed", row.date("date_formed")),
@@ -388,7 +392,7 @@ class _Reader:
         }
         regency_id = self._regency(row)
         values["district_id"] = self._district(row, regency_id)
-        self._check_village_code(row, values["village_code"], values["district_id"])
+        values["village_id"] = self._village(row, values["district_id"], regency_id)
         key = registration_number or values["name"]
         if not key:
             return None
@@ -414,12 +418,31 @@ class _Reader:
             row.error(DISTRICT_NOT_IN_REGENCY, column=f"{HEADERS['district']} {code}")
         return code
 
-    def _check_village_code(self, row, code, district):
-        if code and district and not re.fullmatch(re.escape(district) + r"\.[0-9]{4}", code):
-            row.error(
-                _("Village code %(code)s is not a village of district %(district)s.")
-                % {"code": code, "district": district}
+    def _village(self, row, district, regency_id) -> str:
+        """The Kode Desa; when it is empty, the village of the district with the name in
+        Desa/Kelurahan. Outside the district: the model's message, as in the form. (A
+        district outside the regency is reported alone.)"""
+        code = row.code("village_code", max_length=13)
+        name = row.text("village_name", max_length=100)
+        if self.districts.get(district, ("",))[0] != regency_id:
+            district = None
+        if code and code not in self.villages:
+            row.error(_("Unknown village code %(code)s.") % {"code": code})
+        elif code and district in self.districts and self.villages[code] != district:
+            row.error(VILLAGE_NOT_IN_DISTRICT, column=f"{HEADERS['village_code']} {code}")
+        elif not code and not name:
+            row.error(_("%(column)s is required.") % {"column": HEADERS["village_code"]})
+        elif not code and district in self.districts:
+            found = self.village_names.get((district, _folded(name)), [])
+            if len(found) == 1:
+                return found[0]
+            message = (
+                _("District %(district)s has several villages named %(name)s: write the Kode Desa.")
+                if found
+                else _("District %(district)s has no village named %(name)s: write the Kode Desa.")
             )
+            row.error(message % {"district": district, "name": name})
+        return code
 
     def member(self, row: _Row) -> MemberRow | None:
         key = row.code("group_key", max_length=150, required=True)

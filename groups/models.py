@@ -26,6 +26,7 @@ FORMED_NOT_BEFORE = 1950
 # A member born more than this many years ago is a typing error.
 OLDEST_MEMBER_YEARS = 120
 DISTRICT_NOT_IN_REGENCY = _("The district is not in the group's regency.")
+VILLAGE_NOT_IN_DISTRICT = _("The village is not in the group's district.")
 
 
 class Sector(models.TextChoices):
@@ -45,6 +46,12 @@ class GroupStatus(models.TextChoices):
     ELIGIBLE = "eligible", _("Eligible")
     REJECTED = "rejected", _("Rejected")
     INACTIVE = "inactive", _("Inactive")
+
+
+def _within(code, parent_code) -> bool:
+    """Whether a Kemendagri code lies within its parent's (unknown codes are left to the
+    required-field check)."""
+    return not (code and parent_code) or code.startswith(f"{parent_code}.")
 
 
 class BusinessGroupQuerySet(RegionScopedQuerySet):
@@ -69,12 +76,11 @@ class BusinessGroup(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="groups",
     )
-    village_name = models.CharField(_("village (desa/kelurahan)"), max_length=100)
-    village_code = models.CharField(
-        _("village code"),
-        max_length=13,
-        blank=True,
-        help_text=_("Kemendagri code, for example 64.01.04.2001 (optional)."),
+    village = models.ForeignKey(
+        "regions.Village",
+        verbose_name=_("village (desa/kelurahan)"),
+        on_delete=models.PROTECT,
+        related_name="groups",
     )
     address = models.TextField(_("address"))
     phone = models.CharField(_("phone"), max_length=20, blank=True)
@@ -126,6 +132,11 @@ class BusinessGroup(TimeStampedModel):
                 violation_error_message=DISTRICT_NOT_IN_REGENCY,
             ),
             models.CheckConstraint(
+                name="group_village_in_district",
+                condition=StartsWith(F("village_id"), Concat(F("district_id"), Value("."))),
+                violation_error_message=VILLAGE_NOT_IN_DISTRICT,
+            ),
+            models.CheckConstraint(
                 name="group_status_valid",
                 condition=Q(status__in=GroupStatus.values),
             ),
@@ -144,13 +155,15 @@ class BusinessGroup(TimeStampedModel):
         return reverse("groups:group_detail", args=[self.pk])
 
     def clean(self):
-        """Where the group is: its district in its regency (the database checks it too)."""
-        if (
-            self.regency_id
-            and self.district_id
-            and not self.district_id.startswith(f"{self.regency_id}.")
-        ):
-            raise ValidationError({"district": DISTRICT_NOT_IN_REGENCY})
+        """Where the group is: its district in its regency and its village in its district
+        (the database checks both too, with the same messages)."""
+        errors = {}
+        if not _within(self.district_id, self.regency_id):
+            errors["district"] = DISTRICT_NOT_IN_REGENCY
+        if not _within(self.village_id, self.district_id):
+            errors["village"] = VILLAGE_NOT_IN_DISTRICT
+        if errors:
+            raise ValidationError(errors)
 
 
 # The fields of a group and of a member that people fill in (the form, the admin and the
@@ -160,8 +173,7 @@ GROUP_DATA_FIELDS = (
     "sector",
     "regency",
     "district",
-    "village_name",
-    "village_code",
+    "village",
     "address",
     "phone",
     "date_formed",

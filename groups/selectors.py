@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.history import HistoryEntry, history_entries, history_fields, newest_first
 from groups.models import BusinessGroup, GroupDocument, Member, MemberRole
+from regions.models import Village
 
 ROLE_ORDER = Case(
     *(When(role=role, then=Value(i)) for i, role in enumerate(MemberRole.values)),
@@ -56,8 +57,19 @@ CHANGE_REASONS = {
 }
 
 
+def _village_names(records):
+    """How a history shows a village: its name and code (one query, only when the group's
+    village has changed)."""
+    codes = {r.village_id for r in records}
+    names = {}
+    if len(codes) > 1:
+        names = dict(Village.objects.filter(code__in=codes).values_list("code", "name"))
+    return lambda code: f"{names[code]} ({code})" if code in names else (code or "")
+
+
 def group_history(*, group, limit=50) -> list[HistoryEntry]:
-    """Every change to the group and its members, newest first (three queries)."""
+    """Every change to the group and its members, newest first (three queries, four when
+    the village changed)."""
     group_fields = history_fields(
         BusinessGroup,
         exclude={
@@ -70,11 +82,15 @@ def group_history(*, group, limit=50) -> list[HistoryEntry]:
         },
     )
     member_fields = history_fields(Member, exclude={"id", "group", "created_at", "updated_at"})
-    group_records = BusinessGroup.history.filter(id=group.pk).select_related("history_user")
+    group_records = list(BusinessGroup.history.filter(id=group.pk).select_related("history_user"))
     member_records = Member.history.filter(group_id=group.pk).select_related("history_user")
     return newest_first(
         history_entries(
-            group_records, subject=lambda r: r.name, fields=group_fields, reasons=CHANGE_REASONS
+            group_records,
+            subject=lambda r: r.name,
+            fields=group_fields,
+            reasons=CHANGE_REASONS,
+            formats={"village": _village_names(group_records)},
         ),
         history_entries(
             member_records,

@@ -45,7 +45,7 @@ def group_list(request):
 
 def group_detail(request, pk):
     group = get_visible_or_404(
-        BusinessGroup.objects.select_related("regency", "district", "status_changed_by"),
+        BusinessGroup.objects.select_related("regency", "district", "village", "status_changed_by"),
         request.user,
         pk=pk,
     )

@@ -49,7 +49,7 @@ def rekap_grants(*, user, program):
         Grant.objects.visible_to(user)
         .filter(program=program)
         .exclude(status=GrantStatus.CANCELLED)
-        .select_related("group__regency", "group__district")
+        .select_related("group__regency", "group__district", "group__village")
         .annotate(chair_name=Subquery(chair))
         .order_by("group__regency_id", "group__name", "pk")
     )
@@ -81,7 +81,7 @@ def write_rekap(*, user, program, fileobj) -> None:
                     group.registration_number,
                     group.name,
                     group.district.name,
-                    group.village_name,
+                    group.village.name,
                     grant.chair_name or "",
                     group.bank_name,
                     group.account_number,

@@ -215,7 +215,7 @@ def beneficiary_attachment(*, user, program) -> bytes:
                 group.name,
                 group.registration_number,
                 grant.chair_name or "-",
-                f"{group.village_name}, {group.district.name}",
+                f"{group.village.name}, {group.district.name}",
                 group.bank_name or "-",
                 f"{group.account_number or '-'} a.n. {group.account_holder or '-'}",
                 format_rupiah(grant.amount),

@@ -1,4 +1,5 @@
 import datetime
+import functools
 import uuid
 
 import factory
@@ -7,6 +8,7 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import User
 from accounts.roles import Role
+from core.indonesia import villages_in
 from regions.models import Regency
 
 
@@ -34,6 +36,13 @@ class RegencyOfficerFactory(UserFactory):
     regency = factory.LazyFunction(lambda: Regency.objects.get(code="64.01"))
 
 
+@functools.cache
+def first_village(district_code: str) -> str:
+    """The Kemendagri code of the district's first village (from the data load_regions
+    loads, without a query)."""
+    return villages_in(district_code)[0].code
+
+
 def synthetic_nik(*, district_code: str, birth_date, sex: str, serial: int) -> str:
     """A NIK that passes every structural check and encodes the given district and birth."""
     day = birth_date.day + (40 if sex == "P" else 0)
@@ -42,7 +51,8 @@ def synthetic_nik(*, district_code: str, birth_date, sex: str, serial: int) -> s
 
 
 class BusinessGroupFactory(DjangoModelFactory):
-    """A proposed group in Kabupaten Paser (Tanah Grogot) with a bank account in its name."""
+    """A proposed group in Kabupaten Paser (Batu Sopang, Samurangau) with a bank account in
+    its name."""
 
     class Meta:
         model = "groups.BusinessGroup"
@@ -52,7 +62,7 @@ class BusinessGroupFactory(DjangoModelFactory):
     sector = "food"
     regency_id = "64.01"
     district_id = factory.LazyAttribute(lambda g: f"{g.regency_id}.01")
-    village_name = "Tanah Grogot"
+    village_id = factory.LazyAttribute(lambda g: first_village(g.district_id))
     address = "Jl. Jenderal Sudirman No. 12"
     phone = "081234567890"
     date_formed = datetime.date(2024, 3, 1)

@@ -27,7 +27,15 @@ def test_province_staff_register_a_group_see_the_nik_warning_and_find_it(
     page.get_by_label("Jenis usaha").select_option("food")
     page.locator("#id_regency").select_option("64.01")
     page.locator("#id_district").select_option("64.01.04")
-    page.locator("#id_village_name").fill("Tanah Grogot")
+    # The village list offers the chosen district's villages only (static/js/region-choices.js).
+    villages = page.locator("#id_village option:not([hidden])[value]:not([value=''])")
+    expect(villages).to_have_count(16)  # Tanah Grogot has 16 desa and kelurahan
+    page.locator("#id_village").select_option("64.01.04.1001")
+    page.locator("#id_district").select_option("64.01.01")  # another district: choice cleared
+    expect(page.locator("#id_village")).to_have_value("")
+    expect(villages).to_have_count(9)
+    page.locator("#id_district").select_option("64.01.04")
+    page.locator("#id_village").select_option("64.01.04.1001")
     page.get_by_label("Alamat").fill("Jl. Kusuma Bangsa No. 3")
     page.get_by_label("Tanggal dibentuk").fill("2024-05-02")
     page.locator("#id_bank_name").fill("Bankaltimtara")
@@ -49,6 +57,7 @@ def test_province_staff_register_a_group_see_the_nik_warning_and_find_it(
     expect(warning).to_have_count(1)
     expect(warning).to_contain_text("64.03")
     expect(page.locator("#members tbody tr")).to_have_count(5)
+    expect(page.get_by_text("Tanah Grogot (64.01.04.1001)")).to_be_visible()
     screenshot(page, "group-detail-with-nik-warning")
 
     page.get_by_role("link", name="Kelompok usaha").first.click()

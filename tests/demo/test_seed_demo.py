@@ -61,7 +61,7 @@ def test_seed_demo_tells_the_kaltim_story():
     for group in groups:
         assert group.registration_number.startswith(f"{group.regency_id}-")
         assert group.district_id.startswith(f"{group.regency_id}.")
-        assert group.village_name and group.village_code.startswith(f"{group.district_id}.")
+        assert group.village.district_id == group.district_id
         assert group.account_holder == group.name
         if group.status in (GroupStatus.REJECTED, GroupStatus.INACTIVE):
             assert group.status_reason

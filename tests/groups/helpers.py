@@ -15,8 +15,7 @@ def group_post_data(**overrides):
         "sector": "food",
         "regency": "64.01",
         "district": "64.01.04",
-        "village_name": "Tanah Grogot",
-        "village_code": "",
+        "village": "64.01.04.1001",  # Tanah Grogot
         "address": "Jl. Kusuma Bangsa",
         "phone": "081234567890",
         "date_formed": "2024-05-02",

@@ -23,7 +23,7 @@ def register(by, name, niks):
         sector="food",
         regency_id="64.01",
         district_id="64.01.01",
-        village_name="Desa",
+        village_id="64.01.01.2009",
         address="Jl. Poros",
         date_formed=datetime.date(2024, 1, 1),
     )

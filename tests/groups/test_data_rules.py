@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -269,3 +270,100 @@ class TestComposition:
         assert [(issue.sheet, issue.row) for issue in result.errors] == [("Kelompok", 2)]
         assert [issue.message for issue in result.errors] == list(form_messages)
         assert not BusinessGroup.objects.exists()
+
+
+OUT_OF_DISTRICT = "Desa/kelurahan tidak berada di kecamatan kelompok."
+
+
+@pytest.mark.django_db
+class TestVillage:
+    """A village is chosen from the Kemendagri list and must lie in the group's district:
+    the same refusal on every path."""
+
+    def test_the_form_refuses_a_village_of_another_district(self, client, kaltim, paser_officer):
+        client.force_login(paser_officer)
+        data = group_post_data(district="64.01.04", village="64.01.01.2009")  # Batu Sopang's
+        response = client.post(reverse("groups:group_create"), data)
+        assert response.context["form"].errors["village"] == [OUT_OF_DISTRICT]
+        assert not BusinessGroup.objects.exists()
+
+    def test_the_form_offers_an_officer_only_their_regency_s_villages(
+        self, client, kaltim, paser_officer
+    ):
+        client.force_login(paser_officer)
+        form = client.get(reverse("groups:group_create")).context["form"]
+        districts = {v.district_id[:5] for v in form.fields["village"].queryset}
+        assert districts == {"64.01"}
+        assert {d.regency_id for d in form.fields["district"].queryset} == {"64.01"}
+        response = client.post(
+            reverse("groups:group_create"),
+            group_post_data(district="64.01.04", village="64.03.01.2001"),  # a Berau village
+        )
+        assert "village" in response.context["form"].errors
+        assert not BusinessGroup.objects.exists()
+
+    def test_the_village_select_names_each_option_s_district_for_the_script(
+        self, client, kaltim, paser_officer
+    ):
+        client.force_login(paser_officer)
+        content = client.get(reverse("groups:group_create")).content.decode()
+        assert 'data-parent-field="id_district"' in content
+        assert 'value="64.01.04.1001" data-parent="64.01.04"' in content
+        assert "js/region-choices.js" in content and "<script>" not in content
+
+    def test_the_service_refuses_it_with_the_same_message(self, kaltim, province_staff):
+        group = BusinessGroupFactory.build(
+            district_id="64.01.04", village_id="64.01.01.2009", created_by=province_staff
+        )
+        members = [Member(**member_fields(role="ketua"))]
+        with pytest.raises(DomainError, match=OUT_OF_DISTRICT):
+            services.group_register(group=group, members=members, by=province_staff)
+
+    def test_the_import_refuses_it_with_the_same_message(self, kaltim, province_staff):
+        row = new_group(district="64.01.04", village_code="64.01.01.2009")
+        result = imports.groups_import(
+            file=workbook_bytes([row], new_members("KUBE Maju Jaya", 5)),
+            by=province_staff,
+            dry_run=True,
+        )
+        assert [(i.row, i.column, i.message) for i in result.errors] == [
+            (2, "Kode Desa 64.01.01.2009", OUT_OF_DISTRICT)
+        ]
+
+    def test_the_import_finds_a_village_by_its_name_in_the_district(self, kaltim, province_staff):
+        rows = [
+            new_group("KUBE Satu", village_code=None, village_name="tanah  GROGOT"),
+            new_group("KUBE Dua", village_code=None, village_name="Samurangau"),  # elsewhere
+        ]
+        members = new_members("KUBE Satu", 5) + new_members("KUBE Dua", 5, first_serial=10)
+        result = imports.groups_import(
+            file=workbook_bytes(rows, members), by=province_staff, dry_run=True
+        )
+        assert [(i.row, i.message) for i in result.errors] == [
+            (
+                3,
+                "Kecamatan 64.01.04 tidak memiliki desa/kelurahan bernama Samurangau: "
+                "isi Kode Desa.",
+            )
+        ]
+
+    def test_full_clean_and_the_database_refuse_it(self, kaltim):
+        group = BusinessGroupFactory()
+        group.village_id = "64.01.04.1001"  # the factory's district is 64.01.01
+        with pytest.raises(ValidationError) as refused:
+            group.full_clean()
+        assert refused.value.message_dict["village"] == [OUT_OF_DISTRICT]
+        with pytest.raises(IntegrityError), transaction.atomic():
+            BusinessGroup.objects.filter(pk=group.pk).update(village_id="64.01.04.1001")
+
+    def test_the_admin_refuses_it(self, client, superuser, kaltim):
+        from tests.groups.test_admin import inline_data
+
+        group = group_with_members(5)
+        client.force_login(superuser)
+        url = reverse("admin:groups_businessgroup_change", args=[group.pk])
+        response = client.post(url, inline_data(group, village="64.01.04.1001"))
+        assert response.status_code == 200
+        assert OUT_OF_DISTRICT in response.content.decode()
+        group.refresh_from_db()
+        assert group.village_id == "64.01.01.2009"

@@ -48,7 +48,7 @@ def seeded(kaltim):
         name="KUBE Mekar Sari",
         sector="fishery",
         district_id="64.01.04",
-        village_code="64.01.04.1001",
+        village_id="64.01.04.1001",
         address="Jl. Kenanga No. 3\r\nRT 04",
         phone="",
         account_number="0000123456789012345",
@@ -66,7 +66,7 @@ def seeded(kaltim):
         name="KUBE Berau Jaya",
         regency_id="64.03",
         district_id="64.03.05",
-        village_name="Tanjung Redeb",
+        village_id="64.03.05.1004",  # Tanjung Redeb
     )
     return BusinessGroup.objects.filter(regency_id="64.01")
 
@@ -124,7 +124,7 @@ class TestImport:
         assert Member.history.filter(group_id=satu.pk, history_type="+").count() == 5
 
     def test_new_groups_are_numbered_per_regency_in_file_order(self, kaltim, province_staff):
-        berau = {"regency": "64.03", "district": "64.03.05", "village_code": ""}
+        berau = {"regency": "64.03", "district": "64.03.05", "village_code": "64.03.05.1004"}
         groups = [new_group("KUBE Satu"), new_group("KUBE Dua", **berau), new_group("KUBE Tiga")]
         members = (
             new_members("KUBE Satu", 5)
@@ -292,7 +292,9 @@ class TestImport:
         monkeypatch.setitem(
             RULES, Action.GROUP_IMPORT, frozenset({Role.PROVINCE_STAFF, Role.REGENCY_OFFICER})
         )
-        berau = new_group("KUBE Berau", regency="64.03", district="64.03.05", village_code="")
+        berau = new_group(
+            "KUBE Berau", regency="64.03", district="64.03.05", village_code="64.03.05.1004"
+        )
         data = workbook_bytes(
             [new_group(), berau],
             new_members("KUBE Maju Jaya", 5)

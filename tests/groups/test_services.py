@@ -7,7 +7,13 @@ from core.errors import DomainError, NotAllowed
 from groups import rules, services
 from groups.models import BusinessGroup, GroupStatus, Member, RegistrationCounter
 from groups.rules import Criteria, nik_warnings
-from tests.factories import BusinessGroupFactory, MemberFactory, group_with_members, synthetic_nik
+from tests.factories import (
+    BusinessGroupFactory,
+    MemberFactory,
+    first_village,
+    group_with_members,
+    synthetic_nik,
+)
 
 
 def new_group(regency="64.01", **fields):
@@ -16,7 +22,7 @@ def new_group(regency="64.01", **fields):
         sector="food",
         regency_id=regency,
         district_id=f"{regency}.01",
-        village_name="Desa",
+        village_id=first_village(f"{regency}.01"),
         address="Jl. Poros",
         date_formed=datetime.date(2024, 1, 10),
         bank_name="Bankaltimtara",
@@ -191,6 +197,7 @@ class TestTransitions:
         grant_services.grant_award(program=open_program(), group=funded, by=province_staff)
         for group in (funded, unfunded):
             group.regency_id, group.district_id = "64.03", "64.03.01"
+            group.village_id = first_village("64.03.01")
         with pytest.raises(DomainError, match="tetap di kabupaten"):
             services.group_update(group=funded, members=[], by=province_staff)
         assert BusinessGroup.objects.get(pk=funded.pk).regency_id == "64.01"

@@ -300,3 +300,15 @@ class TestQueryCounts:
         with django_assert_num_queries(18):
             response = client.get(reverse("groups:group_detail", args=[group.pk]))
         assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_history_names_the_villages_a_group_moved_between(client, province_staff, kaltim):
+    from groups import services
+
+    group = group_with_members(5)  # Batu Sopang, Samurangau (64.01.01.2009)
+    group.village_id = "64.01.01.2010"
+    services.group_update(group=group, members=[], by=province_staff)
+    client.force_login(province_staff)
+    content = client.get(group.get_absolute_url()).content.decode()
+    assert "Samurangau (64.01.01.2009)" in content and "Busui (64.01.01.2010)" in content

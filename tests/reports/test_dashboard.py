@@ -17,7 +17,7 @@ from reports.dashboard import dashboard, last_due_period
 from reports.models import ProgressReport
 from reports.periods import Period
 from reports.summaries import refresh_all_summaries
-from tests.factories import UserFactory
+from tests.factories import UserFactory, first_village
 from tests.grants.money import RP20JT, open_program, transferred_grant
 from tests.reports.conftest import figures
 
@@ -206,7 +206,7 @@ def bulk_data(count, *, program, staff, officer):
             sector="food",
             regency_id=regency,
             district_id=f"{regency}.01",
-            village_name="Desa",
+            village_id=first_village(f"{regency}.01"),
             address="Jl. Contoh",
             date_formed=datetime.date(2024, 1, 1),
             status="eligible",
