@@ -226,6 +226,14 @@ def verification_problems(group, criteria: Criteria | None = None):
     return problems
 
 
+def problems_before_verification(group, criteria: Criteria | None = None) -> list[str]:
+    """What keeps a group waiting for verification from it (the group page lists them for
+    every reader); none for a group in any other status."""
+    if group.status != GroupStatus.PROPOSED:
+        return []
+    return verification_problems(group, criteria)
+
+
 def nik_warnings(member, *, regency_code: str) -> list[str]:
     """Differences between what the NIK encodes and the member's data: shown, never blocking.
 

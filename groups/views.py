@@ -20,7 +20,7 @@ from core.view_helpers import (
 from groups import rules, selectors, services, signals
 from groups.filters import GroupFilter
 from groups.forms import DocumentForm, GroupForm, ReasonForm, member_formset
-from groups.models import BusinessGroup, GroupDocument, GroupStatus
+from groups.models import BusinessGroup, GroupDocument
 from groups.tables import GroupTable
 
 
@@ -54,7 +54,7 @@ def group_detail(request, pk):
     for member in members:
         member.warnings = rules.nik_warnings(member, regency_code=group.regency_id)
     user = request.user
-    problems = rules.verification_problems(group) if group.status == GroupStatus.PROPOSED else []
+    problems = rules.problems_before_verification(group)
     return render(
         request,
         "groups/group_detail.html",
