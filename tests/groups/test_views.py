@@ -312,3 +312,22 @@ def test_the_history_names_the_villages_a_group_moved_between(client, province_s
     client.force_login(province_staff)
     content = client.get(group.get_absolute_url()).content.decode()
     assert "Samurangau (64.01.01.2009)" in content and "Busui (64.01.01.2010)" in content
+
+
+@pytest.mark.django_db
+class TestEditPage:
+    def test_a_group_no_longer_editable_sends_the_officer_back_with_the_reason(
+        self, client, paser_officer, kaltim
+    ):
+        group = group_with_members(5, status=GroupStatus.VERIFIED)
+        client.force_login(paser_officer)
+        response = client.get(reverse("groups:group_update", args=[group.pk]), follow=True)
+        assert response.redirect_chain[-1][0] == group.get_absolute_url()
+        assert "Kelompok berstatus Terverifikasi tidak dapat Anda ubah." in (
+            response.content.decode()
+        )
+
+    def test_a_role_that_never_edits_gets_403(self, client, approver, kaltim):
+        group = group_with_members(5)
+        client.force_login(approver)
+        assert client.get(reverse("groups:group_update", args=[group.pk])).status_code == 403
