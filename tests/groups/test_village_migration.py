@@ -6,6 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.factories import UserFactory
+
 BEFORE = [("groups", "0002_member_and_group_validators")]
 AFTER = [("groups", "0003_group_village")]
 
@@ -21,10 +23,9 @@ def migrate(targets):
 def test_groups_keep_their_village_or_the_text_they_had(kaltim, capsys):
     old = migrate(BEFORE)
     try:
-        User = old.get_model("accounts", "User")
         Group = old.get_model("groups", "BusinessGroup")
         History = old.get_model("groups", "HistoricalBusinessGroup")
-        user = User.objects.create(username="migrasi", role="province_staff")
+        user = UserFactory(username="migrasi")  # accounts stays migrated
         typed = {
             "by code": ("Janju", "64.01.04.2002"),
             "by name": ("Kel. Tanah Grogot", ""),
