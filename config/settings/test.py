@@ -1,4 +1,5 @@
-"""Test suite: the same settings as production in behaviour, faster password hashing."""
+"""Test suite: the same settings as production in behaviour, faster password hashing
+(the fast MD5 hasher lives here and nowhere else)."""
 
 from .base import *  # noqa: F403
 
