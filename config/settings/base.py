@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "core",
+    "audit",
     "accounts",
     "regions",
     "groups",
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "core.middleware.InterfaceLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -215,6 +217,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Only the test suite's flush may empty the append-only access log (audit/triggers.py).
+AUDIT_LOG_FLUSHABLE = False
 
 # The province whose Dinsos runs this installation (Kemendagri code): Kalimantan Timur.
 PROVINCE_CODE = env("PROVINCE_CODE", default="64")
