@@ -7,6 +7,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db import DatabaseError, transaction
 from django.dispatch import receiver
 
+from accounts import signals as account_signals
 from audit.context import current
 from audit.events import Event
 from audit.log import record
@@ -46,3 +47,18 @@ def refused(sender, error, **kwargs):
             record(Event.PERMISSION_DENIED, detail=str(error))
     except DatabaseError:
         logger.exception("Could not record a refusal: %s", error)
+
+
+@receiver(account_signals.two_factor_enabled, dispatch_uid="audit_two_factor_enabled")
+def two_factor_enabled(sender, request, user, **kwargs):
+    record(Event.TWO_FACTOR_ENABLED, user=user)
+
+
+@receiver(account_signals.two_factor_failed, dispatch_uid="audit_two_factor_failed")
+def two_factor_failed(sender, request, user, **kwargs):
+    record(Event.TWO_FACTOR_FAILED, user=user)
+
+
+@receiver(account_signals.recovery_code_used, dispatch_uid="audit_recovery_code_used")
+def recovery_code_used(sender, request, user, **kwargs):
+    record(Event.RECOVERY_CODE_USED, user=user)

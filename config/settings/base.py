@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "audit",
     "accounts",
@@ -55,9 +58,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "audit.middleware.AuditMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "core.middleware.InterfaceLanguageMiddleware",
+    "accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -147,6 +152,10 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "core.client.client_address"
 AXES_DISABLE_ACCESS_LOG = True  # logins are recorded in our audit log
 AXES_VERBOSE = False
+# Two-factor login (TOTP app + recovery codes, django-otp) for these roles; "superuser"
+# stands for role-less administrators. Off (empty) unless set; production turns it on.
+TWO_FACTOR_REQUIRED_ROLES = env.list("DJANGO_TWO_FACTOR_REQUIRED_ROLES", default=[])
+OTP_TOTP_ISSUER = "Modal Usaha"
 # The number of reverse proxies in front of the app that append to X-Forwarded-For;
 # 0: the client's address is REMOTE_ADDR (see core/client.py).
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)

@@ -16,6 +16,10 @@ DATABASES = {
 }
 MAILERS = mailers_from(env.email("EMAIL_URL"))
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# Two-factor login is required of province staff, approvers and administrators.
+TWO_FACTOR_REQUIRED_ROLES = env.list(
+    "DJANGO_TWO_FACTOR_REQUIRED_ROLES", default=["province_staff", "approver", "superuser"]
+)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
