@@ -37,3 +37,4 @@ def test_two_factor_login_is_off_in_the_demo_and_the_tests(settings):
 
     assert local.TWO_FACTOR_REQUIRED_ROLES == []
     assert settings.TWO_FACTOR_REQUIRED_ROLES == []
+
