@@ -39,7 +39,7 @@ class AuditEntryFilter(django_filters.FilterSet):
         label=_("From"), method="from_day", widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = django_filters.DateFilter(
-        label=_("To"), method="to_day", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until"), method="to_day", widget=forms.DateInput(attrs={"type": "date"})
     )
     object_type = django_filters.ChoiceFilter(label=_("Object type"), choices=[])
     object_id = django_filters.CharFilter(label=_("Object id"), max_length=64)
