@@ -2,6 +2,9 @@
 
 SQLite is the default so the app runs with nothing installed; set DATABASE_URL to use
 PostgreSQL (the production engine and the one the test suite must pass on).
+
+A `.env` file is read by config.settings.production only (see there): development, the
+demo and the tests never pick up a server's production database from it.
 """
 
 import datetime
@@ -14,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-development-key-change-me")
@@ -229,6 +231,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# manage.py seed_demo writes demo users with a published password (demo/safety.py).
+DEMO_DATA_ALLOWED = True
 
 # Only the test suite's flush may empty the append-only access log (audit/triggers.py).
 AUDIT_LOG_FLUSHABLE = False

@@ -38,3 +38,10 @@ def test_two_factor_login_is_off_in_the_demo_and_the_tests(settings):
     assert local.TWO_FACTOR_REQUIRED_ROLES == []
     assert settings.TWO_FACTOR_REQUIRED_ROLES == []
 
+
+def test_the_client_address_comes_from_one_trusted_proxy(production):
+    assert production.TRUSTED_PROXY_COUNT == 1
+
+
+def test_the_demo_is_never_written(production):
+    assert production.DEMO_DATA_ALLOWED is False
