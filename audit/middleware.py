@@ -30,26 +30,19 @@ class AuditMiddleware:
         token = enter(request)
         try:
             response = self.get_response(request)
-            try:
-                self.record_response(request, response)
-            except DatabaseError:  # the answer stands; the log says what was lost
-                logger.exception("Could not record %s %s", request.method, request.path)
+            if is_file(response):
+                self.record_file(response)
+            else:
+                self.record_refusal(request, response)
             return response
         finally:
             write_pending(current())
             leave(token)
 
-    def record_response(self, request, response):
-        status = response.status_code
-        if getattr(request, "axes_locked_out", False):
-            record(
-                Event.LOCKOUT,
-                username=request.POST.get("username", ""),
-                detail=request.path,
-            )
-        elif status == 403:
-            record(Event.PERMISSION_DENIED, detail=f"{request.method} {request.path}")
-        elif 200 <= status < 300 and response.has_header("Content-Disposition"):
+    def record_file(self, response):
+        """A file is delivered only once its download is in the log: if the entry cannot be
+        written, the error propagates and the user gets the error page instead."""
+        try:
             object_type, object_id = getattr(response, "audit_object", ("", ""))
             name = attachment_name(response)
             record(
@@ -59,3 +52,24 @@ class AuditMiddleware:
                 object_repr=name,
                 detail=f"{name} ({response.get('Content-Type', '')})",
             )
+        except Exception:
+            response.close()
+            raise
+
+    def record_refusal(self, request, response):
+        """A lockout or a 403; the refusal stands even if its entry cannot be written."""
+        try:
+            if getattr(request, "axes_locked_out", False):
+                record(
+                    Event.LOCKOUT,
+                    username=request.POST.get("username", ""),
+                    detail=request.path,
+                )
+            elif response.status_code == 403:
+                record(Event.PERMISSION_DENIED, detail=f"{request.method} {request.path}")
+        except DatabaseError:
+            logger.exception("Could not record %s %s", request.method, request.path)
+
+
+def is_file(response) -> bool:
+    return 200 <= response.status_code < 300 and response.has_header("Content-Disposition")

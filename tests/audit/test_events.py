@@ -181,3 +181,17 @@ class TestClientAddress:
         assert client_address(spoofed) == "198.51.100.4"
         assert client_address(self.request()) == "10.0.0.2"
         assert client_address(self.request(HTTP_X_FORWARDED_FOR="bukan-alamat")) == "10.0.0.2"
+
+
+class TestNoFileWithoutItsEntry:
+    def test_a_file_whose_download_cannot_be_logged_is_not_delivered(self, client, province_staff):
+        from unittest import mock
+
+        from django.db import OperationalError
+
+        client.force_login(province_staff)
+        client.raise_request_exception = False
+        with mock.patch("audit.log.AuditEntry.save", side_effect=OperationalError("down")):
+            response = client.get(reverse("grants:grant_list_export"))
+        assert response.status_code == 500
+        assert "Content-Disposition" not in response
