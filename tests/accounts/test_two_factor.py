@@ -207,3 +207,10 @@ class TestWhoNeedsIt:
         settings.TWO_FACTOR_REQUIRED_ROLES = ["aprover"]
         with pytest.raises(SystemCheckError, match=r"accounts\.E001"):
             call_command("check")
+
+
+def test_the_navbar_offers_no_page_before_the_second_step(client, province_staff):
+    password_login(client)
+    page = client.get(SETUP).content.decode()
+    assert reverse("groups:group_list") not in page
+    assert reverse("accounts:logout") in page
