@@ -9,7 +9,7 @@ folder), filled with the demo. Three scenarios, each bounded in time:
                2 s after it is back; every visit whose POST was answered with success is in
                the database.
   worker-kill  4 approvers approve every waiting tranche (325 with the demo) while a gunicorn
-               worker is killed (SIGKILL) every second, for at most 120 s; then the
+               worker is killed (SIGKILL) every 0.5 s, for at most 120 s; then the
                tranches left waiting are approved without kills. Pass: no tranche decided
                without its history row and decider, no history of a decision that did not
                happen, no grant over-committed, and the dashboard's summaries equal a
@@ -321,7 +321,7 @@ def approve_loop(client, queue, lock, recorder, stop):
 
 def scenario_worker_kill(app, env, data, seconds=120):
     waiting = list(data["waiting"])
-    log(f"worker-kill: 4 approvers, {len(waiting)} tranches, a worker SIGKILLed every second")
+    log(f"worker-kill: 4 approvers, {len(waiting)} tranches, a worker SIGKILLed every 0.5 s")
     approvers = []
     for _ in range(4):
         client = Client(app.port)
@@ -335,7 +335,7 @@ def scenario_worker_kill(app, env, data, seconds=120):
         thread.start()
     kills = 0
     while any(t.is_alive() for t in threads) and recorder.now() < seconds:
-        time.sleep(1.0)
+        time.sleep(0.5)
         workers = app.workers()
         if workers:
             os.kill(random.choice(workers), signal.SIGKILL)
