@@ -19,7 +19,9 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
+# seed_demo --check first: never migrate a database the demo must not be written into.
 demo: install
+	$(BIN)/python manage.py seed_demo --check
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_regions
 	$(BIN)/python manage.py seed_demo

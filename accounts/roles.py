@@ -46,6 +46,8 @@ class Action(StrEnum):
     VISIT_LOG = "visit_log"
     REPORT_WRITE = "report_write"
     REPORT_REVIEW = "report_review"
+    # The access log
+    AUDIT_READ = "audit_read"
 
 
 _P, _R, _A, _H = Role.PROVINCE_STAFF, Role.REGENCY_OFFICER, Role.APPROVER, Role.REGENCY_HEAD
@@ -69,6 +71,7 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.VISIT_LOG: frozenset({_R}),
     Action.REPORT_WRITE: frozenset({_R}),
     Action.REPORT_REVIEW: frozenset({_P, _H}),
+    Action.AUDIT_READ: frozenset({_P}),
 }
 
 

@@ -1,7 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from accounts import views
 from accounts.forms import LoginForm
+from accounts.two_factor import two_factor_exempt
 
 app_name = "accounts"
 
@@ -15,7 +17,10 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("keluar/", two_factor_exempt(auth_views.LogoutView.as_view()), name="logout"),
+    path("verifikasi/", views.two_factor_verify, name="two_factor_verify"),
+    path("verifikasi/pasang/", views.two_factor_setup, name="two_factor_setup"),
+    path("verifikasi/kode-pemulihan/", views.recovery_codes, name="recovery_codes"),
     path(
         "ganti-sandi/",
         auth_views.PasswordChangeView.as_view(

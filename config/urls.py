@@ -11,6 +11,7 @@ urlpatterns = [
     path("hibah/", include("grants.urls")),
     path("pelatihan/", include("training.urls")),
     path("laporan/", include("reports.urls")),
+    path("log-akses/", include("audit.urls")),
     path("i18n/setlang/", core_views.choose_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

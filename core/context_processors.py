@@ -1,3 +1,4 @@
+from accounts.two_factor import is_verified, required_for
 from core.navigation import nav_items_for
 
 
@@ -5,4 +6,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    return {"nav_items": nav_items_for(user)}
+    if required_for(user) and not is_verified(user):
+        # Before the second login step no page opens: the navbar offers none.
+        return {"nav_items": [], "two_factor": False}
+    return {"nav_items": nav_items_for(user), "two_factor": required_for(user)}

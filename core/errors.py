@@ -1,3 +1,10 @@
+from django.dispatch import Signal
+
+# Sent with `error` whenever a NotAllowed is raised (created), so that the access log
+# records every refusal by role or scope, whichever service refuses.
+not_allowed = Signal()
+
+
 class DomainError(Exception):
     """A refused state change: one or more messages for the user, in their language."""
 
@@ -8,6 +15,10 @@ class DomainError(Exception):
 
 class NotAllowed(DomainError):
     """The user's role or scope does not allow this change."""
+
+    def __init__(self, *messages):
+        super().__init__(*messages)
+        not_allowed.send(sender=NotAllowed, error=self)
 
 
 def required_reason(reason) -> str:

@@ -1,12 +1,17 @@
-"""The interface language: Bahasa Indonesia whatever the browser asks.
+"""Middleware of our own: the interface language (Bahasa Indonesia whatever the browser
+asks), sessions that the health check never touches, and responses that no browser or
+proxy keeps.
 
-Staff in government offices often run English-language Windows and browsers, so the
-browser's Accept-Language is ignored. English is shown only by a user's choice: the one
-remembered on their account, or, before they log in, the cookie the language switch sets.
+The interface language: staff in government offices often run English-language Windows and
+browsers, so the browser's Accept-Language is ignored. English is shown only by a user's
+choice: the one remembered on their account, or, before they log in, the cookie the
+language switch sets.
 """
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 def chosen_language(request) -> str:
@@ -33,4 +38,48 @@ class InterfaceLanguageMiddleware:
         finally:
             translation.deactivate()
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+def is_sessionless(request) -> bool:
+    return request.path_info in settings.SESSIONLESS_PATHS
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's session middleware, except that
+
+    - a request to a path in SESSIONLESS_PATHS (/healthz) gets an empty session that is
+      never read or saved, whatever cookie it carries: with SESSION_SAVE_EVERY_REQUEST
+      the health check would otherwise write the session table, and fail with it when
+      the database is down;
+    - an error answer (5xx) leaves the session alone: Django would read it from the
+      database only to decide not to save it, turning a database outage into a second
+      error while the error page is being sent.
+    """
+
+    def process_request(self, request):
+        if is_sessionless(request):
+            request.session = self.SessionStore(None)
+            return
+        super().process_request(request)
+
+    def process_response(self, request, response):
+        if is_sessionless(request) or response.status_code >= 500:
+            return response
+        return super().process_response(request, response)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` (and Django's other never-cache headers) on every page and
+    download the app answers with: logged-in pages and files carry personal data that no
+    browser cache or proxy may keep. Static files are answered by WhiteNoise before this
+    middleware; /healthz sets its own headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not is_sessionless(request):
+            add_never_cache_headers(response)
         return response

@@ -33,6 +33,7 @@ NAV_ITEMS: list[NavItem] = [
         _("Training and visit coverage"), "training:coverage", Action.VIEW_PROGRAMME_DATA, TRAINING
     ),
     NavItem(_("Dashboard"), "reports:dashboard", Action.VIEW_PROGRAMME_DATA),
+    NavItem(_("Access log"), "audit:entry_list", Action.AUDIT_READ),
 ]
 
 

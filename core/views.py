@@ -2,7 +2,8 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
+from django.db import Error as DatabaseError
+from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -22,7 +23,9 @@ def home(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database answers a query, 503 when it does not."""
+    """200 when the database answers a query, 503 when it does not (any database error:
+    a refused connection, or one that was closed under us). Never touches the session
+    (settings.SESSIONLESS_PATHS)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

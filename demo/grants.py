@@ -38,6 +38,7 @@ from accounts.models import User
 from accounts.roles import Role
 from core.errors import DomainError
 from demo.groups import GROUPS_PER_REGENCY
+from demo.safety import demo_email
 from grants import services
 from grants.models import (
     Grant,
@@ -274,7 +275,7 @@ def _missing_officers(officers, summary) -> dict:
             defaults={
                 "first_name": first_name,
                 "last_name": last_name,
-                "email": f"petugas.{slug}@dinsos.example",
+                "email": demo_email(f"petugas.{slug}"),
                 "role": Role.REGENCY_OFFICER,
                 "regency": regency,
             },

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import audit
 from accounts.roles import Action
 from core.errors import DomainError, clean_or_refuse, required_reason
 from core.rules import ensure
@@ -347,6 +348,7 @@ def tranche_approve(*, tranche, by, note: str = ""):
     """requested → approved, by an approver who did not request it."""
     tranche = _locked_tranche(tranche)
     ensure(rules.tranche_approve(tranche=tranche, user=by))
+    audit.record(audit.Event.TRANCHE_APPROVED, obj=tranche, user=by, detail=note.strip())
     return _decide(
         tranche, by=by, status=TrancheStatus.APPROVED, note=note.strip(), reason_key="approved"
     )
@@ -358,6 +360,7 @@ def tranche_reject(*, tranche, by, reason: str):
     reason = required_reason(reason)
     tranche = _locked_tranche(tranche)
     ensure(rules.tranche_reject(tranche=tranche, user=by))
+    audit.record(audit.Event.TRANCHE_REJECTED, obj=tranche, user=by, detail=reason)
     _add_committed(tranche.grant, -tranche.amount)
     return _decide(
         tranche, by=by, status=TrancheStatus.REJECTED, note=reason, reason_key="rejected"

@@ -7,6 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import audit
 from core.errors import DomainError, required_reason
 from core.rules import ensure
 from groups import rules
@@ -184,6 +185,7 @@ def group_mark_eligible(*, group, by):
     with transaction.atomic():
         locked = _locked(group)
         ensure(rules.may_declare_eligible(locked, by))
+        audit.record(audit.Event.GROUP_APPROVED, obj=locked, user=by)
         return _set_status(locked, GroupStatus.ELIGIBLE, by=by, log="declared_eligible")
 
 
@@ -194,6 +196,7 @@ def group_reject(*, group, by, reason: str):
         ensure(rules.may_reject(locked, by))
         reason = required_reason(reason)
         _free_members(locked, by=by, log="rejected")
+        audit.record(audit.Event.GROUP_REJECTED, obj=locked, user=by, detail=reason)
         return _set_status(locked, GroupStatus.REJECTED, by=by, reason=reason, log="rejected")
 
 

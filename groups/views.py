@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
 from accounts.roles import Action
+from audit.decorators import stored_file
 from core.errors import DomainError
 from core.pages import page_parts
 from core.scoping import get_visible_or_404
@@ -192,6 +193,7 @@ def document_upload(request, pk):
     return redirect(group)
 
 
+@stored_file(GroupDocument)
 def document_download(request, pk):
     document = get_visible_or_404(GroupDocument, request.user, pk=pk)
     return FileResponse(

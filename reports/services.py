@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import audit
 from core.errors import DomainError, required_reason
 from core.rules import ensure
 from reports import rules
@@ -115,6 +116,7 @@ def _review(report, *, by, status, reason="", log):
 def report_accept(*, report, by) -> ProgressReport:
     """submitted → accepted."""
     accepted = _review(report, by=by, status=ReportStatus.ACCEPTED, log="accepted")
+    audit.record(audit.Event.REPORT_ACCEPTED, obj=accepted, user=by)
     record_revenue_changes(accepted)
     return accepted
 
@@ -123,7 +125,9 @@ def report_accept(*, report, by) -> ProgressReport:
 def report_return(*, report, by, reason: str) -> ProgressReport:
     """submitted → returned, with the reason the officer must fix."""
     reason = required_reason(reason)
-    return _review(report, by=by, status=ReportStatus.RETURNED, reason=reason, log="returned")
+    returned = _review(report, by=by, status=ReportStatus.RETURNED, reason=reason, log="returned")
+    audit.record(audit.Event.REPORT_RETURNED, obj=returned, user=by, detail=reason)
+    return returned
 
 
 def report_warnings(report, *, registered_members: int) -> list[str]:

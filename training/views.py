@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_tables2 import RequestConfig
 
 from accounts.roles import Action, can
+from audit.decorators import stored_file
 from core.errors import DomainError
 from core.pdf import inline_pdf
 from core.scoping import get_visible_or_404
@@ -358,6 +359,7 @@ def visit_photos_add(request, pk):
 
 
 @require_safe
+@stored_file(VisitPhoto)
 def visit_photo(request, pk):
     """A visit's photo, only through this view (scoped: another regency's is a 404)."""
     photo = get_visible_or_404(VisitPhoto, request.user, pk=pk)

@@ -2,8 +2,12 @@
 
 SQLite is the default so the app runs with nothing installed; set DATABASE_URL to use
 PostgreSQL (the production engine and the one the test suite must pass on).
+
+A `.env` file is read by config.settings.production only (see there): development, the
+demo and the tests never pick up a server's production database from it.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -13,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-development-key-change-me")
@@ -34,7 +37,12 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
+    "audit",
     "accounts",
     "regions",
     "groups",
@@ -48,15 +56,21 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.NoStoreMiddleware",
+    "core.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "audit.middleware.AuditMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "core.middleware.InterfaceLanguageMiddleware",
+    "accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into our lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -101,9 +115,23 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses any login, even with the right password, while the
+# username is locked for the client's address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Argon2 (Django's recommended hasher) for every new or changed password; a password
+# stored with an older hasher is rehashed with Argon2 at its next successful login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -115,6 +143,27 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Paths whose requests never read or write the session (core.middleware.SessionMiddleware).
+SESSIONLESS_PATHS = ["/healthz"]
+
+# Login lockout (django-axes): 5 failures for one username from one address lock that
+# pair for 15 minutes from the last failure; attempts while locked do not extend it.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "core.client.client_address"
+AXES_DISABLE_ACCESS_LOG = True  # logins are recorded in our audit log
+AXES_VERBOSE = False
+# Two-factor login (TOTP app + recovery codes, django-otp) for these roles; "superuser"
+# stands for role-less administrators. Off (empty) unless set; production turns it on.
+TWO_FACTOR_REQUIRED_ROLES = env.list("DJANGO_TWO_FACTOR_REQUIRED_ROLES", default=[])
+OTP_TOTP_ISSUER = "Modal Usaha"
+# The number of reverse proxies in front of the app that append to X-Forwarded-For;
+# 0: the client's address is REMOTE_ADDR (see core/client.py).
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
@@ -182,6 +231,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# manage.py seed_demo writes demo users with a published password (demo/safety.py).
+DEMO_DATA_ALLOWED = True
+
+# Only the test suite's flush may empty the append-only access log (audit/triggers.py).
+AUDIT_LOG_FLUSHABLE = False
 
 # The province whose Dinsos runs this installation (Kemendagri code): Kalimantan Timur.
 PROVINCE_CODE = env("PROVINCE_CODE", default="64")

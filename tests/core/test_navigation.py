@@ -28,6 +28,7 @@ def test_province_staff_get_three_menus(province_staff):
             ["Sesi pelatihan", "Kunjungan pendampingan", "Cakupan pelatihan dan kunjungan"],
         ),
         "Dasbor",
+        "Log akses",
     ]
 
 

@@ -122,7 +122,7 @@ class TestRekap:
     ):
         client.force_login(province_staff)
         url = reverse("reports:program_rekap_xlsx", args=[dashboard_data["program"].pk])
-        # session, user, the programme, the grants (group, regency, district, ketua), and
-        # the idle-timeout session refresh (savepoint, update, release)
-        with django_assert_num_queries(7):
+        # session, user, the programme, the grants (group, regency, district, ketua), the
+        # access log's entry and the idle-timeout session refresh (savepoint, update, release)
+        with django_assert_num_queries(8):
             b"".join(client.get(url).streaming_content)

@@ -28,16 +28,17 @@ LIST_EXPORTS = [
 ]
 
 
-# Session, user and the idle-session refresh (savepoint, update, release) are 5 of each.
+# Session, user, the access log's entry for the export and the idle-session refresh
+# (savepoint, update, release) are 6 of each.
 QUERIES = {
-    "grants:grant_list_export": 6,
-    "grants:program_list_export": 6,
-    "grants:tranche_queue_export": 6,
-    "reports:review_queue_export": 6,
-    "reports:overdue_export": 7,
-    "training:session_list_export": 6,
-    "training:visit_list_export": 6,
-    "training:coverage_export": 8,
+    "grants:grant_list_export": 7,
+    "grants:program_list_export": 7,
+    "grants:tranche_queue_export": 7,
+    "reports:review_queue_export": 7,
+    "reports:overdue_export": 8,
+    "training:session_list_export": 7,
+    "training:visit_list_export": 7,
+    "training:coverage_export": 9,
 }
 
 

@@ -292,8 +292,9 @@ class TestExport:
             )
         client.force_login(province_staff)
         # session, user, the grants (group, regency, programme), the reports of their
-        # groups, and the idle-timeout session refresh (savepoint, update, release)
-        with django_assert_num_queries(7):
+        # groups, the access log's entry and the idle-timeout session refresh (savepoint,
+        # update, release)
+        with django_assert_num_queries(8):
             response = client.get(reverse("reports:overdue_export"))
         assert len(read_xlsx(response)) == 1 + 2 * groups
 

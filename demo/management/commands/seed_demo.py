@@ -1,8 +1,11 @@
 """Demo data for a fresh installation; safe to run again (it updates the demo users,
-creates only the demo groups that are missing, and tells the grants' story only once)."""
+creates only the demo groups that are missing, and tells the grants' story only once).
+
+Refuses to run with production settings or against a database that holds data the demo
+did not create (demo/safety.py); `--check` only asks, before `migrate` (make demo)."""
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import User
@@ -10,6 +13,7 @@ from accounts.roles import Role
 from demo.grants import seed_grants
 from demo.groups import seed_groups
 from demo.reports import seed_reports
+from demo.safety import DemoRefused, demo_email, ensure_demo_allowed
 from demo.training import seed_training
 from regions.models import Regency
 from reports.summaries import refresh_all_summaries
@@ -34,8 +38,19 @@ class Command(BaseCommand):
             default="modalusaha2026",
             help="Password given to every demo user (default: %(default)s)",
         )
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Only check that the demo may be written here (before migrate); write nothing",
+        )
 
-    def handle(self, *args, password, **options):
+    def handle(self, *args, password, check, **options):
+        try:
+            ensure_demo_allowed(database_ready=not check)
+        except DemoRefused as refusal:
+            raise CommandError(f"seed_demo refused: {refusal}") from None
+        if check:
+            return
         if not Regency.objects.filter(code__startswith="64.").exists():
             call_command("load_regions", province="64", stdout=self.stdout)
         with transaction.atomic():
@@ -145,7 +160,7 @@ class Command(BaseCommand):
             defaults={
                 "first_name": first_name,
                 "last_name": last_name,
-                "email": f"{username}@dinsos.example",
+                "email": demo_email(username),
                 "role": role,
                 "regency_id": regency_code,
                 "is_staff": superuser,

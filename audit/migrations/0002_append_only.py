@@ -1,0 +1,20 @@
+"""The access log becomes append-only: triggers refuse UPDATE and DELETE (and TRUNCATE
+on PostgreSQL) of its rows, for every client of the database."""
+
+from django.db import migrations
+
+from audit import triggers
+
+
+def install(apps, schema_editor):
+    triggers.install(schema_editor.connection)
+
+
+def remove(apps, schema_editor):
+    triggers.remove(schema_editor.connection)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("audit", "0001_initial")]
+
+    operations = [migrations.RunPython(install, remove, elidable=False)]
