@@ -12,6 +12,7 @@ urlpatterns = [
     path("pelatihan/", include("training.urls")),
     path("laporan/", include("reports.urls")),
     path("i18n/setlang/", core_views.choose_language, name="set_language"),
+    path("agenda/", include("letters.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -339,6 +339,15 @@ class Tranche(TimeStampedModel):
     decision_note = models.TextField(_("decision note"), blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     bank_reference = models.CharField(_("bank reference"), max_length=100, blank=True)
+    # The approval letter's entry in the outgoing-letter register, taken at the approval.
+    letter = models.OneToOneField(
+        "letters.Letter",
+        verbose_name=_("approval letter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tranche",
+    )
 
     objects = TrancheQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -372,6 +381,11 @@ class Tranche(TimeStampedModel):
                 name="tranche_rejected_has_reason",
                 condition=~Q(status="rejected") | ~Q(decision_note=""),
                 violation_error_message=_("A rejected tranche needs a reason."),
+            ),
+            models.CheckConstraint(
+                name="tranche_approved_has_letter",
+                condition=~Q(status__in=["approved", "withdrawn"]) | Q(letter__isnull=False),
+                violation_error_message=_("An approved tranche has its letter in the register."),
             ),
             models.CheckConstraint(
                 name="tranche_withdrawn_has_date",

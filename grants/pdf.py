@@ -37,10 +37,8 @@ from groups.models import MemberRole
 
 
 def letter_number(tranche: Tranche) -> str:
-    """The letter's number in the application's register: the tranche's id makes it unique,
-    and printing the letter again gives the same number."""
-    year = timezone.localdate(tranche.decided_at).year
-    return f"{tranche.pk:05d}/PDH-{tranche.sequence}/DINSOS/{year}"
+    """The letter's number in the outgoing-letter register, given when it was approved."""
+    return tranche.letter.number if tranche.letter_id else "-"
 
 
 def _chair_name(group) -> str:
@@ -60,6 +58,7 @@ def tranche_approval_letter(tranche: Tranche) -> bytes:
             "grant__group__regency",
             "requested_by",
             "decided_by",
+            "letter",
         )
         .prefetch_related("grant__group__members")
         .get(pk=tranche.pk)

@@ -61,7 +61,9 @@ def grant_for_detail():
 
 
 def grant_tranches(*, grant):
-    return grant.tranches.select_related("requested_by", "decided_by").order_by("sequence")
+    return grant.tranches.select_related("requested_by", "decided_by", "letter").order_by(
+        "sequence"
+    )
 
 
 @dataclass(frozen=True)

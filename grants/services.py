@@ -35,6 +35,8 @@ from grants.models import (
     TrancheStatus,
 )
 from groups.models import BusinessGroup
+from letters.models import DocumentKind
+from letters.services import issue_letter
 
 
 def _changed(grant_or_program_id, regency_id=None, *, change: str) -> None:
@@ -344,9 +346,21 @@ def _decide(tranche, *, by, status, note, reason_key):
 
 @transaction.atomic
 def tranche_approve(*, tranche, by, note: str = ""):
-    """requested → approved, by an approver who did not request it."""
+    """requested → approved, by an approver who did not request it; the approval letter
+    takes its number from the register, signed by the approver."""
     tranche = _locked_tranche(tranche)
     ensure(rules.tranche_approve(tranche=tranche, user=by))
+    group = tranche.grant.group
+    tranche.letter = issue_letter(
+        kind=DocumentKind.TRANCHE_LETTER,
+        subject=(
+            f"Persetujuan pencairan dana hibah tahap {tranche.sequence} "
+            f"{group.name} ({group.registration_number})"
+        ),
+        by=by,
+        signed_by=by,
+        regency_id=group.regency_id,
+    )
     return _decide(
         tranche, by=by, status=TrancheStatus.APPROVED, note=note.strip(), reason_key="approved"
     )

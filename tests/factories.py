@@ -127,11 +127,30 @@ class GrantFactory(DjangoModelFactory):
     awarded_by = factory.LazyFunction(lambda: UserFactory(username="pemberi"))
 
 
+class LetterFactory(DjangoModelFactory):
+    """An entry of the outgoing-letter register (the services number real documents)."""
+
+    class Meta:
+        model = "letters.Letter"
+
+    kind = "tranche_letter"
+    year = 2026
+    sequence = factory.Sequence(lambda n: n + 1)
+    number = factory.LazyAttribute(lambda o: f"400.9.5/{o.sequence:04d}/UJI-{o.kind}/{o.year}")
+    issued_on = datetime.date(2026, 2, 16)
+    subject = "Dokumen uji"
+    issued_by = factory.LazyFunction(lambda: UserFactory(username="pencatat"))
+
+
 class TrancheFactory(DjangoModelFactory):
-    """The first tranche of a transferred grant, waiting for a decision."""
+    """The first tranche of a transferred grant, waiting for a decision (an approved or
+    withdrawn one gets its approval letter's register entry)."""
 
     class Meta:
         model = "grants.Tranche"
+
+    class Params:
+        has_letter = factory.LazyAttribute(lambda t: t.status in ("approved", "withdrawn"))
 
     grant = factory.SubFactory(
         GrantFactory,
@@ -141,10 +160,12 @@ class TrancheFactory(DjangoModelFactory):
     )
     sequence = 1
     amount = 10_000_000
+    status = "requested"
     purpose = "Pembelian bahan baku"
     request_token = factory.LazyFunction(uuid.uuid4)
     requested_by = factory.LazyFunction(lambda: RegencyOfficerFactory(username="peminta"))
     requested_at = factory.LazyFunction(timezone.now)
+    letter = factory.Maybe("has_letter", factory.SubFactory(LetterFactory), None)
 
 
 # Training and mentoring.

@@ -9,7 +9,17 @@ from pathlib import Path
 
 from django.conf import settings
 
-ORDER = ["accounts", "core", "regions", "groups", "grants", "reports", "training", "demo"]
+ORDER = [
+    "accounts",
+    "core",
+    "regions",
+    "letters",
+    "groups",
+    "grants",
+    "reports",
+    "training",
+    "demo",
+]
 BASE = Path(settings.BASE_DIR)
 
 

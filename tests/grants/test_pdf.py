@@ -157,6 +157,20 @@ class TestLetter:
         ]:
             assert expected in text, expected
 
+    def test_takes_its_number_from_the_register_at_the_approval(self, approved, approver):
+        letter = approved.letter
+        assert letter.number == "400.9.5/0001/PENCAIRAN/DINSOS/2026"
+        assert pdf.letter_number(approved) == letter.number
+        assert (letter.kind, letter.signed_by, letter.regency_id) == (
+            "tranche_letter",
+            approver,
+            "64.01",
+        )
+        assert letter.subject == (
+            "Persetujuan pencairan dana hibah tahap 1 KUBE Amplang Sejahtera "
+            f"({approved.grant.group.registration_number})"
+        )
+
     def test_is_in_indonesian_whatever_the_users_language(self, approved):
         indonesian = pdf.tranche_approval_letter(approved)
         with translation.override("en"):
