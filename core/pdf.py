@@ -9,6 +9,7 @@ gettext), and dates and labels are formatted under the `id` locale.
 
 import datetime
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -55,6 +56,27 @@ def rupiah_terbilang(amount: int) -> str:
 
 def person_name(user) -> str:
     return (user.get_full_name() or user.username) if user else "-"
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs a document, as the signature block prints them: an official with position
+    (jabatan) and NIP, or a person without them (a group's ketua, a facilitator)."""
+
+    name: str
+    position: str = ""
+    nip: str = ""  # as printed: 19800101 200503 1 001
+
+    @classmethod
+    def of(cls, user) -> "Signer":
+        """An official of the office (accounts.User with position and NIP)."""
+        if user is None:
+            return BLANK_SIGNER
+        return cls(person_name(user), user.position, user.nip_display)
+
+
+# A block left to be filled in by hand.
+BLANK_SIGNER = Signer("(....................................)", "", "....................")
 
 
 def label_id(obj, field: str) -> str:
@@ -160,20 +182,62 @@ class OfficialDocument(FPDF):
         )
         self.ln(4)
 
-    def signature(self, *, place_and_date: str, role: str, name: str):
-        """The signature block in the right half, kept together on one page."""
-        if self.will_page_break(40):
-            self.add_page()
-        x = self.w - self.r_margin - 75
+    SIGNATURE_WIDTH = 78
+
+    def signature_block(self, *, x: float, y: float, lines: list[str], signer: Signer) -> float:
+        """One signature block at (x, y): the lines above (place and date, role, position),
+        room to sign, the name bold and underlined, and the NIP; returns the bottom."""
+        width = self.SIGNATURE_WIDTH
+        self.set_xy(x, y)
         self.set_font(FONT, "", 10)
-        for line in (place_and_date, role):
-            self.set_x(x)
-            self.cell(75, 5.5, line, align=Align.C, new_x=XPos.LEFT, new_y=YPos.NEXT)
+        for line in [*lines, signer.position]:
+            if line:
+                self.set_x(x)
+                self.multi_cell(width, 5.2, line, align=Align.C, new_x=XPos.LEFT, new_y=YPos.NEXT)
         self.ln(18)
         self.set_x(x)
         self.set_font(FONT, "BU", 10)
-        self.cell(75, 5.5, name, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(width, 5.5, signer.name, align=Align.C, new_x=XPos.LEFT, new_y=YPos.NEXT)
         self.set_font(FONT, "", 10)
+        if signer.nip:
+            self.set_x(x)
+            self.cell(width, 5.2, f"NIP. {signer.nip}", align=Align.C, new_y=YPos.NEXT)
+        return self.get_y()
+
+    def signature(self, *, place_and_date: str, role: str, signer: Signer):
+        """The signature block in the right half, kept together on one page."""
+        if self.will_page_break(52):
+            self.add_page()
+        x = self.w - self.r_margin - self.SIGNATURE_WIDTH
+        bottom = self.signature_block(
+            x=x, y=self.get_y(), lines=[place_and_date, role], signer=signer
+        )
+        self.set_xy(self.l_margin, bottom)
+        self.ln(6)
+
+    def signatures(self, *, left: tuple[str, Signer], right: tuple[str, Signer], place_and_date=""):
+        """Two blocks side by side (the two parties of an agreement or a handover): each is
+        (role, signer); the place and date, if any, above the right one."""
+        if self.will_page_break(58):
+            self.add_page()
+        y = self.get_y()
+        left_role, left_signer = left
+        right_role, right_signer = right
+        bottoms = [
+            self.signature_block(
+                x=self.l_margin,
+                y=y,
+                lines=[" " if place_and_date else "", left_role],
+                signer=left_signer,
+            ),
+            self.signature_block(
+                x=self.w - self.r_margin - self.SIGNATURE_WIDTH,
+                y=y,
+                lines=[place_and_date, right_role],
+                signer=right_signer,
+            ),
+        ]
+        self.set_xy(self.l_margin, max(bottoms))
         self.ln(6)
 
     def copies(self, recipients: list[str]):

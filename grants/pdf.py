@@ -23,6 +23,7 @@ from core.pdf import (
     ISSUED_AT,
     STRIPE_FILL,
     OfficialDocument,
+    Signer,
     at_noon,
     label_id,
     person_name,
@@ -133,7 +134,7 @@ def tranche_approval_letter(tranche: Tranche) -> bytes:
     pdf.signature(
         place_and_date=f"{ISSUED_AT}, {tanggal(decided_on)}",
         role="Yang menyetujui,",
-        name=person_name(tranche.decided_by),
+        signer=Signer.of(tranche.decided_by),
     )
     pdf.copies(
         [

@@ -32,6 +32,7 @@ from grants.models import (
     programme_date_error,
 )
 from groups.models import BusinessGroup, GroupStatus
+from letters.rules import signatory
 
 # Programmes ---------------------------------------------------------------------------
 
@@ -312,9 +313,13 @@ def _decision(tranche, user, *, own_message) -> Answer:
 
 
 def tranche_approve(*, tranche, user) -> Answer:
-    """requested → approved, by an approver who did not request it (four eyes)."""
-    return _decision(
-        tranche, user, own_message=_("You cannot approve a tranche you requested yourself.")
+    """requested → approved, by an approver who did not request it (four eyes) and who can
+    sign the approval letter (position and NIP recorded)."""
+    return first_refusal(
+        _decision(
+            tranche, user, own_message=_("You cannot approve a tranche you requested yourself.")
+        ),
+        lambda: signatory(user),
     )
 
 

@@ -446,6 +446,7 @@ def tranche_queue(request):
     if can_decide:
         for row in table.page.object_list:
             row.record.decision = rules.tranche_approve(tranche=row.record, user=request.user)
+            row.record.may_reject = rules.tranche_reject(tranche=row.record, user=request.user)
     return render(
         request,
         "grants/tranche_queue.html",

@@ -20,12 +20,14 @@ from fpdf.enums import Align, TableCellFillMode, XPos, YPos
 from core.indonesia import format_rupiah
 from core.numbers import format_percent, percent
 from core.pdf import (
+    BLANK_SIGNER,
     FONT,
     GREY,
     HEADER_FILL,
     ISSUED_AT,
     STRIPE_FILL,
     OfficialDocument,
+    Signer,
     rupiah_terbilang,
     tanggal,
 )
@@ -34,7 +36,6 @@ from reports.models import RegencySummary
 from reports.rekap import rekap_grants
 
 SIGNER_ROLE = "Kepala Dinas Sosial Provinsi Kalimantan Timur,"
-SIGNER_NAME = "(.......................................)"
 
 
 def _created(*moments) -> datetime.datetime:
@@ -151,8 +152,12 @@ def regency_recap(*, user, program) -> bytes:
         "Serapan: dicairkan oleh kelompok dibagi nilai hibah. Sisa: nilai hibah dikurangi "
         "yang telah dicairkan oleh kelompok.",
     )
+    # A working document: signed by who compiled it, an official with position and NIP
+    # (left blank to sign by hand when the user who prints it has none).
     pdf.signature(
-        place_and_date=f"{ISSUED_AT}, {tanggal(as_of)}", role=SIGNER_ROLE, name=SIGNER_NAME
+        place_and_date=f"{ISSUED_AT}, {tanggal(as_of)}",
+        role="Yang membuat rekapitulasi,",
+        signer=Signer.of(user) if user.can_sign else BLANK_SIGNER,
     )
     return pdf.render()
 
@@ -251,7 +256,7 @@ def beneficiary_attachment(*, user, program) -> bytes:
         label_width=42,
     )
     pdf.signature(
-        place_and_date=f"{ISSUED_AT}, {tanggal(as_of)}", role=SIGNER_ROLE, name=SIGNER_NAME
+        place_and_date=f"{ISSUED_AT}, {tanggal(as_of)}", role=SIGNER_ROLE, signer=BLANK_SIGNER
     )
     return pdf.render()
 

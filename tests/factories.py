@@ -21,6 +21,11 @@ class UserFactory(DjangoModelFactory):
     last_name = factory.Faker("last_name", locale="id_ID")
     email = factory.LazyAttribute(lambda u: f"{u.username}@dinsos.example")
     role = Role.PROVINCE_STAFF
+    # Every test user is an official who can sign: position and a valid, unique NIP.
+    position = "Analis Kebijakan Ahli Muda"
+    nip = factory.Sequence(
+        lambda n: f"{1970 + n % 25}{n % 12 + 1:02d}{n % 28 + 1:02d}2005031{n % 999 + 1:03d}"
+    )
     password = factory.PostGenerationMethodCall("set_password", "sandi-uji-123")
 
     @factory.post_generation

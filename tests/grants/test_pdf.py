@@ -100,6 +100,8 @@ def approved(grant, paser_officer, approver):
     """Tranche 1, Rp10.000.000, requested by Siti Rahmawati (Paser) on 12 August 2026 and
     approved by Hendra Saputra on 17 August 2026."""
     approver.last_name, paser_officer.last_name = "Saputra", "Rahmawati"
+    approver.position = "Kepala Bidang Perlindungan dan Jaminan Sosial"
+    approver.nip = "198001012005031001"
     approver.save()
     paser_officer.save()
     tranche = services.tranche_request(
@@ -151,8 +153,9 @@ class TestLetter:
             "Keperluan : Pembelian bahan baku ikan pipih dan kemasan amplang",
             "Nilai hibah Rp20.000.000; telah dicairkan sebelum tahap ini Rp0; sisa hibah "
             "setelah pencairan tahap ini Rp10.000.000.",
-            # Signed by the approver on the decision date, in Indonesian.
-            "Samarinda, 17 Agustus 2026 Yang menyetujui, Hendra Saputra",
+            # Signed by the approver on the decision date, with position and NIP.
+            "Samarinda, 17 Agustus 2026 Yang menyetujui, Kepala Bidang Perlindungan dan "
+            "Jaminan Sosial Hendra Saputra NIP. 19800101 200503 1 001",
             "Kepala Dinas Sosial Kabupaten Paser",
         ]:
             assert expected in text, expected

@@ -33,6 +33,13 @@ class TestRegencyRecap:
         assert "Rp10.000.000 (sepuluh juta rupiah)" in text  # withdrawn
         assert "12,5 %" in text  # absorption of the province
 
+    def test_signed_by_who_compiled_it_with_position_and_nip(self, dashboard_data, province_staff):
+        text = text_of(regency_recap(user=province_staff, program=dashboard_data["program"]))
+        assert (
+            f"Yang membuat rekapitulasi, {province_staff.position} "
+            f"{province_staff.get_full_name()} NIP. {province_staff.nip_display}"
+        ) in text
+
     def test_berau_officer_sees_berau_only(self, dashboard_data, berau_officer):
         text = text_of(regency_recap(user=berau_officer, program=dashboard_data["program"]))
         assert "Kabupaten Berau" in text and "Kabupaten Paser" not in text

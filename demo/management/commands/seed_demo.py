@@ -15,13 +15,68 @@ from regions.models import Regency
 from reports.summaries import refresh_all_summaries
 
 DEMO_USERS = [
-    # username, first name, last name, role, regency code, superuser
-    ("admin", "Admin", "TI", "", None, True),
-    ("staf.provinsi", "Rina", "Wulandari", Role.PROVINCE_STAFF, None, False),
-    ("penyetuju", "Hendra", "Saputra", Role.APPROVER, None, False),
-    ("petugas.paser", "Siti", "Rahmawati", Role.REGENCY_OFFICER, "64.01", False),
-    ("kepala.paser", "Bambang", "Sutrisno", Role.REGENCY_HEAD, "64.01", False),
-    ("petugas.berau", "Agus", "Pratama", Role.REGENCY_OFFICER, "64.03", False),
+    # username, first name, last name, role, regency code, superuser, position, NIP
+    ("admin", "Admin", "TI", "", None, True, "", ""),
+    (
+        "kepala.dinas",
+        "Darmawan",
+        "Setiadi",
+        Role.APPROVER,
+        None,
+        False,
+        "Kepala Dinas Sosial Provinsi Kalimantan Timur",
+        "196905121994031005",
+    ),
+    (
+        "staf.provinsi",
+        "Rina",
+        "Wulandari",
+        Role.PROVINCE_STAFF,
+        None,
+        False,
+        "Analis Kebijakan Ahli Muda pada Bidang Pemberdayaan Sosial",
+        "198703152010122003",
+    ),
+    (
+        "penyetuju",
+        "Hendra",
+        "Saputra",
+        Role.APPROVER,
+        None,
+        False,
+        "Kepala Bidang Pemberdayaan Sosial",
+        "197608212002121004",
+    ),
+    (
+        "petugas.paser",
+        "Siti",
+        "Rahmawati",
+        Role.REGENCY_OFFICER,
+        "64.01",
+        False,
+        "Pekerja Sosial Ahli Pertama",
+        "199205102019032011",
+    ),
+    (
+        "kepala.paser",
+        "Bambang",
+        "Sutrisno",
+        Role.REGENCY_HEAD,
+        "64.01",
+        False,
+        "Kepala Dinas Sosial Kabupaten Paser",
+        "197011071995031002",
+    ),
+    (
+        "petugas.berau",
+        "Agus",
+        "Pratama",
+        Role.REGENCY_OFFICER,
+        "64.03",
+        False,
+        "Penyuluh Sosial Ahli Pertama",
+        "199108262018011001",
+    ),
 ]
 
 
@@ -139,7 +194,19 @@ class Command(BaseCommand):
         for problem in summary.problems:
             self.stdout.write(self.style.WARNING(f"  not done: {problem}"))
 
-    def _user(self, username, first_name, last_name, role, regency_code, superuser, *, password):
+    def _user(
+        self,
+        username,
+        first_name,
+        last_name,
+        role,
+        regency_code,
+        superuser,
+        position,
+        nip,
+        *,
+        password,
+    ):
         user, _ = User.objects.update_or_create(
             username=username,
             defaults={
@@ -151,6 +218,8 @@ class Command(BaseCommand):
                 "is_staff": superuser,
                 "is_superuser": superuser,
                 "is_active": True,
+                "position": position,
+                "nip": nip,
             },
         )
         user.set_password(password)
