@@ -41,6 +41,8 @@ class Action(StrEnum):
     TRANCHE_REQUEST = "tranche_request"
     TRANCHE_DECIDE = "tranche_decide"
     TRANCHE_MARK_WITHDRAWN = "tranche_mark_withdrawn"
+    # The paper trail: decrees, agreements, handovers, spending, accountability reports
+    DECREE_MANAGE = "decree_manage"
     # Training, mentoring and reports
     TRAINING_MANAGE = "training_manage"
     VISIT_LOG = "visit_log"
@@ -65,6 +67,7 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.TRANCHE_REQUEST: frozenset({_R}),
     Action.TRANCHE_DECIDE: frozenset({_A}),
     Action.TRANCHE_MARK_WITHDRAWN: frozenset({_R, _P}),
+    Action.DECREE_MANAGE: frozenset({_P}),
     Action.TRAINING_MANAGE: frozenset({_P, _R}),
     Action.VISIT_LOG: frozenset({_R}),
     Action.REPORT_WRITE: frozenset({_R}),

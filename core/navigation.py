@@ -26,6 +26,9 @@ NAV_ITEMS: list[NavItem] = [
     # The approver's daily work: a link of its own, not inside the Grants menu.
     NavItem(_("Tranche queue"), "grants:tranche_queue", Action.TRANCHE_DECIDE),
     NavItem(
+        _("Recipients' decrees (SK)"), "grants:decree_list", Action.VIEW_PROGRAMME_DATA, DOCUMENTS
+    ),
+    NavItem(
         _("Outgoing-letter register"), "letters:letter_list", Action.VIEW_PROGRAMME_DATA, DOCUMENTS
     ),
     NavItem(_("Overdue reports"), "reports:overdue", Action.VIEW_PROGRAMME_DATA, REPORTS),

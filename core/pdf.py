@@ -16,8 +16,8 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from fpdf import FPDF
-from fpdf.enums import Align, XPos, YPos
+from fpdf import FPDF, FontFace
+from fpdf.enums import Align, TableCellFillMode, XPos, YPos
 
 from core.indonesia import format_rupiah, terbilang_rupiah
 
@@ -239,6 +239,40 @@ class OfficialDocument(FPDF):
         ]
         self.set_xy(self.l_margin, max(bottoms))
         self.ln(6)
+
+    def data_table(self, *, widths, align, headings, rows, bold_last=False, size=8):
+        """A table with a shaded heading row and striped rows. A row that is a string is a
+        bold heading across the table (a regency); `bold_last` makes the last row bold (a
+        total)."""
+        self.set_font(FONT, "", size)
+        self.set_draw_color(170)
+        with self.table(
+            align=Align.L,
+            col_widths=widths,
+            text_align=align,
+            line_height=size * 0.6,
+            padding=(1, 1.3),
+            headings_style=FontFace(emphasis="BOLD", fill_color=HEADER_FILL),
+            cell_fill_color=STRIPE_FILL,
+            cell_fill_mode=TableCellFillMode.EVEN_ROWS,
+        ) as table:
+            table.row(headings)
+            for index, row in enumerate(rows):
+                if isinstance(row, str):
+                    line = table.row(style=FontFace(emphasis="BOLD"))
+                    line.cell(row, colspan=len(widths), align=Align.L)
+                    continue
+                last = bold_last and index == len(rows) - 1
+                table.row(row, style=FontFace(emphasis="BOLD") if last else None)
+        self.set_draw_color(0)
+
+    def note(self, text: str):
+        """A small grey explanation under a table."""
+        self.set_font(FONT, "", 8)
+        self.set_text_color(*GREY)
+        self.multi_cell(0, 4, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_text_color(0)
+        self.ln(4)
 
     def copies(self, recipients: list[str]):
         """Tembusan: who receives a copy, kept together on one page."""

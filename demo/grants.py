@@ -58,7 +58,8 @@ GRANT_AMOUNT = 20_000_000
 QUOTAS = dict(GROUPS_PER_REGENCY)
 
 WITA = ZoneInfo("Asia/Makassar")
-AWARDED_ON = datetime.date(2026, 1, 12)  # the governor's decree naming the 175 groups
+AWARDED_ON = datetime.date(2026, 1, 12)  # the grants are awarded and the decree prepared
+DECREE_SIGNED_ON = datetime.date(2026, 1, 14)  # the head of the office signs the decree
 STORY_END = datetime.date(2026, 11, 24)
 # Second tranches are requested before the first progress report falls due (see above).
 SECOND_TRANCHES_FROM, SECOND_TRANCHES_UNTIL = datetime.date(2026, 4, 1), datetime.date(2026, 4, 29)
@@ -220,18 +221,19 @@ class GrantSeedSummary:
         return sum(self.by_grant_status.values())
 
 
-def seed_grants(*, province_staff, approver, officers: dict) -> GrantSeedSummary:
+def seed_grants(*, province_staff, approver, officers: dict, head=None) -> GrantSeedSummary:
     """Create the programme and tell the grants' story, unless it has grants already.
 
     `officers` maps a regency code to its regency officer; the regencies without one get a
-    demo officer `petugas.<regency>` (no usable password).
+    demo officer `petugas.<regency>` (no usable password). `head` signs the recipients'
+    decree (the approver when not given).
     """
     summary = GrantSeedSummary()
     with transaction.atomic():
         program = _program()
         if not program.grants.exists():
             officers = {**officers, **_missing_officers(officers, summary)}
-            _tell(program, province_staff, approver, officers, summary)
+            _tell(program, province_staff, approver, officers, summary, head or approver)
         else:
             summary.already_present = program.grants.count()
     grants = Grant.objects.filter(program=program)
@@ -336,7 +338,7 @@ class _Cast:
         return f"TRX{day:%Y%m%d}{number:05d}"
 
 
-def _tell(program, staff, approver, officers, summary) -> None:
+def _tell(program, staff, approver, officers, summary, head) -> None:
     rng = random.Random(2026)
     groups = list(
         BusinessGroup.objects.filter(regency_id__in=QUOTAS, status=GroupStatus.ELIGIBLE)
@@ -344,6 +346,7 @@ def _tell(program, staff, approver, officers, summary) -> None:
         .order_by("regency_id", "registration_number")
     )
     number = 0
+    lives = []  # (grant, story, cast, transferred, waiting), told once the decree is signed
     for code in QUOTAS:
         regency_groups = [g for g in groups if g.regency_id == code]
         stories = [story for story, n in STORIES.get(code, {}).items() for _ in range(n)]
@@ -364,10 +367,26 @@ def _tell(program, staff, approver, officers, summary) -> None:
                         agreement_number=f"NPHD/064/{FISCAL_YEAR}/{number:04d}",
                         agreement_date=signed,
                     )
-                summary.created += 1
-                _live(grant, story, cast, transferred=transferred, waiting=waiting)
             except DomainError as error:
                 summary.problems.append(f"{group.name}: {error}")
+                continue
+            summary.created += 1
+            lives.append((grant, story, cast, transferred, waiting))
+    _decree(program, staff, head)
+    for grant, story, cast, transferred, waiting in lives:
+        cast.last = datetime.datetime.combine(DECREE_SIGNED_ON, datetime.time(16), tzinfo=WITA)
+        try:
+            _live(grant, story, cast, transferred=transferred, waiting=waiting)
+        except DomainError as error:
+            summary.problems.append(f"{grant.group.name}: {error}")
+
+
+def _decree(program, staff, head) -> None:
+    """The head of the office signs the decree naming every awarded group."""
+    with clock(datetime.datetime.combine(AWARDED_ON, datetime.time(15), tzinfo=WITA)):
+        decree = services.decree_prepare(program=program, signatory=head, by=staff)
+    with clock(datetime.datetime.combine(DECREE_SIGNED_ON, datetime.time(10), tzinfo=WITA)):
+        services.decree_sign(decree=decree, by=staff, signed_on=DECREE_SIGNED_ON)
 
 
 def _live(grant, story: Story, cast: _Cast, *, transferred, waiting) -> None:

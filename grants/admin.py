@@ -11,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin_actions import export_action
 from core.errors import DomainError
 from grants import exports, rules, selectors, services
-from grants.models import Grant, Program, ProgramQuota, Tranche
+from grants.models import Decree, Grant, Program, ProgramQuota, Tranche
 
 export_programs = export_action(
     stem="program",
@@ -24,6 +24,12 @@ export_grants = export_action(
     sheet="Hibah",
     columns=exports.GRANT_COLUMNS,
     records=lambda user: selectors.grant_list(user=user),
+)
+export_decrees = export_action(
+    stem="sk-penerima",
+    sheet="SK Penerima",
+    columns=exports.DECREE_COLUMNS,
+    records=lambda user: selectors.decree_list(user=user),
 )
 export_tranches = export_action(
     stem="tahap-pencairan",
@@ -187,6 +193,26 @@ class TrancheAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Tranche._meta.concrete_fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Decree)
+class DecreeAdmin(SimpleHistoryAdmin):
+    """Decrees change only through their pages (prepare, sign, cancel)."""
+
+    actions = [export_decrees]
+    list_display = ["__str__", "program", "signed_on", "signatory", "status"]
+    list_filter = ["status", "program"]
+    list_select_related = ["program", "signatory", "letter"]
+    search_fields = ["letter__number", "program__name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Decree._meta.concrete_fields]
 
     def has_add_permission(self, request):
         return False

@@ -63,3 +63,17 @@ TRANCHE_HISTORY_COLUMNS = (
     Column("Tanggal Dicairkan", "withdrawn_on", DATE, 13),
     Column("Referensi Bank", "bank_reference", width=20),
 )
+
+DECREE_COLUMNS = (
+    Column("Nomor SK", lambda d: d.number, CODE, 36),
+    Column("Tanggal SK", "signed_on", DATE, 13),
+    Column("Program", "program.name", width=32),
+    Column("Tahun Anggaran", "program.fiscal_year", NUMBER),
+    Column("Ditandatangani Oleh", lambda d: _name(d.signatory)),
+    Column("Jabatan", "signatory.position", width=36),
+    Column("NIP", "signatory.nip", CODE, 20),
+    Column("Jumlah Kelompok", "grant_count", NUMBER),
+    Column("Nilai Bantuan (Rp)", "grant_total", RUPIAH),
+    Column("Status", "get_status_display", width=14),
+    Column("Alasan Pembatalan", "cancel_reason", width=40),
+)

@@ -2,7 +2,15 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import Grant, GrantStatus, Program, Tranche, TrancheStatus
+from grants.models import (
+    Decree,
+    DecreeStatus,
+    Grant,
+    GrantStatus,
+    Program,
+    Tranche,
+    TrancheStatus,
+)
 from regions.models import Regency
 
 
@@ -53,3 +61,18 @@ class TrancheQueueFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["regency"].queryset = Regency.objects.visible_to(user).in_province()
+
+
+class DecreeFilter(django_filters.FilterSet):
+    program = django_filters.ModelChoiceFilter(
+        label=_("Programme"), queryset=Program.objects.none()
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=DecreeStatus.choices)
+
+    class Meta:
+        model = Decree
+        fields = ["program", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["program"].queryset = Program.objects.all()

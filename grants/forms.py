@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DATE_WIDGET
 from core.forms import RupiahField as BaseRupiahField
 from grants.models import Program, ProgramQuota
+from letters.selectors import officials
 
 
 def RupiahField(**kwargs):
@@ -172,3 +173,30 @@ def quota_formset(*, extra):
         extra=extra,
         can_delete=True,
     )
+
+
+class OfficialChoiceField(forms.ModelChoiceField):
+    """An official who signs: name, position and NIP."""
+
+    def label_from_instance(self, user):
+        return f"{user.get_full_name() or user.username} · {user.position} · NIP {user.nip_display}"
+
+
+class DecreePrepareForm(forms.Form):
+    signatory = OfficialChoiceField(
+        label=_("Signed by"),
+        queryset=None,
+        help_text=_("The official who signs the decree (usually the head of the office)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signatory"].queryset = officials()
+
+
+class DecreeSignForm(forms.Form):
+    signed_on = forms.DateField(label=_("Decree date"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("signed_on", timezone.localdate())
+        super().__init__(*args, **kwargs)

@@ -176,6 +176,91 @@ class ProgramQuota(TimeStampedModel):
             )
 
 
+class DecreeStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SIGNED = "signed", _("Signed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Decree(TimeStampedModel):
+    """A recipients' decree (SK penerima): the official act that fixes which groups receive
+    the programme's grants, signed by an official, numbered from the register when signed.
+
+    A draft takes every awarded grant of the programme not yet in a decree; grants awarded
+    later go into a further decree. A grant is transferred (or its aid handed over) only
+    once it is in a signed decree.
+    """
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="decrees"
+    )
+    signatory = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=DecreeStatus.choices, default=DecreeStatus.DRAFT
+    )
+    letter = models.OneToOneField(
+        "letters.Letter",
+        verbose_name=_("register entry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decree",
+    )
+    signed_on = models.DateField(_("decree date"), null=True, blank=True)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("prepared by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("recipients' decree (SK)")
+        verbose_name_plural = _("recipients' decrees (SK)")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="decree_signed_has_number_and_date",
+                condition=Q(status="draft")
+                | Q(status="cancelled", letter__isnull=True)
+                | Q(letter__isnull=False, signed_on__isnull=False),
+                violation_error_message=_("A signed decree has its number and date."),
+            ),
+            models.CheckConstraint(
+                name="decree_cancelled_has_reason",
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
+                violation_error_message=_("A cancelled decree needs a reason."),
+            ),
+            models.CheckConstraint(
+                name="decree_status_valid", condition=Q(status__in=DecreeStatus.values)
+            ),
+        ]
+
+    def __str__(self):
+        if self.letter_id:
+            return f"SK {self.letter.number}"
+        return gettext("Draft decree for %(program)s") % {"program": self.program.name}
+
+    def get_absolute_url(self):
+        return reverse("grants:decree_detail", args=[self.pk])
+
+    @property
+    def number(self) -> str:
+        return self.letter.number if self.letter_id else ""
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == DecreeStatus.SIGNED
+
+
 class GrantStatus(models.TextChoices):
     AWARDED = "awarded", _("Awarded")
     TRANSFERRED = "transferred", _("Transferred")
@@ -208,6 +293,14 @@ class Grant(TimeStampedModel):
         related_name="grants",
     )
     amount = models.PositiveBigIntegerField(_("amount (Rp)"))
+    decree = models.ForeignKey(
+        Decree,
+        verbose_name=_("recipients' decree (SK)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grants",
+    )
     agreement_number = models.CharField(_("agreement number (NPHD)"), max_length=100, blank=True)
     agreement_date = models.DateField(_("agreement date"), null=True, blank=True)
     awarded_on = models.DateField(_("award date"))

@@ -30,8 +30,8 @@ from core.pdf import (
     rupiah_terbilang,
     tanggal,
 )
-from grants import rules
-from grants.models import Grant, Tranche, TrancheStatus
+from grants import rules, selectors
+from grants.models import Decree, Grant, Tranche, TrancheStatus
 from groups.models import MemberRole
 
 # Tranches a letter can be printed for: the approval has been given.
@@ -252,3 +252,123 @@ def grant_summary(grant: Grant) -> bytes:
     )
     pdf.set_text_color(0)
     return pdf.render()
+
+
+# The recipients' decree ---------------------------------------------------------------
+
+OFFICE_HEAD = "KEPALA DINAS SOSIAL PROVINSI KALIMANTAN TIMUR"
+
+
+def decree_heading(pdf, decree, *, about: str):
+    """LAMPIRAN KEPUTUSAN ... NOMOR / TANGGAL / TENTANG, at the top right as an attachment
+    to a decree is headed."""
+    x = pdf.w - pdf.r_margin - 120
+    pdf.set_font(FONT, "", 9)
+    rows = [
+        ("LAMPIRAN", f"KEPUTUSAN {OFFICE_HEAD}"),
+        ("NOMOR", decree.number or "(konsep: nomor diberikan saat ditandatangani)"),
+        ("TANGGAL", tanggal(decree.signed_on) if decree.signed_on else "-"),
+        ("TENTANG", about),
+    ]
+    for label, value in rows:
+        pdf.set_x(x)
+        pdf.cell(22, 4.6, label)
+        pdf.cell(4, 4.6, ":")
+        pdf.multi_cell(94, 4.6, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+
+
+def decree_attachment(decree: Decree, *, user) -> bytes:
+    """Lampiran Keputusan: the groups a decree names (those the user may see), per regency,
+    with their ketua, amount and bank account, subtotals and the total in figures and
+    words, signed by the decree's signatory with position and NIP."""
+    decree = Decree.objects.select_related("program", "signatory", "letter").get(pk=decree.pk)
+    program = decree.program
+    grants = list(selectors.decree_grants(decree=decree, user=user))
+    as_of = (
+        at_noon(decree.signed_on)
+        if decree.signed_on
+        else max([decree.updated_at, *(g.updated_at for g in grants)])
+        .astimezone(datetime.UTC)
+        .replace(microsecond=0)
+    )
+    about = f"PENETAPAN PENERIMA {program.name.upper()} TAHUN ANGGARAN {program.fiscal_year}"
+    pdf = OfficialDocument(
+        title=f"Lampiran Keputusan Penerima {program.name}",
+        created=as_of,
+        page_numbers=True,
+        orientation="landscape",
+    )
+    pdf.set_subject(f"{decree.number or 'Konsep'} · {program.name}")
+    pdf.letterhead()
+    decree_heading(pdf, decree, about=about)
+    pdf.heading(
+        f"DAFTAR PENERIMA {program.name.upper()}",
+        f"Tahun Anggaran {program.fiscal_year}"
+        + ("" if decree.is_signed else " · KONSEP, BELUM DITANDATANGANI"),
+    )
+    rows, subtotal, total, regency, regency_name, number = [], 0, 0, None, "", 0
+    for grant in grants:
+        group = grant.group
+        if group.regency_id != regency:
+            if regency is not None:
+                rows.append(_subtotal_row(regency_name, subtotal))
+            regency, regency_name, subtotal = group.regency_id, group.regency.name, 0
+            rows.append(regency_name)
+        number += 1
+        subtotal += grant.amount
+        total += grant.amount
+        rows.append(
+            [
+                str(number),
+                group.name,
+                group.registration_number,
+                grant.chair_name or "-",
+                f"{group.village_name}, {group.district.name}",
+                group.bank_name or "-",
+                f"{group.account_number or '-'} a.n. {group.account_holder or '-'}",
+                format_rupiah(grant.amount),
+            ]
+        )
+    if regency is not None:
+        rows.append(_subtotal_row(regency_name, subtotal))
+    rows.append(["", "JUMLAH", "", "", "", "", f"{number} kelompok", format_rupiah(total)])
+    pdf.data_table(
+        widths=(8, 44, 28, 36, 38, 24, 44, 30),
+        align=("CENTER", "LEFT", "LEFT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"),
+        headings=[
+            "No.",
+            "Nama kelompok",
+            "No. registrasi",
+            "Ketua",
+            "Desa/Kelurahan, Kecamatan",
+            "Bank",
+            "Nomor rekening",
+            "Jumlah",
+        ],
+        rows=rows,
+        bold_last=True,
+    )
+    pdf.ln(4)
+    pdf.fields(
+        [
+            ("Jumlah penerima", f"{number} kelompok"),
+            ("Jumlah bantuan", rupiah_terbilang(total), True),
+        ],
+        indent=0,
+        label_width=42,
+    )
+    pdf.signature(
+        place_and_date=(
+            f"Ditetapkan di {ISSUED_AT} pada tanggal {tanggal(decree.signed_on)}"
+            if decree.signed_on
+            else f"Ditetapkan di {ISSUED_AT} pada tanggal ...................."
+        ),
+        role="",
+        signer=Signer.of(decree.signatory),
+    )
+    return pdf.render()
+
+
+def _subtotal_row(regency_name, amount):
+    return ["", f"Jumlah {regency_name}", "", "", "", "", "", format_rupiah(amount)]

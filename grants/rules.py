@@ -24,6 +24,9 @@ from core.scoping import role_and_scope
 from grants import signals
 from grants.models import (
     COMMITTED_STATUSES,
+    TRANSFERRED_STATUSES,
+    Decree,
+    DecreeStatus,
     Grant,
     GrantStatus,
     ProgramStatus,
@@ -159,6 +162,78 @@ def groups_to_award(user):
     )
 
 
+# Recipients' decrees (SK penerima) ---------------------------------------------------
+
+
+def grants_without_decree(program):
+    """The programme's awarded grants that no decree names yet: a new draft takes them."""
+    return Grant.objects.filter(
+        program=program, status=GrantStatus.AWARDED, decree__isnull=True
+    ).select_related("group")
+
+
+def decree_prepare(*, program, user, waiting: int | None = None) -> Answer:
+    """A draft decree for the programme's awarded grants not yet in one. `waiting`: how
+    many there are, when the caller has counted them."""
+    return first_refusal(
+        role_and_scope(user, Action.DECREE_MANAGE),
+        ALLOWED
+        if program.status != ProgramStatus.DRAFT
+        else refuse(_("The programme is still a draft.")),
+        lambda: (
+            ALLOWED
+            if (grants_without_decree(program).count() if waiting is None else waiting)
+            else refuse(_("Every awarded grant of the programme is already in a decree."))
+        ),
+    )
+
+
+def decree_signatory(*, user) -> Answer:
+    """The official named on a decree: province-wide, with a position and a NIP."""
+    if user is not None and not user.has_province_scope:
+        return refuse(_("A decree is signed by an official of the province."))
+    return signatory(user)
+
+
+def decree_sign(*, decree, user) -> Answer:
+    """draft → signed: the decree gets its number from the register and its date."""
+    return first_refusal(
+        role_and_scope(user, Action.DECREE_MANAGE),
+        ALLOWED
+        if decree.status == DecreeStatus.DRAFT
+        else refuse(_("Only a draft decree can be recorded as signed.")),
+        lambda: decree_signatory(user=decree.signatory),
+    )
+
+
+def decree_date(*, decree, day: datetime.date) -> Answer:
+    message = programme_date_error(decree.program, day, _("The decree date"))
+    return refuse(message) if message else ALLOWED
+
+
+def decree_cancel(*, decree, user) -> Answer:
+    """A draft, or a signed decree none of whose grants has received its aid yet, is
+    cancelled; its grants wait for another decree (a signed one keeps its number)."""
+    return first_refusal(
+        role_and_scope(user, Action.DECREE_MANAGE),
+        ALLOWED
+        if decree.status in (DecreeStatus.DRAFT, DecreeStatus.SIGNED)
+        else refuse(_("This decree is already cancelled.")),
+        lambda: (
+            refuse(_("Grants of this decree have already received their aid: it stays in force."))
+            if decree.grants.filter(status__in=TRANSFERRED_STATUSES).exists()
+            else ALLOWED
+        ),
+    )
+
+
+def decrees_to_sign(user):
+    """Draft decrees the user may record as signed, as a queryset."""
+    if not role_and_scope(user, Action.DECREE_MANAGE):
+        return Decree.objects.none()
+    return Decree.objects.filter(status=DecreeStatus.DRAFT)
+
+
 # Grants ------------------------------------------------------------------------------
 
 
@@ -172,9 +247,17 @@ def transfer(*, grant, user, transferred_on: datetime.date | None = None) -> Ans
             if grant.status == GrantStatus.AWARDED
             else refuse(_("Only an awarded grant can be recorded as transferred."))
         ),
+        lambda: in_signed_decree(grant),
         lambda: transfer_date(grant=grant, day=day),
         lambda: ask(signals.transfer_check, grant=grant, transferred_on=day),
     )
+
+
+def in_signed_decree(grant) -> Answer:
+    """The aid reaches a group only once a signed decree names it."""
+    if grant.decree_id is not None and grant.decree.status == DecreeStatus.SIGNED:
+        return ALLOWED
+    return refuse(_("The grant is not yet in a signed recipients' decree (SK penerima)."))
 
 
 def transfer_date(*, grant, day: datetime.date) -> Answer:
@@ -216,7 +299,9 @@ def grants_to_transfer(user):
     the state; the training rule is asked on the grant's page)."""
     if not role_and_scope(user, Action.GRANT_TRANSFER):
         return Grant.objects.none()
-    return Grant.objects.visible_to(user).filter(status=GrantStatus.AWARDED)
+    return Grant.objects.visible_to(user).filter(
+        status=GrantStatus.AWARDED, decree__status=DecreeStatus.SIGNED
+    )
 
 
 # Tranches ----------------------------------------------------------------------------

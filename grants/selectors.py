@@ -3,14 +3,23 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.history import HistoryEntry, history_entries, history_fields, newest_first
 from core.indonesia import format_rupiah
-from grants.models import Grant, GrantStatus, Program, ProgramQuota, Tranche, TrancheStatus
-from groups.models import BusinessGroup, GroupStatus
+from grants.models import (
+    Decree,
+    Grant,
+    GrantStatus,
+    Program,
+    ProgramQuota,
+    Tranche,
+    TrancheStatus,
+)
+from groups.models import BusinessGroup, GroupStatus, Member, MemberRole
 
 # Programmes -------------------------------------------------------------------------
 
@@ -57,7 +66,7 @@ def grant_list(*, user):
 
 
 def grant_for_detail():
-    return Grant.objects.select_related("program", "group__regency", "awarded_by")
+    return Grant.objects.select_related("program", "group__regency", "awarded_by", "decree__letter")
 
 
 def grant_tranches(*, grant):
@@ -167,6 +176,8 @@ CHANGE_REASONS = {
     "requested": _("Requested"),
     "approved": _("Approved"),
     "rejected": _("Rejected"),
+    "in_decree": _("Named in a recipients' decree"),
+    "out_of_decree": _("Taken out of a cancelled decree"),
 }
 
 
@@ -247,4 +258,59 @@ def tranche_queue(*, user):
         .filter(status=TrancheStatus.REQUESTED)
         .select_related("grant__group__regency", "grant__program", "requested_by")
         .order_by("requested_at", "pk")
+    )
+
+
+# Recipients' decrees ------------------------------------------------------------------
+
+
+def decree_list(*, user):
+    """Decrees are province-wide, like their programmes; their counts and totals hold the
+    grants the user may see (a regency's own)."""
+    mine = Q()
+    if not user.has_province_scope:
+        mine = Q(grants__group__regency_id=user.regency_id)
+    return Decree.objects.select_related("program", "signatory", "letter").annotate(
+        grant_count=Count("grants", filter=mine),
+        grant_total=Coalesce(Sum("grants__amount", filter=mine), 0),
+    )
+
+
+def decree_grants(*, decree, user):
+    """The grants a decree names that the user may see, by regency and group name."""
+    return (
+        Grant.objects.visible_to(user)
+        .filter(decree=decree)
+        .select_related("group__regency", "group__district")
+        .annotate(chair_name=Subquery(_chair_name))
+        .order_by("group__regency_id", "group__name", "pk")
+    )
+
+
+_chair_name = Member.objects.filter(
+    group_id=OuterRef("group_id"), role=MemberRole.CHAIR, active=True
+).values("full_name")[:1]
+
+
+DECREE_REASONS = {
+    "prepared": _("Draft prepared"),
+    "signed": _("Signed"),
+    "cancelled": _("Cancelled"),
+}
+
+
+def decree_history(*, decree, limit=50) -> list[HistoryEntry]:
+    fields = history_fields(
+        Decree, exclude={"id", "program", "prepared_by", "created_at", "updated_at", "letter"}
+    )
+    records = Decree.history.filter(id=decree.pk).select_related("history_user", "signatory")
+    return newest_first(
+        history_entries(
+            records,
+            subject=lambda r: str(_("Decree")),
+            fields=fields,
+            reasons=DECREE_REASONS,
+            formats={"signed_on": _date},
+        ),
+        limit=limit,
     )

@@ -26,6 +26,8 @@ from core.rules import ensure
 from core.scoping import require
 from grants import rules, signals
 from grants.models import (
+    Decree,
+    DecreeStatus,
     Grant,
     GrantStatus,
     Program,
@@ -36,7 +38,7 @@ from grants.models import (
 )
 from groups.models import BusinessGroup
 from letters.models import DocumentKind
-from letters.services import issue_letter
+from letters.services import cancel_letter, issue_letter
 
 
 def _changed(grant_or_program_id, regency_id=None, *, change: str) -> None:
@@ -54,7 +56,7 @@ def _changed(grant_or_program_id, regency_id=None, *, change: str) -> None:
 def _locked_grant(grant) -> Grant:
     return (
         Grant.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("program", "group")
+        .select_related("program", "group", "decree")
         .get(pk=grant.pk)
     )
 
@@ -220,6 +222,92 @@ def grant_award_bulk(*, program, regency_id, groups, by) -> list[Grant]:
     _save_counters(program, quota)
     _changed(program.pk, regency_id, change="awarded")
     return grants
+
+
+# Recipients' decrees (SK penerima) ---------------------------------------------------
+
+
+def _locked_decree(decree) -> Decree:
+    return (
+        Decree.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("program", "signatory")
+        .get(pk=decree.pk)
+    )
+
+
+@transaction.atomic
+def decree_prepare(*, program, signatory, by) -> Decree:
+    """A draft decree naming every awarded grant of the programme not yet in a decree, to
+    be signed by `signatory`. The programme's lock keeps awards out while the list is made."""
+    program = _locked_program(program)
+    grants = list(
+        rules.grants_without_decree(program)
+        .select_for_update(no_key=True, of=("self",))
+        .order_by("group__regency_id", "group__name", "pk")
+    )
+    ensure(rules.decree_prepare(program=program, user=by, waiting=len(grants)))
+    ensure(rules.decree_signatory(user=signatory))
+    decree = Decree(program=program, signatory=signatory, prepared_by=by)
+    decree._change_reason = "prepared"
+    decree._history_user = by
+    decree.save()
+    for grant in grants:
+        grant.decree = decree
+        grant._change_reason = "in_decree"
+        grant._history_user = by
+        grant.save(update_fields=["decree", "updated_at"])
+    return decree
+
+
+@transaction.atomic
+def decree_sign(*, decree, by, signed_on: datetime.date) -> Decree:
+    """draft → signed on `signed_on`: the decree takes its number from the register."""
+    decree = _locked_decree(decree)
+    ensure(rules.decree_sign(decree=decree, user=by))
+    ensure(rules.decree_date(decree=decree, day=signed_on))
+    count = decree.grants.count()
+    decree.letter = issue_letter(
+        kind=DocumentKind.DECREE,
+        subject=(
+            f"Penetapan penerima {decree.program.name} Tahun Anggaran "
+            f"{decree.program.fiscal_year} ({count} kelompok)"
+        ),
+        by=by,
+        signed_by=decree.signatory,
+        issued_on=signed_on,
+    )
+    decree.status = DecreeStatus.SIGNED
+    decree.signed_on = signed_on
+    decree._change_reason = "signed"
+    decree._history_user = by
+    decree.save()
+    return decree
+
+
+@transaction.atomic
+def decree_cancel(*, decree, by, reason: str) -> Decree:
+    """A draft, or a signed decree whose grants have not received their aid, is cancelled:
+    its grants wait for another decree; a signed one keeps its number, with the reason."""
+    reason = required_reason(reason)
+    decree = _locked_decree(decree)
+    grants = list(decree.grants.select_for_update(no_key=True, of=("self",)).order_by("pk"))
+    ensure(rules.decree_cancel(decree=decree, user=by))
+    for grant in grants:
+        grant.decree = None
+        grant._change_reason = "out_of_decree"
+        grant._history_user = by
+        grant.save(update_fields=["decree", "updated_at"])
+    if decree.letter_id:
+        cancel_letter(letter=decree.letter, by=by, reason=reason)
+    decree.status = DecreeStatus.CANCELLED
+    decree.cancel_reason = reason
+    decree._change_reason = "cancelled"
+    decree._history_user = by
+    decree.save()
+    return decree
+
+
+# Grants ------------------------------------------------------------------------------
 
 
 @transaction.atomic

@@ -95,3 +95,26 @@ class TrancheQueueTable(tables.Table):
 
     def render_age(self, value):
         return (timezone.localdate() - timezone.localdate(value)).days
+
+
+class DecreeTable(tables.Table):
+    number = tables.TemplateColumn(
+        template_name="grants/includes/decree_number_cell.html",
+        verbose_name=_("Number"),
+        order_by=("letter__number", "pk"),
+    )
+    signed_on = tables.DateColumn(verbose_name=_("Decree date"), short=False, default="—")
+    program = tables.Column(verbose_name=_("Programme"), order_by=("program_id", "-pk"))
+    signatory = tables.Column(verbose_name=_("Signed by"), orderable=False, attrs=wide_only())
+    grant_count = tables.Column(verbose_name=_("Groups"), attrs=NUMBER)
+    grant_total = MoneyColumn(verbose_name=_("Amount"))
+    status = tables.TemplateColumn(
+        template_name="grants/includes/status_badge_cell.html", order_by=("status", "-pk")
+    )
+
+    class Meta:
+        attrs = {**TABLE_ATTRS, "id": "decrees"}
+        empty_text = _("No decree yet.")
+
+    def render_program(self, record):
+        return record.program.name

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grants import pdf_views, views
+from grants import paper_views, pdf_views, views
 
 app_name = "grants"
 
@@ -29,4 +29,14 @@ urlpatterns = [
     path("tahap/<int:pk>/dicairkan/", views.tranche_withdrawn, name="tranche_withdrawn"),
     path("tahap/<int:pk>/surat.pdf", pdf_views.tranche_letter, name="tranche_letter"),
     path("<int:pk>/ringkasan.pdf", pdf_views.grant_summary_pdf, name="grant_summary_pdf"),
+    # The paper trail
+    path("sk/", paper_views.decree_list, name="decree_list"),
+    path("sk/ekspor/", paper_views.decree_list_export, name="decree_list_export"),
+    path("sk/<int:pk>/", paper_views.decree_detail, name="decree_detail"),
+    path("sk/<int:pk>/tandatangani/", paper_views.decree_sign, name="decree_sign"),
+    path("sk/<int:pk>/batalkan/", paper_views.decree_cancel, name="decree_cancel"),
+    path(
+        "sk/<int:pk>/lampiran.pdf", paper_views.decree_attachment_pdf, name="decree_attachment_pdf"
+    ),
+    path("program/<int:pk>/sk-baru/", paper_views.decree_prepare, name="decree_prepare"),
 ]

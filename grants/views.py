@@ -27,6 +27,7 @@ from grants.forms import (
     AwardForm,
     BulkAwardForm,
     DecisionNoteForm,
+    DecreePrepareForm,
     ProgramForm,
     TrancheRequestForm,
     TransferForm,
@@ -34,6 +35,7 @@ from grants.forms import (
     quota_formset,
 )
 from grants.models import (
+    GrantStatus,
     Program,
     ProgramQuota,
     Tranche,
@@ -160,6 +162,7 @@ def _program_page(request, program, *, regency_code=None, bulk_form=None, award_
         "can_edit": rules.program_edit(program=program, user=user),
         "can_open": rules.program_open(program=program, user=user),
         "can_close": rules.program_close(program=program, user=user),
+        **_decree_part(program, user),
     }
     if quota is not None:
         grants = selectors.grant_list(user=user).filter(
@@ -196,6 +199,18 @@ def _int_or_none(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def _decree_part(program, user) -> dict:
+    """The programme's decrees, and the form to prepare one for its grants not in one."""
+    waiting = rules.grants_without_decree(program).count()
+    can_prepare = rules.decree_prepare(program=program, user=user, waiting=waiting)
+    return {
+        "decrees": list(selectors.decree_list(user=user).filter(program=program).order_by("pk")),
+        "decree_waiting": waiting,
+        "can_prepare_decree": can_prepare,
+        "decree_form": DecreePrepareForm() if can_prepare else None,
+    }
 
 
 def _program_url(program, regency_id):
@@ -313,6 +328,7 @@ def grant_detail(request, pk):
         if rules.tranche_mark_withdrawn(tranche=tranche, user=user):
             tranche.withdrawal_form = WithdrawalForm(auto_id=f"id_tranche{tranche.pk}_%s")
     request_answer = rules.tranche_request(grant=grant, user=user, tranches=tranches)
+    transfer_answer = rules.transfer(grant=grant, user=user)
     return render(
         request,
         "grants/grant_detail.html",
@@ -326,7 +342,11 @@ def grant_detail(request, pk):
             # Why an officer cannot ask now (a report to write, a request waiting).
             "request_refused": "" if request_answer.forbidden else request_answer.reason,
             "decidable": [t for t in tranches if rules.tranche_approve(tranche=t, user=user)],
-            "can_transfer": rules.transfer(grant=grant, user=user),
+            "can_transfer": transfer_answer,
+            # Why the aid cannot reach the group yet (no signed decree, no signed NPHD...).
+            "transfer_refused": ""
+            if transfer_answer or transfer_answer.forbidden or grant.status != GrantStatus.AWARDED
+            else transfer_answer.reason,
             "can_cancel": rules.cancel(grant=grant, user=user),
             "can_complete": rules.complete(grant=grant, user=user),
             "transfer_form": TransferForm(),

@@ -75,3 +75,15 @@ def grants_awaiting_first_tranche(user):
             _grant_list_url(status=GrantStatus.TRANSFERRED, tranche="none"),
         )
     ]
+
+
+@waiting_provider
+def decrees_to_sign(user):
+    """Draft decrees whose signing is to be recorded (their grants wait for it)."""
+    return [
+        WaitingLine(
+            _("Draft decrees to record as signed"),
+            rules.decrees_to_sign(user).count(),
+            f"{reverse('grants:decree_list')}?status=draft",
+        )
+    ]

@@ -32,9 +32,4 @@ urlpatterns += [
     path(
         "dasbor/program/<int:pk>/rekap.pdf", rekap_views.program_recap_pdf, name="program_recap_pdf"
     ),
-    path(
-        "dasbor/program/<int:pk>/lampiran-penerima.pdf",
-        rekap_views.program_beneficiaries_pdf,
-        name="program_beneficiaries_pdf",
-    ),
 ]

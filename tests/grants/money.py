@@ -34,10 +34,36 @@ def eligible_group(regency="64.01", **fields):
     return group
 
 
+DECREE_DAY = datetime.date(2026, 1, 12)
+
+
+def sign_decree(program, by, *, day=DECREE_DAY):
+    """A decree naming the programme's awarded grants not yet in one, signed by `by`."""
+    decree = services.decree_prepare(program=program, signatory=by, by=by)
+    return services.decree_sign(decree=decree, by=by, signed_on=day)
+
+
+def ready_for_aid(grant, by):
+    """The paper trail a grant needs before its aid reaches the group: a signed decree."""
+    grant.refresh_from_db()
+    if grant.decree_id is None or not grant.decree.is_signed:
+        sign_decree(grant.program, by)
+        grant.refresh_from_db()
+    return grant
+
+
+def record_transfer(*, grant, by, transferred_on, reference):
+    """The transfer service, after the paper trail it needs (tests of other rules)."""
+    ready_for_aid(grant, by)
+    return services.grant_record_transfer(
+        grant=grant, by=by, transferred_on=transferred_on, reference=reference
+    )
+
+
 def transferred_grant(program, staff, *, regency="64.01", amount=RP20JT):
     grant = services.grant_award(
         program=program, group=eligible_group(regency), by=staff, amount=amount
     )
-    return services.grant_record_transfer(
+    return record_transfer(
         grant=grant, by=staff, transferred_on=datetime.date(2026, 3, 2), reference="TRF-001"
     )

@@ -18,6 +18,7 @@ from grants import pdf, services
 from grants.models import Program, ProgramQuota, Tranche
 from groups.models import BusinessGroup, GroupStatus
 from tests.factories import group_with_members
+from tests.grants.money import record_transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def transferred_grant(*, program, by, number="NPHD/064/2026/0007", **group_field
         agreement_number=number,
         agreement_date=datetime.date(2026, 1, 20),
     )
-    return services.grant_record_transfer(
+    return record_transfer(
         grant=grant,
         by=by,
         transferred_on=datetime.date(2026, 2, 10),

@@ -21,6 +21,7 @@ from tests.factories import (
     ProgramQuotaFactory,
     TrancheFactory,
 )
+from tests.grants.money import ready_for_aid, record_transfer
 
 RP20JT = 20_000_000
 TRANSFERRED = {"status": "transferred", "transferred_on": datetime.date(2026, 2, 9)}
@@ -337,7 +338,7 @@ class TestTranches:
 @pytest.mark.django_db
 class TestGrantActions:
     def test_province_staff_record_the_transfer(self, client, province_staff, program):
-        grant = GrantFactory(program=program)
+        grant = ready_for_aid(GrantFactory(program=program), province_staff)
         client.force_login(province_staff)
         response = client.post(
             reverse("grants:grant_transfer", args=[grant.pk]),
@@ -385,7 +386,7 @@ class TestGrantActions:
         self, client, province_staff, paser_officer, program
     ):
         grant = services.grant_award(program=program, group=eligible(), by=province_staff)
-        services.grant_record_transfer(
+        record_transfer(
             grant=grant, by=province_staff, transferred_on=datetime.date(2026, 2, 9), reference="T1"
         )
         request_tranche(grant, paser_officer, amount=4_000_000)
@@ -396,7 +397,8 @@ class TestGrantActions:
         content = response.content.decode()
         assert "Rp16.000.000" in content
         history = response.context["history"]
-        assert len(history) == 4  # awarded, transferred, committed, tranche requested
+        # awarded, named in a decree, transferred, committed, tranche requested
+        assert len(history) == 5
         assert any("Rp0 → Rp4.000.000" in f"{c[1]} → {c[2]}" for e in history for c in e.changes)
 
 
@@ -475,7 +477,7 @@ class TestWaitingLines:
     def test_each_role_sees_its_grant_work(
         self, client, province_staff, approver, paser_officer, berau_officer, program
     ):
-        GrantFactory(program=program)  # awarded: to transfer
+        ready_for_aid(GrantFactory(program=program), province_staff)  # awarded: to transfer
         waiting = GrantFactory(program=program, **TRANSFERRED)
         request_tranche(waiting, paser_officer)
         approved = GrantFactory(program=program, **TRANSFERRED)
@@ -616,7 +618,7 @@ class TestAdmin:
         self, client, superuser, province_staff, program
     ):
         grant = services.grant_award(program=program, group=eligible(), by=province_staff)
-        services.grant_record_transfer(
+        record_transfer(
             grant=grant, by=province_staff, transferred_on=datetime.date(2026, 3, 2), reference="T"
         )
         client.force_login(superuser)

@@ -179,8 +179,10 @@ class TestPage:
         client.force_login(province_staff)
         pk = dashboard_data["program"].pk
         content = client.get(reverse("reports:dashboard"), {"program": pk}).content.decode()
-        for name in ["program_rekap_xlsx", "program_recap_pdf", "program_beneficiaries_pdf"]:
+        for name in ["program_rekap_xlsx", "program_recap_pdf"]:
             assert reverse(f"reports:{name}", args=[pk]) in content
+        # The recipients' lists are the decrees' attachments.
+        assert f"{reverse('grants:decree_list')}?program={pk}" in content
 
     def test_filter_values_are_not_localized(self, client, dashboard_data, province_staff):
         client.force_login(province_staff)

@@ -30,7 +30,7 @@ from reports.summaries import (
     revenue_changes_from_rows,
 )
 from tests.conftest import run_concurrently
-from tests.grants.money import eligible_group, open_program, transferred_grant
+from tests.grants.money import eligible_group, open_program, record_transfer, transferred_grant
 from tests.reports.conftest import figures
 
 TODAY = datetime.date(2026, 11, 26)
@@ -127,7 +127,7 @@ def test_summaries_follow_every_transition(
         by=staff,
     )
     check("award in bulk")
-    grant = services.grant_record_transfer(
+    grant = record_transfer(
         grant=awarded, by=staff, transferred_on=datetime.date(2026, 3, 2), reference="TRF-9"
     )
     check("transfer")
@@ -177,7 +177,7 @@ def test_summaries_follow_every_transition(
     )
     services.grant_complete(grant=grant, by=staff)
     check("complete")
-    berau = services.grant_record_transfer(
+    berau = record_transfer(
         grant=Grant.objects.filter(group__regency_id="64.03").first(),
         by=staff,
         transferred_on=datetime.date(2026, 6, 1),
@@ -217,7 +217,7 @@ def test_a_group_with_grants_in_two_programmes_owes_each_period_once(kaltim, pro
     newer = open_program()
     group = eligible_group()
     first = services.grant_award(program=older, group=group, by=province_staff)
-    first = services.grant_record_transfer(
+    first = record_transfer(
         grant=first, by=province_staff, transferred_on=datetime.date(2025, 6, 2), reference="A"
     )
     # completed in March 2026 without the tranches grant_complete asks for; the transfer
@@ -226,7 +226,7 @@ def test_a_group_with_grants_in_two_programmes_owes_each_period_once(kaltim, pro
         status="completed", completed_on=datetime.date(2026, 3, 20)
     )
     second = services.grant_award(program=newer, group=group, by=province_staff)
-    services.grant_record_transfer(
+    record_transfer(
         grant=second, by=province_staff, transferred_on=datetime.date(2026, 2, 9), reference="B"
     )
     check("two programmes")
@@ -307,7 +307,7 @@ def test_concurrent_reviews_and_transfers_in_one_regency_leave_the_summaries_rig
 
     def act(item):
         if isinstance(item, Grant):
-            return services.grant_record_transfer(
+            return record_transfer(
                 grant=item, by=province_staff, transferred_on=TODAY, reference="TRF-X"
             )
         if isinstance(item, ProgressReport):
@@ -329,7 +329,7 @@ def test_concurrent_reviews_and_transfers_in_one_regency_leave_the_summaries_rig
 def test_the_summaries_are_read_only_in_the_admin(client, superuser, kaltim, province_staff):
     program = open_program()
     grant = services.grant_award(program=program, group=eligible_group(), by=province_staff)
-    services.grant_record_transfer(
+    record_transfer(
         grant=grant, by=province_staff, transferred_on=datetime.date(2026, 3, 2), reference="T"
     )
     client.force_login(superuser)

@@ -134,6 +134,7 @@ class Command(BaseCommand):
             province_staff=users["staf.provinsi"],
             approver=users["penyetuju"],
             officers={"64.01": users["petugas.paser"], "64.03": users["petugas.berau"]},
+            head=users["kepala.dinas"],
         )
         self.stdout.write(
             self.style.SUCCESS(
