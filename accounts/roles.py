@@ -43,6 +43,8 @@ class Action(StrEnum):
     TRANCHE_MARK_WITHDRAWN = "tranche_mark_withdrawn"
     # The paper trail: decrees, agreements, handovers, spending, accountability reports
     DECREE_MANAGE = "decree_manage"
+    AGREEMENT_ISSUE = "agreement_issue"
+    AGREEMENT_SIGN = "agreement_sign"
     # Training, mentoring and reports
     TRAINING_MANAGE = "training_manage"
     VISIT_LOG = "visit_log"
@@ -68,6 +70,9 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.TRANCHE_DECIDE: frozenset({_A}),
     Action.TRANCHE_MARK_WITHDRAWN: frozenset({_R, _P}),
     Action.DECREE_MANAGE: frozenset({_P}),
+    Action.AGREEMENT_ISSUE: frozenset({_P}),
+    # The group signs in its regency: the regency's officer uploads the signed scan.
+    Action.AGREEMENT_SIGN: frozenset({_P, _R}),
     Action.TRAINING_MANAGE: frozenset({_P, _R}),
     Action.VISIT_LOG: frozenset({_R}),
     Action.REPORT_WRITE: frozenset({_R}),

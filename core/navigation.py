@@ -29,6 +29,12 @@ NAV_ITEMS: list[NavItem] = [
         _("Recipients' decrees (SK)"), "grants:decree_list", Action.VIEW_PROGRAMME_DATA, DOCUMENTS
     ),
     NavItem(
+        _("Agreements (NPHD)"),
+        "grants:agreement_list",
+        Action.VIEW_PROGRAMME_DATA,
+        DOCUMENTS,
+    ),
+    NavItem(
         _("Outgoing-letter register"), "letters:letter_list", Action.VIEW_PROGRAMME_DATA, DOCUMENTS
     ),
     NavItem(_("Overdue reports"), "reports:overdue", Action.VIEW_PROGRAMME_DATA, REPORTS),

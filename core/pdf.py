@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from fpdf import FPDF, FontFace
 from fpdf.enums import Align, TableCellFillMode, XPos, YPos
 
-from core.indonesia import format_rupiah, terbilang_rupiah
+from core.indonesia import format_rupiah, terbilang, terbilang_rupiah
 
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 # fontTools reports every table it subsets at INFO: a dozen lines per PDF in the server log.
@@ -47,6 +47,14 @@ def tanggal(value: datetime.date | datetime.datetime | None) -> str:
         value = timezone.localdate(value)
     with translation.override("id"):
         return date_format(value, "DATE_FORMAT")
+
+
+def hari_tanggal_terbilang(day: datetime.date) -> str:
+    """`Senin tanggal dua belas bulan Januari tahun dua ribu dua puluh enam`, as an
+    agreement or a record of handover states the day it was made."""
+    with translation.override("id"):
+        weekday, month = date_format(day, "l"), date_format(day, "F")
+    return f"{weekday} tanggal {terbilang(day.day)} bulan {month} tahun {terbilang(day.year)}"
 
 
 def rupiah_terbilang(amount: int) -> str:
@@ -162,6 +170,26 @@ class OfficialDocument(FPDF):
         self.multi_cell(0, 5.1, text, align=Align.J, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(after)
 
+    def article(self, number: int, title: str, items: list[str]):
+        """Pasal N with its title, centred and bold, then its clauses numbered (1), (2)..."""
+        if self.will_page_break(24):
+            self.add_page()
+        self.set_font(FONT, "B", 10)
+        self.cell(0, 5.3, f"Pasal {number}", align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(0, 5.3, title, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(1.5)
+        self.set_font(FONT, "", 10)
+        numbered = len(items) > 1
+        for index, item in enumerate(items, start=1):
+            x = self.l_margin
+            if numbered:
+                self.cell(9, 5.1, f"({index})")
+                x += 9
+            self.set_x(x)
+            self.multi_cell(0, 5.1, item, align=Align.J, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.ln(0.8)
+        self.ln(2.5)
+
     def fields(self, rows, *, indent: float = 6, label_width: float = 48):
         """Label : value lines, the value wrapping under itself; a row's optional third
         item makes its value bold."""
@@ -184,18 +212,22 @@ class OfficialDocument(FPDF):
 
     SIGNATURE_WIDTH = 78
 
-    def signature_block(self, *, x: float, y: float, lines: list[str], signer: Signer) -> float:
-        """One signature block at (x, y): the lines above (place and date, role, position),
-        room to sign, the name bold and underlined, and the NIP; returns the bottom."""
-        width = self.SIGNATURE_WIDTH
+    def _signature_header(self, *, x: float, y: float, lines: list[str], signer: Signer) -> float:
+        """The lines above a signature (place and date, role, position); returns the bottom."""
         self.set_xy(x, y)
         self.set_font(FONT, "", 10)
         for line in [*lines, signer.position]:
             if line:
                 self.set_x(x)
-                self.multi_cell(width, 5.2, line, align=Align.C, new_x=XPos.LEFT, new_y=YPos.NEXT)
-        self.ln(18)
-        self.set_x(x)
+                self.multi_cell(
+                    self.SIGNATURE_WIDTH, 5.2, line, align=Align.C, new_x=XPos.LEFT, new_y=YPos.NEXT
+                )
+        return self.get_y()
+
+    def _signature_name(self, *, x: float, y: float, signer: Signer) -> float:
+        """Room to sign, the name bold and underlined, and the NIP; returns the bottom."""
+        width = self.SIGNATURE_WIDTH
+        self.set_xy(x, y + 18)
         self.set_font(FONT, "BU", 10)
         self.multi_cell(width, 5.5, signer.name, align=Align.C, new_x=XPos.LEFT, new_y=YPos.NEXT)
         self.set_font(FONT, "", 10)
@@ -203,6 +235,12 @@ class OfficialDocument(FPDF):
             self.set_x(x)
             self.cell(width, 5.2, f"NIP. {signer.nip}", align=Align.C, new_y=YPos.NEXT)
         return self.get_y()
+
+    def signature_block(self, *, x: float, y: float, lines: list[str], signer: Signer) -> float:
+        """One signature block at (x, y): the lines above (place and date, role, position),
+        room to sign, the name bold and underlined, and the NIP; returns the bottom."""
+        top = self._signature_header(x=x, y=y, lines=lines, signer=signer)
+        return self._signature_name(x=x, y=top, signer=signer)
 
     def signature(self, *, place_and_date: str, role: str, signer: Signer):
         """The signature block in the right half, kept together on one page."""
@@ -217,27 +255,26 @@ class OfficialDocument(FPDF):
 
     def signatures(self, *, left: tuple[str, Signer], right: tuple[str, Signer], place_and_date=""):
         """Two blocks side by side (the two parties of an agreement or a handover): each is
-        (role, signer); the place and date, if any, above the right one."""
-        if self.will_page_break(58):
+        (role, signer); the place and date, if any, above the right one. The names stand on
+        one line whatever the length of the positions above them."""
+        if self.will_page_break(62):
             self.add_page()
         y = self.get_y()
-        left_role, left_signer = left
-        right_role, right_signer = right
-        bottoms = [
-            self.signature_block(
-                x=self.l_margin,
-                y=y,
-                lines=[" " if place_and_date else "", left_role],
-                signer=left_signer,
+        (left_role, left_signer), (right_role, right_signer) = left, right
+        left_x, right_x = self.l_margin, self.w - self.r_margin - self.SIGNATURE_WIDTH
+        top = max(
+            self._signature_header(
+                x=left_x, y=y, lines=[" " if place_and_date else "", left_role], signer=left_signer
             ),
-            self.signature_block(
-                x=self.w - self.r_margin - self.SIGNATURE_WIDTH,
-                y=y,
-                lines=[place_and_date, right_role],
-                signer=right_signer,
+            self._signature_header(
+                x=right_x, y=y, lines=[place_and_date, right_role], signer=right_signer
             ),
-        ]
-        self.set_xy(self.l_margin, max(bottoms))
+        )
+        bottom = max(
+            self._signature_name(x=left_x, y=top, signer=left_signer),
+            self._signature_name(x=right_x, y=top, signer=right_signer),
+        )
+        self.set_xy(self.l_margin, bottom)
         self.ln(6)
 
     def data_table(self, *, widths, align, headings, rows, bold_last=False, size=8):

@@ -38,6 +38,7 @@ from accounts.models import User
 from accounts.roles import Role
 from core.errors import DomainError
 from demo.groups import GROUPS_PER_REGENCY
+from demo.scans import scan
 from grants import services
 from grants.models import (
     Grant,
@@ -60,6 +61,7 @@ QUOTAS = dict(GROUPS_PER_REGENCY)
 WITA = ZoneInfo("Asia/Makassar")
 AWARDED_ON = datetime.date(2026, 1, 12)  # the grants are awarded and the decree prepared
 DECREE_SIGNED_ON = datetime.date(2026, 1, 14)  # the head of the office signs the decree
+AGREEMENTS_ISSUED_ON = datetime.date(2026, 1, 16)  # each group's NPHD, signed in its regency
 STORY_END = datetime.date(2026, 11, 24)
 # Second tranches are requested before the first progress report falls due (see above).
 SECOND_TRANCHES_FROM, SECOND_TRANCHES_UNTIL = datetime.date(2026, 4, 1), datetime.date(2026, 4, 29)
@@ -345,7 +347,6 @@ def _tell(program, staff, approver, officers, summary, head) -> None:
         .select_related("regency")
         .order_by("regency_id", "registration_number")
     )
-    number = 0
     lives = []  # (grant, story, cast, transferred, waiting), told once the decree is signed
     for code in QUOTAS:
         regency_groups = [g for g in groups if g.regency_id == code]
@@ -356,7 +357,6 @@ def _tell(program, staff, approver, officers, summary, head) -> None:
         cast = _Cast(staff=staff, approver=approver, officer=officers[code], rng=rng)
         signed, transferred = SIGNED_AND_TRANSFERRED[code]
         for group, story in zip(regency_groups, stories, strict=False):
-            number += 1
             cast.last = None
             try:
                 with cast.at(AWARDED_ON):
@@ -364,21 +364,51 @@ def _tell(program, staff, approver, officers, summary, head) -> None:
                         program=program,
                         group=group,
                         by=staff,
-                        agreement_number=f"NPHD/064/{FISCAL_YEAR}/{number:04d}",
-                        agreement_date=signed,
                     )
             except DomainError as error:
                 summary.problems.append(f"{group.name}: {error}")
                 continue
             summary.created += 1
-            lives.append((grant, story, cast, transferred, waiting))
+            lives.append((grant, story, cast, signed, transferred, waiting))
     _decree(program, staff, head)
-    for grant, story, cast, transferred, waiting in lives:
+    without_nphd = None  # the first grant still to transfer: its NPHD is not issued yet
+    for grant, story, cast, signed, transferred, waiting in lives:
         cast.last = datetime.datetime.combine(DECREE_SIGNED_ON, datetime.time(16), tzinfo=WITA)
+        if story == Story.NOT_TRANSFERRED and without_nphd is None:
+            without_nphd = grant
         try:
+            _agreement(grant, story, cast, head, signed=signed, skip=grant is without_nphd)
             _live(grant, story, cast, transferred=transferred, waiting=waiting)
         except DomainError as error:
             summary.problems.append(f"{grant.group.name}: {error}")
+
+
+def _agreement(grant, story, cast, head, *, signed, skip) -> None:
+    """Each group's NPHD is issued after the decree and signed on its regency's day; of
+    the grants still to transfer, the first (in Paser) has no NPHD yet and the others wait
+    for their signed scan."""
+    if skip:
+        return
+    with cast.at(AGREEMENTS_ISSUED_ON):
+        agreement = services.agreement_issue(
+            grant=grant, signatory=head, by=cast.staff, issued_on=AGREEMENTS_ISSUED_ON
+        )
+    if story == Story.NOT_TRANSFERRED:
+        return
+    group = grant.group
+    with cast.at(signed):
+        services.agreement_sign(
+            agreement=agreement,
+            by=cast.officer,
+            signed_on=signed,
+            scan=scan(
+                f"nphd-{group.registration_number}.png",
+                "NASKAH PERJANJIAN HIBAH DAERAH",
+                f"Nomor: {agreement.number}",
+                group.name,
+                "Ditandatangani PARA PIHAK",
+            ),
+        )
 
 
 def _decree(program, staff, head) -> None:

@@ -142,7 +142,7 @@ class GrantAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["status", "program", "group__regency"]
     list_select_related = ["group", "program"]
-    search_fields = ["group__name", "group__registration_number", "agreement_number"]
+    search_fields = ["group__name", "group__registration_number", "agreements__letter__number"]
     raw_id_fields = ["group"]
     readonly_fields = [
         "program",

@@ -21,8 +21,9 @@ GRANT_COLUMNS = (
     Column("Kode Kabupaten/Kota", "group.regency_id", CODE, 12),
     Column("Kabupaten/Kota", "group.regency.name", width=24),
     Column("Program", "program.name", width=32),
-    Column("No. NPHD", "agreement_number", width=22),
-    Column("Tanggal NPHD", "agreement_date", DATE, 13),
+    Column("No. SK Penerima", "decree_number", CODE, 36),
+    Column("No. NPHD", "nphd_number", CODE, 36),
+    Column("Tanggal NPHD", "nphd_date", DATE, 13),
     Column("Tanggal Penetapan", "awarded_on", DATE, 13),
     Column("Nilai Hibah (Rp)", "amount", RUPIAH),
     Column("Tanggal Transfer", "transferred_on", DATE, 13),
@@ -75,5 +76,21 @@ DECREE_COLUMNS = (
     Column("Jumlah Kelompok", "grant_count", NUMBER),
     Column("Nilai Bantuan (Rp)", "grant_total", RUPIAH),
     Column("Status", "get_status_display", width=14),
+    Column("Alasan Pembatalan", "cancel_reason", width=40),
+)
+
+AGREEMENT_COLUMNS = (
+    Column("Nomor NPHD", lambda a: a.number, CODE, 36),
+    Column("Tanggal NPHD", "issued_on", DATE, 13),
+    Column("No. Registrasi", "grant.group.registration_number", CODE),
+    Column("Nama Kelompok", "grant.group.name", width=32),
+    Column("Kabupaten/Kota", "grant.group.regency.name", width=24),
+    Column("Program", "grant.program.name", width=32),
+    Column("Nilai Hibah (Rp)", "grant.amount", RUPIAH),
+    Column("Pihak Pertama", lambda a: _name(a.signatory)),
+    Column("NIP Pihak Pertama", lambda a: a.signatory.nip if a.signatory else "", CODE, 20),
+    Column("Status", "get_status_display", width=16),
+    Column("Tanggal Ditandatangani", "signed_on", DATE, 13),
+    Column("Pindaian", lambda a: a.scan.original_name if a.scan else "", width=28),
     Column("Alasan Pembatalan", "cancel_reason", width=40),
 )

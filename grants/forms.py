@@ -83,14 +83,11 @@ class BulkAwardForm(forms.Form):
 
 
 class AwardForm(forms.Form):
-    """One group with an amount other than the default, and its agreement (NPHD) if known."""
+    """One group with an amount other than the default (its agreement, NPHD, is issued
+    from the grant's page once a signed decree names it)."""
 
     group = GroupChoiceField(label=_("Group"), queryset=None)
     amount = RupiahField(label=_("Amount (Rp)"))
-    agreement_number = forms.CharField(
-        label=_("Agreement number (NPHD)"), max_length=100, required=False
-    )
-    agreement_date = forms.DateField(label=_("Agreement date"), widget=DATE_WIDGET, required=False)
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
@@ -196,6 +193,37 @@ class DecreePrepareForm(forms.Form):
 
 class DecreeSignForm(forms.Form):
     signed_on = forms.DateField(label=_("Decree date"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("signed_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+
+class AgreementIssueForm(forms.Form):
+    signatory = OfficialChoiceField(
+        label=_("Signed for the province by"),
+        queryset=None,
+        help_text=_("PIHAK PERTAMA: usually the head of the office who signed the decree."),
+    )
+    issued_on = forms.DateField(label=_("Agreement date"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, grant=None, **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("issued_on", timezone.localdate())
+        if grant is not None and grant.decree_id:
+            initial.setdefault("signatory", grant.decree.signatory_id)
+        super().__init__(*args, **kwargs)
+        self.fields["signatory"].queryset = officials()
+
+
+class ScanForm(forms.Form):
+    """The date a document was signed and the scan of it signed."""
+
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE_WIDGET)
+    scan = forms.FileField(
+        label=_("Signed scan (PDF, JPEG or PNG)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("signed_on", timezone.localdate())

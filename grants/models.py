@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel
+from core.models import StoredUpload, TimeStampedModel
 from core.scoping import RegionScopedQuerySet
 
 
@@ -301,8 +301,6 @@ class Grant(TimeStampedModel):
         blank=True,
         related_name="grants",
     )
-    agreement_number = models.CharField(_("agreement number (NPHD)"), max_length=100, blank=True)
-    agreement_date = models.DateField(_("agreement date"), null=True, blank=True)
     awarded_on = models.DateField(_("award date"))
     awarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -365,7 +363,7 @@ class Grant(TimeStampedModel):
         if self.program_id is None:
             return
         errors = {}
-        for name in ("agreement_date", "transferred_on", "completed_on"):
+        for name in ("transferred_on", "completed_on"):
             day = getattr(self, name)
             label = self._meta.get_field(name).verbose_name
             message = day and programme_date_error(self.program, day, capfirst(label))
@@ -381,6 +379,16 @@ class Grant(TimeStampedModel):
     def available_amount(self) -> int:
         """What may still be requested in tranches."""
         return self.amount - self.committed_amount
+
+    @property
+    def agreement(self):
+        """The grant's agreement (NPHD) in force: issued or signed, not cancelled (a query
+        each time it is asked: callers keep it)."""
+        return (
+            self.agreements.exclude(status=AgreementStatus.CANCELLED)
+            .select_related("letter", "signatory", "scan")
+            .first()
+        )
 
 
 class TrancheStatus(models.TextChoices):
@@ -499,3 +507,167 @@ class Tranche(TimeStampedModel):
             message = programme_date_error(self.grant.program, self.withdrawn_on, label)
             if message:
                 raise ValidationError({"withdrawn_on": message})
+
+
+# The paper trail: signed scans, agreements -----------------------------------------------
+
+
+def grant_document_upload_to(document, filename):
+    return f"grant-documents/{document.grant_id}/{document.stored_name}"
+
+
+class GrantDocumentKind(models.TextChoices):
+    AGREEMENT_SCAN = "agreement_scan", _("Signed agreement (NPHD)")
+    HANDOVER_SCAN = "handover_scan", _("Signed handover record (BAST)")
+    RECEIPT = "receipt", _("Receipt or photo of a purchase")
+
+
+class GrantDocumentQuerySet(RegionScopedQuerySet):
+    regency_path = "grant__group__regency"
+
+
+class GrantDocument(StoredUpload):
+    """A file of a grant's paper trail (a signed scan, a receipt), checked by its content
+    (groups.documents.sniff_document) and served only through a scoped view."""
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="documents"
+    )
+    kind = models.CharField(_("document kind"), max_length=20, choices=GrantDocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=grant_document_upload_to, max_length=200)
+
+    objects = GrantDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grant document")
+        verbose_name_plural = _("grant documents")
+        ordering = ["grant_id", "kind", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="grant_document_kind_valid", condition=Q(kind__in=GrantDocumentKind.values)
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+    def get_absolute_url(self):
+        return reverse("grants:document_download", args=[self.pk])
+
+
+class AgreementStatus(models.TextChoices):
+    ISSUED = "issued", _("To be signed")
+    SIGNED = "signed", _("Signed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class AgreementQuerySet(RegionScopedQuerySet):
+    regency_path = "grant__group__regency"
+
+
+class Agreement(TimeStampedModel):
+    """A grant agreement (NPHD, Naskah Perjanjian Hibah Daerah) between the head of the
+    office and the group's ketua: issued with a number from the register, printed, signed by
+    both parties, and its signed scan uploaded. The aid reaches the group only after that.
+
+    One agreement in force per grant; a cancelled one keeps its number (with the reason) and
+    another can be issued. Agreements entered before the register (free-text numbers) have
+    no register entry and keep their old number in `legacy_number`.
+    """
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="agreements"
+    )
+    letter = models.OneToOneField(
+        "letters.Letter",
+        verbose_name=_("register entry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreement",
+    )
+    legacy_number = models.CharField(
+        _("number given before the register"), max_length=100, blank=True
+    )
+    issued_on = models.DateField(_("agreement date"))
+    signatory = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed for the province by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=AgreementStatus.choices, default=AgreementStatus.ISSUED
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    scan = models.OneToOneField(
+        GrantDocument,
+        verbose_name=_("signed scan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    objects = AgreementQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("grant agreement (NPHD)")
+        verbose_name_plural = _("grant agreements (NPHD)")
+        ordering = ["-issued_on", "-pk"]
+        indexes = [models.Index(fields=["status", "issued_on"], name="agreement_status_issued")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant"],
+                condition=~Q(status="cancelled"),
+                name="agreement_one_in_force_per_grant",
+                violation_error_message=_("The grant already has an agreement in force."),
+            ),
+            models.CheckConstraint(
+                name="agreement_numbered",
+                condition=Q(letter__isnull=False, signatory__isnull=False)
+                | (Q(letter__isnull=True) & ~Q(legacy_number="")),
+                violation_error_message=_("An agreement has a number and a signatory."),
+            ),
+            models.CheckConstraint(
+                name="agreement_signed_has_scan",
+                condition=~Q(status="signed")
+                | Q(signed_on__isnull=False, scan__isnull=False)
+                | Q(signed_on__isnull=False, letter__isnull=True),
+                violation_error_message=_("A signed agreement has its date and signed scan."),
+            ),
+            models.CheckConstraint(
+                name="agreement_cancelled_has_reason",
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
+                violation_error_message=_("A cancelled agreement needs a reason."),
+            ),
+            models.CheckConstraint(
+                name="agreement_status_valid", condition=Q(status__in=AgreementStatus.values)
+            ),
+        ]
+
+    def __str__(self):
+        return f"NPHD {self.number}"
+
+    def get_absolute_url(self):
+        return self.grant.get_absolute_url()
+
+    @property
+    def number(self) -> str:
+        return self.letter.number if self.letter_id else self.legacy_number
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == AgreementStatus.SIGNED

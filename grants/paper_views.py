@@ -1,7 +1,8 @@
-"""Pages of the paper trail an audit reads: recipients' decrees (SK penerima)."""
+"""Pages of the paper trail an audit reads: recipients' decrees (SK penerima) and grant
+agreements (NPHD), with their signed scans."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -10,6 +11,7 @@ from django_tables2 import RequestConfig
 from accounts.roles import Action
 from core.errors import DomainError
 from core.pdf import inline_pdf
+from core.scoping import get_visible_or_404
 from core.view_helpers import (
     require_answer,
     require_role,
@@ -19,10 +21,10 @@ from core.view_helpers import (
 )
 from core.xlsx import table_response
 from grants import exports, pdf, rules, selectors, services
-from grants.filters import DecreeFilter
-from grants.forms import DecreePrepareForm, DecreeSignForm
-from grants.models import Decree, Program
-from grants.tables import DecreeTable
+from grants.filters import AgreementFilter, DecreeFilter
+from grants.forms import AgreementIssueForm, DecreePrepareForm, DecreeSignForm, ScanForm
+from grants.models import Agreement, Decree, GrantDocument, Program
+from grants.tables import AgreementTable, DecreeTable
 from groups.forms import ReasonForm
 
 # Recipients' decrees -----------------------------------------------------------------
@@ -131,3 +133,119 @@ def decree_attachment_pdf(request, pk):
         raise Http404("A cancelled draft has no attachment.")
     stem = decree.number.replace("/", "-") if decree.number else f"konsep-{decree.pk}"
     return inline_pdf(pdf.decree_attachment(decree, user=request.user), f"lampiran-sk-{stem}.pdf")
+
+
+# Grant agreements (NPHD) ----------------------------------------------------------------
+
+
+def _grant(request, pk):
+    return get_visible_or_404(selectors.grant_for_detail(), request.user, pk=pk)
+
+
+@require_POST
+def agreement_issue(request, pk):
+    grant = _grant(request, pk)
+    require_answer(rules.agreement_issue(grant=grant, user=request.user))
+    form = AgreementIssueForm(request.POST, grant=grant)
+    if not form.is_valid():
+        show_form_errors(request, form)
+        return redirect(grant)
+    try:
+        agreement = services.agreement_issue(grant=grant, by=request.user, **form.cleaned_data)
+    except DomainError as error:
+        show_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("The agreement (NPHD) %(number)s is issued: print it to be signed.")
+            % {"number": agreement.number},
+        )
+    return redirect(grant)
+
+
+def _agreement(request, pk):
+    return get_visible_or_404(
+        Agreement.objects.select_related("grant__group", "grant__program", "letter"),
+        request.user,
+        pk=pk,
+    )
+
+
+@require_POST
+def agreement_sign(request, pk):
+    agreement = _agreement(request, pk)
+    require_answer(rules.agreement_sign(agreement=agreement, user=request.user))
+    form = ScanForm(request.POST, request.FILES)
+    if not form.is_valid():
+        show_form_errors(request, form)
+        return redirect(agreement.grant)
+    try:
+        services.agreement_sign(
+            agreement=agreement,
+            by=request.user,
+            signed_on=form.cleaned_data["signed_on"],
+            scan=form.cleaned_data["scan"],
+        )
+    except DomainError as error:
+        show_errors(request, error)
+    else:
+        messages.success(request, _("The signed agreement is uploaded."))
+    return redirect(agreement.grant)
+
+
+agreement_cancel = transition_view(
+    load=_agreement,
+    rule=lambda agreement, user: rules.agreement_cancel(agreement=agreement, user=user),
+    service=services.agreement_cancel,
+    subject="agreement",
+    form_class=ReasonForm,
+    back=lambda agreement: agreement.grant,
+    done=lambda agreement: _("The agreement is cancelled; it keeps its number in the register."),
+)
+
+
+@require_safe
+def agreement_pdf(request, pk):
+    agreement = _agreement(request, pk)
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
+    group = agreement.grant.group
+    return inline_pdf(pdf.agreement_pdf(agreement), f"nphd-{group.registration_number}.pdf")
+
+
+@require_safe
+def document_download(request, pk):
+    """A signed scan or a receipt, for those who see its grant."""
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
+    document = get_visible_or_404(GrantDocument, request.user, pk=pk)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=document.content_type == "application/pdf",
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+
+
+def _agreement_table(request):
+    agreement_filter = AgreementFilter(
+        request.GET, queryset=selectors.agreement_list(user=request.user), user=request.user
+    )
+    return agreement_filter, AgreementTable(agreement_filter.qs)
+
+
+@require_safe
+def agreement_list(request):
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
+    agreement_filter, table = _agreement_table(request)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return render(
+        request, "grants/agreement_list.html", {"filter": agreement_filter, "table": table}
+    )
+
+
+@require_safe
+def agreement_list_export(request):
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
+    _filter, table = _agreement_table(request)
+    return table_response(
+        request, table, stem="nphd", sheet="NPHD", columns=exports.AGREEMENT_COLUMNS
+    )

@@ -11,6 +11,7 @@ date (letter) or the grant's latest change (summary), never the time of printing
 
 import datetime
 
+from django.conf import settings
 from django.utils import timezone
 from fpdf import FontFace
 from fpdf.enums import Align, TableCellFillMode, XPos, YPos
@@ -25,13 +26,14 @@ from core.pdf import (
     OfficialDocument,
     Signer,
     at_noon,
+    hari_tanggal_terbilang,
     label_id,
     person_name,
     rupiah_terbilang,
     tanggal,
 )
 from grants import rules, selectors
-from grants.models import Decree, Grant, Tranche, TrancheStatus
+from grants.models import Agreement, AidForm, Decree, Grant, Tranche, TrancheStatus
 from groups.models import MemberRole
 
 # Tranches a letter can be printed for: the approval has been given.
@@ -89,10 +91,12 @@ def tranche_approval_letter(tranche: Tranche) -> bytes:
         f"SURAT PERSETUJUAN PENCAIRAN DANA HIBAH TAHAP {tranche.sequence}",
         f"Nomor: {letter_number(tranche)}",
     )
-    nphd = grant.agreement_number or "-"
+    agreement = grant.agreement
+    nphd = agreement.number if agreement else "-"
+    nphd_date = tanggal(agreement.issued_on) if agreement else "-"
     pdf.paragraph(
         f"Berdasarkan Naskah Perjanjian Hibah Daerah (NPHD) Nomor {nphd} tanggal "
-        f"{tanggal(grant.agreement_date)} dan permohonan pencairan tanggal "
+        f"{nphd_date} dan permohonan pencairan tanggal "
         f"{tanggal(tranche.requested_at)} yang diajukan oleh "
         f"{person_name(tranche.requested_by)} "
         f"(Dinas Sosial {group.regency.name}), dengan ini Dinas Sosial Provinsi Kalimantan "
@@ -112,7 +116,7 @@ def tranche_approval_letter(tranche: Tranche) -> bytes:
     pdf.paragraph("dengan rincian sebagai berikut:", after=1)
     rows = [
         ("Program", f"{program.name} (Tahun Anggaran {program.fiscal_year})"),
-        ("Nomor NPHD", f"{nphd}, tanggal {tanggal(grant.agreement_date)}"),
+        ("Nomor NPHD", f"{nphd}, tanggal {nphd_date}"),
         ("Jumlah pencairan", rupiah_terbilang(tranche.amount), True),
         ("Keperluan", tranche.purpose),
     ]
@@ -154,6 +158,7 @@ def grant_summary(grant: Grant) -> bytes:
         .get(pk=grant.pk)
     )
     group, program = grant.group, grant.program
+    agreement = grant.agreement
     tranches = list(grant.tranches.select_related("decided_by").order_by("sequence"))
     as_of = max([grant.updated_at, *(t.updated_at for t in tranches)])
 
@@ -181,7 +186,7 @@ def grant_summary(grant: Grant) -> bytes:
             ("Program", f"{program.name} (Tahun Anggaran {program.fiscal_year})"),
             (
                 "Nomor NPHD",
-                f"{grant.agreement_number or '-'}, tanggal {tanggal(grant.agreement_date)}",
+                f"{agreement.number}, tanggal {tanggal(agreement.issued_on)}" if agreement else "-",
             ),
             ("Ditetapkan", tanggal(grant.awarded_on)),
             ("Ditransfer", transfer),
@@ -274,7 +279,7 @@ def decree_heading(pdf, decree, *, about: str):
         pdf.set_x(x)
         pdf.cell(22, 4.6, label)
         pdf.cell(4, 4.6, ":")
-        pdf.multi_cell(94, 4.6, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(94, 4.6, value, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
 
 
@@ -372,3 +377,212 @@ def decree_attachment(decree: Decree, *, user) -> bytes:
 
 def _subtotal_row(regency_name, amount):
     return ["", f"Jumlah {regency_name}", "", "", "", "", "", format_rupiah(amount)]
+
+
+# The grant agreement (NPHD) -------------------------------------------------------------
+
+
+def _chair(group):
+    chairs = [m for m in group.members.all() if m.role == MemberRole.CHAIR]
+    chairs.sort(key=lambda m: (not m.active, m.pk))
+    return chairs[0] if chairs else None
+
+
+def _aid_clauses(grant, program, group) -> list[tuple[str, list[str]]]:
+    """The articles on the amount, how the aid reaches the group and how it is drawn."""
+    amount = rupiah_terbilang(grant.amount)
+    if program.aid_form == AidForm.IN_KIND:
+        return [
+            (
+                "JUMLAH DAN BENTUK HIBAH",
+                [
+                    f"PIHAK PERTAMA memberikan hibah kepada PIHAK KEDUA berupa barang senilai "
+                    f"{amount} sebagai modal usaha kelompok.",
+                    "Rincian barang, jumlah dan nilainya dituangkan dalam Berita Acara Serah "
+                    "Terima (BAST) yang ditandatangani PARA PIHAK pada saat penyerahan.",
+                ],
+            ),
+            (
+                "PENYERAHAN BARANG",
+                [
+                    "Barang diserahkan oleh PIHAK PERTAMA kepada PIHAK KEDUA di lokasi usaha "
+                    "kelompok setelah perjanjian ini ditandatangani, dan dicatat dalam BAST "
+                    "yang bernomor dari agenda surat keluar PIHAK PERTAMA.",
+                    "Sejak barang diserahkan, PIHAK KEDUA bertanggung jawab atas pemeliharaan "
+                    "dan penggunaannya untuk usaha kelompok.",
+                ],
+            ),
+        ]
+    clauses = [
+        (
+            "JUMLAH DAN TUJUAN HIBAH",
+            [
+                f"PIHAK PERTAMA memberikan hibah kepada PIHAK KEDUA berupa uang sebesar "
+                f"{amount} sebagai modal usaha kelompok sesuai dengan proposal yang diajukan.",
+            ],
+        ),
+        (
+            "PENYALURAN",
+            [
+                "Hibah disalurkan oleh PIHAK PERTAMA dengan pemindahbukuan ke rekening "
+                f"PIHAK KEDUA pada Bank {group.bank_name or '-'} nomor rekening "
+                f"{group.account_number or '-'} atas nama {group.account_holder or '-'}.",
+                "Penyaluran dilakukan setelah perjanjian ini ditandatangani PARA PIHAK dan "
+                "pindaiannya diterima PIHAK PERTAMA.",
+            ],
+        ),
+    ]
+    draw = [
+        f"Dana hibah ditarik oleh PIHAK KEDUA dari rekening kelompok secara bertahap, paling "
+        f"banyak {program.max_tranches} tahap; penarikan tahap pertama paling banyak "
+        f"{program.first_tranche_max_percent} % dari nilai hibah.",
+        f"Setiap tahap diajukan melalui Dinas Sosial {group.regency.name} dan dicairkan "
+        "setelah mendapat persetujuan tertulis PIHAK PERTAMA.",
+    ]
+    if getattr(program, "spending_share_percent", 0):  # TODO step 6
+        draw.append(
+            "Tahap berikutnya hanya dapat diajukan setelah penggunaan tahap sebelumnya "
+            f"dipertanggungjawabkan sekurang-kurangnya {program.spending_share_percent} % dari "
+            "jumlah yang ditarik, dengan nota, kuitansi atau foto untuk setiap belanja, dan "
+            "pertanggungjawaban tersebut diterima."
+        )
+    if program.tranche_needs_report:
+        draw.append(
+            "Tahap berikutnya juga menunggu diterimanya laporan perkembangan usaha catur "
+            "wulan terakhir yang telah jatuh tempo."
+        )
+    clauses.append(("PENCAIRAN BERTAHAP", draw))
+    return clauses
+
+
+def agreement_pdf(agreement: Agreement) -> bytes:
+    """NASKAH PERJANJIAN HIBAH DAERAH: the two parties, the amount in figures and words, the
+    group's bank account, the tranche rules, the reporting duties and the deadline of the
+    accountability report (LPJ), and the two signatures."""
+    agreement = Agreement.objects.select_related(
+        "letter",
+        "signatory",
+        "grant__program",
+        "grant__decree__letter",
+        "grant__group__regency",
+        "grant__group__district",
+    ).get(pk=agreement.pk)
+    grant = agreement.grant
+    group, program = grant.group, grant.program
+    members = list(group.members.all())
+    group._prefetched_objects_cache = {"members": members}
+    chair = _chair(group)
+    chair_name = chair.full_name if chair else "(....................................)"
+    official = agreement.signatory
+    day = agreement.issued_on
+    pdf = OfficialDocument(
+        title=f"Naskah Perjanjian Hibah Daerah {group.name}",
+        created=at_noon(day),
+        page_numbers=True,
+    )
+    pdf.set_subject(f"{agreement.number} · {group.name} · {program.name}")
+    pdf.letterhead()
+    pdf.heading(
+        "NASKAH PERJANJIAN HIBAH DAERAH (NPHD)\n"
+        f"{program.name.upper()}\nKELOMPOK USAHA BERSAMA (KUBE) {group.name.upper()}",
+        f"Nomor: {agreement.number}",
+    )
+    pdf.paragraph(
+        f"Pada hari ini {hari_tanggal_terbilang(day)} ({day:%d-%m-%Y}), bertempat di "
+        f"{ISSUED_AT}, kami yang bertanda tangan di bawah ini:",
+        after=1,
+    )
+    pdf.fields(
+        [
+            ("1. Nama", person_name(official) if official else "-", True),
+            ("    NIP", official.nip_display if official else "-"),
+            ("    Jabatan", official.position if official else "-"),
+        ],
+        label_width=34,
+    )
+    pdf.paragraph(
+        "dalam hal ini bertindak untuk dan atas nama Pemerintah Provinsi Kalimantan Timur "
+        "c.q. Dinas Sosial Provinsi Kalimantan Timur, selanjutnya disebut PIHAK PERTAMA;",
+    )
+    pdf.fields(
+        [
+            ("2. Nama", chair_name, True),
+            ("    NIK", chair.nik if chair else "-"),
+            ("    Jabatan", f"Ketua {group.name}"),
+            (
+                "    Alamat",
+                f"{group.address}, {group.village_name}, Kecamatan {group.district.name}, "
+                f"{group.regency.name}",
+            ),
+        ],
+        label_width=34,
+    )
+    pdf.paragraph(
+        f"dalam hal ini bertindak untuk dan atas nama Kelompok Usaha Bersama {group.name} "
+        f"nomor registrasi {group.registration_number}, selanjutnya disebut PIHAK KEDUA.",
+    )
+    decree = grant.decree
+    pdf.paragraph(
+        "PIHAK PERTAMA dan PIHAK KEDUA, selanjutnya disebut PARA PIHAK, berdasarkan "
+        f"Keputusan Kepala Dinas Sosial Provinsi Kalimantan Timur Nomor "
+        f"{decree.number if decree else '-'} tanggal "
+        f"{tanggal(decree.signed_on) if decree else '-'} tentang Penetapan Penerima "
+        f"{program.name} Tahun Anggaran {program.fiscal_year}, sepakat mengadakan perjanjian "
+        "hibah daerah dengan ketentuan sebagai berikut:",
+        after=4,
+    )
+    due_days = settings.REPORT_DUE_DAYS
+    articles = [
+        *_aid_clauses(grant, program, group),
+        (
+            "KEWAJIBAN PIHAK KEDUA",
+            [
+                "Menggunakan hibah hanya untuk modal usaha kelompok sesuai dengan proposal dan "
+                "tidak memindahtangankan, menjual atau menjaminkan barang yang dibeli dengan "
+                "hibah tanpa persetujuan PIHAK PERTAMA.",
+                "Mencatat setiap penerimaan dan pengeluaran dalam buku kas kelompok dan "
+                "menyimpan nota, kuitansi atau foto setiap belanja.",
+                "Menyampaikan laporan perkembangan usaha setiap catur wulan (Januari-April, "
+                "Mei-Agustus, September-Desember) melalui Dinas Sosial "
+                f"{group.regency.name} paling lambat {due_days} hari setelah catur wulan "
+                "berakhir.",
+                "Menerima pendampingan, pemantauan dan evaluasi dari PIHAK PERTAMA dan Dinas "
+                f"Sosial {group.regency.name}.",
+            ],
+        ),
+        (
+            "LAPORAN PERTANGGUNGJAWABAN",
+            [
+                "PIHAK KEDUA menyampaikan Laporan Pertanggungjawaban (LPJ) penggunaan hibah "
+                f"tahun {program.fiscal_year} kepada PIHAK PERTAMA paling lambat tanggal 10 "
+                f"Januari {program.fiscal_year + 1}, dan untuk setiap tahun berikutnya selama "
+                "hibah digunakan paling lambat tanggal 10 Januari tahun berikutnya.",
+                "LPJ memuat realisasi penggunaan dana beserta bukti belanja dan ringkasan "
+                "perkembangan usaha, dan diterima PIHAK PERTAMA dengan tanda terima bernomor.",
+            ],
+        ),
+        (
+            "SANKSI",
+            [
+                "Apabila PIHAK KEDUA menggunakan hibah tidak sesuai dengan perjanjian ini, "
+                "PIHAK PERTAMA dapat menghentikan pencairan tahap berikutnya, dan PIHAK KEDUA "
+                "wajib mengembalikan dana yang tidak dapat dipertanggungjawabkan ke Kas Daerah "
+                "Provinsi Kalimantan Timur.",
+            ],
+        ),
+        (
+            "PENUTUP",
+            [
+                "Perjanjian ini dibuat dalam rangkap 2 (dua), masing-masing bermeterai cukup "
+                "dan mempunyai kekuatan hukum yang sama, untuk PIHAK PERTAMA dan PIHAK KEDUA.",
+            ],
+        ),
+    ]
+    for number, (title, items) in enumerate(articles, start=1):
+        pdf.article(number, title, items)
+    pdf.signatures(
+        left=("PIHAK KEDUA,", Signer(chair_name, f"Ketua {group.name}")),
+        right=("PIHAK PERTAMA,", Signer.of(official)),
+        place_and_date=f"{ISSUED_AT}, {tanggal(day)}",
+    )
+    return pdf.render()

@@ -25,6 +25,8 @@ from grants import signals
 from grants.models import (
     COMMITTED_STATUSES,
     TRANSFERRED_STATUSES,
+    Agreement,
+    AgreementStatus,
     Decree,
     DecreeStatus,
     Grant,
@@ -234,6 +236,89 @@ def decrees_to_sign(user):
     return Decree.objects.filter(status=DecreeStatus.DRAFT)
 
 
+# Grant agreements (NPHD) ----------------------------------------------------------------
+
+
+def agreement_issue(*, grant, user) -> Answer:
+    """Issue the grant's agreement (numbered from the register, printed to be signed): an
+    awarded grant in a signed decree with no agreement in force."""
+    return first_refusal(
+        role_and_scope(user, Action.AGREEMENT_ISSUE, regency_id=grant.group.regency_id),
+        ALLOWED
+        if grant.status == GrantStatus.AWARDED
+        else refuse(_("An agreement is made for an awarded grant, before its aid.")),
+        lambda: in_signed_decree(grant),
+        lambda: (
+            refuse(_("The grant already has an agreement in force."))
+            if grant.agreement is not None
+            else ALLOWED
+        ),
+    )
+
+
+def _agreement_open(agreement) -> Answer:
+    if agreement.grant.status != GrantStatus.AWARDED:
+        return refuse(_("The grant's aid has already gone out (or it is cancelled)."))
+    return ALLOWED
+
+
+def agreement_sign(*, agreement, user) -> Answer:
+    """issued → signed: the scan of the agreement signed by both parties is uploaded."""
+    return first_refusal(
+        role_and_scope(user, Action.AGREEMENT_SIGN, regency_id=agreement.grant.group.regency_id),
+        ALLOWED
+        if agreement.status == AgreementStatus.ISSUED
+        else refuse(_("Only an agreement waiting for its signatures can be recorded as signed.")),
+        lambda: _agreement_open(agreement),
+    )
+
+
+def agreement_sign_date(*, agreement, day: datetime.date) -> Answer:
+    if day > timezone.localdate():
+        return refuse(_("The signing date cannot be in the future."))
+    if day < agreement.issued_on:
+        return refuse(_("The agreement cannot be signed before its date."))
+    return ALLOWED
+
+
+def agreement_cancel(*, agreement, user) -> Answer:
+    """An agreement whose grant has not received its aid is cancelled (a wrong one): it
+    keeps its number in the register, and another can be issued."""
+    return first_refusal(
+        role_and_scope(user, Action.AGREEMENT_ISSUE, regency_id=agreement.grant.group.regency_id),
+        ALLOWED
+        if agreement.status != AgreementStatus.CANCELLED
+        else refuse(_("This agreement is already cancelled.")),
+        lambda: _agreement_open(agreement),
+    )
+
+
+def agreements_to_sign(user):
+    """Agreements waiting for their signed scan that the user may record, as a queryset."""
+    if not role_and_scope(user, Action.AGREEMENT_SIGN):
+        return Agreement.objects.none()
+    return Agreement.objects.visible_to(user).filter(
+        status=AgreementStatus.ISSUED, grant__status=GrantStatus.AWARDED
+    )
+
+
+def grants_to_issue_agreement(user):
+    """Grants of a signed decree with no agreement in force, as a queryset."""
+    if not role_and_scope(user, Action.AGREEMENT_ISSUE):
+        return Grant.objects.none()
+    return (
+        Grant.objects.visible_to(user)
+        .filter(status=GrantStatus.AWARDED, decree__status=DecreeStatus.SIGNED)
+        .exclude(
+            Exists(
+                Agreement.objects.filter(grant=OuterRef("pk")).exclude(
+                    status=AgreementStatus.CANCELLED
+                )
+            )
+        )
+    )
+
+
 # Grants ------------------------------------------------------------------------------
 
 
@@ -248,9 +333,18 @@ def transfer(*, grant, user, transferred_on: datetime.date | None = None) -> Ans
             else refuse(_("Only an awarded grant can be recorded as transferred."))
         ),
         lambda: in_signed_decree(grant),
+        lambda: agreement_signed(grant),
         lambda: transfer_date(grant=grant, day=day),
         lambda: ask(signals.transfer_check, grant=grant, transferred_on=day),
     )
+
+
+def agreement_signed(grant) -> Answer:
+    """The aid reaches a group only once its agreement (NPHD) is signed and uploaded."""
+    agreement = grant.agreement
+    if agreement is not None and agreement.is_signed:
+        return ALLOWED
+    return refuse(_("The grant agreement (NPHD) has not been signed and uploaded yet."))
 
 
 def in_signed_decree(grant) -> Answer:
@@ -300,7 +394,9 @@ def grants_to_transfer(user):
     if not role_and_scope(user, Action.GRANT_TRANSFER):
         return Grant.objects.none()
     return Grant.objects.visible_to(user).filter(
-        status=GrantStatus.AWARDED, decree__status=DecreeStatus.SIGNED
+        status=GrantStatus.AWARDED,
+        decree__status=DecreeStatus.SIGNED,
+        agreements__status=AgreementStatus.SIGNED,
     )
 
 

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from core.history import HistoryEntry, history_entries, history_fields, newest_first
 from core.indonesia import format_rupiah
 from grants.models import (
+    Agreement,
+    AgreementStatus,
     Decree,
     Grant,
     GrantStatus,
@@ -57,11 +59,26 @@ def award_candidates(*, program, regency, user):
 # Grants -----------------------------------------------------------------------------
 
 
+def _agreement_in_force():
+    return Agreement.objects.filter(grant=OuterRef("pk")).exclude(status=AgreementStatus.CANCELLED)
+
+
 def grant_list(*, user):
+    """The grants the user may see, with what the list and its export show: the decree's
+    and the agreement's numbers (two correlated subqueries, no query per row)."""
     return (
         Grant.objects.visible_to(user)
         .select_related("group__regency", "program")
-        .annotate(available=F("amount") - F("committed_amount"))
+        .annotate(
+            available=F("amount") - F("committed_amount"),
+            decree_number=F("decree__letter__number"),
+            nphd_number=Subquery(
+                _agreement_in_force()
+                .annotate(shown=Coalesce("letter__number", "legacy_number"))
+                .values("shown")[:1]
+            ),
+            nphd_date=Subquery(_agreement_in_force().values("issued_on")[:1]),
+        )
     )
 
 
@@ -193,7 +210,6 @@ MONEY_AND_DATES = {
     "amount": _rupiah,
     "committed_amount": _rupiah,
     "withdrawn_amount": _rupiah,
-    "agreement_date": _date,
     "awarded_on": _date,
     "transferred_on": _date,
     "withdrawn_on": _date,
@@ -313,4 +329,21 @@ def decree_history(*, decree, limit=50) -> list[HistoryEntry]:
             formats={"signed_on": _date},
         ),
         limit=limit,
+    )
+
+
+# Grant agreements ----------------------------------------------------------------------
+
+
+def agreement_list(*, user):
+    return Agreement.objects.visible_to(user).select_related(
+        "grant__group__regency", "grant__program", "letter", "signatory", "scan"
+    )
+
+
+def cancelled_agreements(*, grant):
+    return (
+        grant.agreements.filter(status=AgreementStatus.CANCELLED)
+        .select_related("letter")
+        .order_by("pk")
     )

@@ -26,9 +26,13 @@ from core.rules import ensure
 from core.scoping import require
 from grants import rules, signals
 from grants.models import (
+    Agreement,
+    AgreementStatus,
     Decree,
     DecreeStatus,
     Grant,
+    GrantDocument,
+    GrantDocumentKind,
     GrantStatus,
     Program,
     ProgramQuota,
@@ -36,6 +40,7 @@ from grants.models import (
     Tranche,
     TrancheStatus,
 )
+from groups.documents import sniff_document
 from groups.models import BusinessGroup
 from letters.models import DocumentKind
 from letters.services import cancel_letter, issue_letter
@@ -139,7 +144,7 @@ def program_close(*, program, by) -> Program:
 # Awards ------------------------------------------------------------------------------
 
 
-def _award_one(*, program, quota, group, amount, by, agreement_number="", agreement_date=None):
+def _award_one(*, program, quota, group, amount, by):
     ensure(rules.award(program=program, quota=quota, group=group, user=by))
     ensure(rules.award_amount(program=program, quota=quota, amount=amount))
     program.awarded_amount += amount
@@ -148,8 +153,6 @@ def _award_one(*, program, quota, group, amount, by, agreement_number="", agreem
         program=program,
         group=group,
         amount=amount,
-        agreement_number=agreement_number,
-        agreement_date=agreement_date,
         awarded_on=timezone.localdate(),
         awarded_by=by,
     )
@@ -175,7 +178,7 @@ def _save_counters(program, quota):
 
 
 @transaction.atomic
-def grant_award(*, program, group, by, amount=None, agreement_number="", agreement_date=None):
+def grant_award(*, program, group, by, amount=None):
     """Award a grant to an eligible group, within the budget and the regency's quota."""
     require(by, Action.GRANT_AWARD, regency_id=group.regency_id)
     program, quota = _lock_program_and_quota(program.pk, group.regency_id)
@@ -186,8 +189,6 @@ def grant_award(*, program, group, by, amount=None, agreement_number="", agreeme
         group=group,
         amount=amount or program.default_amount,
         by=by,
-        agreement_number=agreement_number,
-        agreement_date=agreement_date,
     )
     _save_counters(program, quota)
     _changed(grant, change="awarded")
@@ -307,6 +308,114 @@ def decree_cancel(*, decree, by, reason: str) -> Decree:
     return decree
 
 
+# Grant agreements (NPHD) ------------------------------------------------------------
+
+
+def _store_document(grant, *, kind, upload, by) -> GrantDocument:
+    """A file of the grant's paper trail, checked by its content, written to storage."""
+    content_type, extension = sniff_document(upload)
+    document = GrantDocument.from_upload(
+        upload, content_type=content_type, extension=extension, by=by, grant=grant, kind=kind
+    )
+    document.save()
+    return document
+
+
+def _forget_files_on_rollback(documents):
+    """Files written during a transaction that then failed are deleted again."""
+    for document in documents:
+        document.file.delete(save=False)
+
+
+def _locked_agreement(agreement) -> Agreement:
+    grant = _locked_grant(agreement.grant)
+    agreement = (
+        Agreement.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("letter", "signatory")
+        .get(pk=agreement.pk)
+    )
+    agreement.grant = grant
+    return agreement
+
+
+@transaction.atomic
+def agreement_issue(*, grant, signatory, by, issued_on: datetime.date | None = None):
+    """The grant's agreement (NPHD), numbered from the register, to print and sign."""
+    grant = _locked_grant(grant)
+    ensure(rules.agreement_issue(grant=grant, user=by))
+    ensure(rules.decree_signatory(user=signatory))
+    issued_on = issued_on or timezone.localdate()
+    if issued_on > timezone.localdate() or (
+        grant.decree.signed_on and issued_on < grant.decree.signed_on
+    ):
+        raise DomainError(_("The agreement date is between the decree's date and today."))
+    group = grant.group
+    agreement = Agreement(
+        grant=grant,
+        letter=issue_letter(
+            kind=DocumentKind.AGREEMENT,
+            subject=f"NPHD {group.name} ({group.registration_number}), {grant.program.name}",
+            by=by,
+            signed_by=signatory,
+            regency_id=group.regency_id,
+            issued_on=issued_on,
+        ),
+        issued_on=issued_on,
+        signatory=signatory,
+        issued_by=by,
+    )
+    agreement._change_reason = "issued"
+    agreement._history_user = by
+    agreement.save()
+    return agreement
+
+
+def agreement_sign(*, agreement, by, signed_on: datetime.date, scan):
+    """issued → signed: the scan of the agreement signed by both parties (a PDF, JPEG or
+    PNG, checked by its content) is kept with it. The aid can then go out."""
+    written = []
+    try:
+        with transaction.atomic():
+            agreement = _locked_agreement(agreement)
+            ensure(rules.agreement_sign(agreement=agreement, user=by))
+            ensure(rules.agreement_sign_date(agreement=agreement, day=signed_on))
+            document = _store_document(
+                agreement.grant, kind=GrantDocumentKind.AGREEMENT_SCAN, upload=scan, by=by
+            )
+            written.append(document)
+            agreement.scan = document
+            agreement.signed_on = signed_on
+            agreement.status = AgreementStatus.SIGNED
+            agreement._change_reason = "signed"
+            agreement._history_user = by
+            agreement.save()
+            return agreement
+    except Exception:
+        _forget_files_on_rollback(written)
+        raise
+
+
+def _cancel_agreement(agreement, *, by, reason):
+    if agreement.letter_id:
+        cancel_letter(letter=agreement.letter, by=by, reason=reason)
+    agreement.status = AgreementStatus.CANCELLED
+    agreement.cancel_reason = reason
+    agreement._change_reason = "cancelled"
+    agreement._history_user = by
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def agreement_cancel(*, agreement, by, reason: str):
+    """A wrong agreement of a grant not yet given its aid: cancelled with the reason; it
+    keeps its number in the register and another can be issued."""
+    reason = required_reason(reason)
+    agreement = _locked_agreement(agreement)
+    ensure(rules.agreement_cancel(agreement=agreement, user=by))
+    return _cancel_agreement(agreement, by=by, reason=reason)
+
+
 # Grants ------------------------------------------------------------------------------
 
 
@@ -347,6 +456,13 @@ def grant_cancel(*, grant, by, reason: str):
     grant.status_reason = reason
     grant._change_reason = "cancelled"
     grant.save()
+    agreement = grant.agreement
+    if agreement is not None:  # it keeps its number, cancelled with the grant's reason
+        _cancel_agreement(
+            Agreement.objects.select_for_update(no_key=True).get(pk=agreement.pk),
+            by=by,
+            reason=reason,
+        )
     _changed(grant, change="cancelled")
     return grant
 

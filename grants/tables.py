@@ -118,3 +118,30 @@ class DecreeTable(tables.Table):
 
     def render_program(self, record):
         return record.program.name
+
+
+class AgreementTable(tables.Table):
+    number = tables.Column(
+        verbose_name=_("Number"), accessor="letter__number", order_by=("letter__number", "pk")
+    )
+    issued_on = tables.DateColumn(verbose_name=_("Agreement date"), short=False)
+    group = tables.Column(
+        linkify=lambda record: record.grant.get_absolute_url(),
+        accessor="grant__group__name",
+        verbose_name=_("Group"),
+    )
+    regency = tables.Column(
+        accessor="grant__group__regency", verbose_name=_("Regency/city"), attrs=wide_only()
+    )
+    amount = MoneyColumn(accessor="grant__amount", verbose_name=_("Amount"))
+    signed_on = tables.DateColumn(verbose_name=_("Signed on"), short=False, default="—")
+    status = tables.TemplateColumn(
+        template_name="grants/includes/status_badge_cell.html", order_by=("status", "-pk")
+    )
+
+    class Meta:
+        attrs = {**TABLE_ATTRS, "id": "agreements"}
+        empty_text = _("No agreement matches.")
+
+    def render_number(self, record):
+        return record.number

@@ -39,4 +39,11 @@ urlpatterns = [
         "sk/<int:pk>/lampiran.pdf", paper_views.decree_attachment_pdf, name="decree_attachment_pdf"
     ),
     path("program/<int:pk>/sk-baru/", paper_views.decree_prepare, name="decree_prepare"),
+    path("nphd/", paper_views.agreement_list, name="agreement_list"),
+    path("nphd/ekspor/", paper_views.agreement_list_export, name="agreement_list_export"),
+    path("<int:pk>/nphd/", paper_views.agreement_issue, name="agreement_issue"),
+    path("nphd/<int:pk>/tandatangani/", paper_views.agreement_sign, name="agreement_sign"),
+    path("nphd/<int:pk>/batalkan/", paper_views.agreement_cancel, name="agreement_cancel"),
+    path("nphd/<int:pk>/nphd.pdf", paper_views.agreement_pdf, name="agreement_pdf"),
+    path("dokumen/<int:pk>/", paper_views.document_download, name="document_download"),
 ]

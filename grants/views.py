@@ -24,11 +24,13 @@ from core.xlsx import table_response
 from grants import exports, rules, selectors, services
 from grants.filters import GrantFilter, TrancheQueueFilter
 from grants.forms import (
+    AgreementIssueForm,
     AwardForm,
     BulkAwardForm,
     DecisionNoteForm,
     DecreePrepareForm,
     ProgramForm,
+    ScanForm,
     TrancheRequestForm,
     TransferForm,
     WithdrawalForm,
@@ -329,6 +331,8 @@ def grant_detail(request, pk):
             tranche.withdrawal_form = WithdrawalForm(auto_id=f"id_tranche{tranche.pk}_%s")
     request_answer = rules.tranche_request(grant=grant, user=user, tranches=tranches)
     transfer_answer = rules.transfer(grant=grant, user=user)
+    agreement = grant.agreement
+    can_issue_agreement = rules.agreement_issue(grant=grant, user=user)
     return render(
         request,
         "grants/grant_detail.html",
@@ -350,6 +354,15 @@ def grant_detail(request, pk):
             "can_cancel": rules.cancel(grant=grant, user=user),
             "can_complete": rules.complete(grant=grant, user=user),
             "transfer_form": TransferForm(),
+            "agreement": agreement,
+            "past_agreements": selectors.cancelled_agreements(grant=grant),
+            "can_issue_agreement": can_issue_agreement,
+            "agreement_form": AgreementIssueForm(grant=grant) if can_issue_agreement else None,
+            "can_sign_agreement": agreement is not None
+            and rules.agreement_sign(agreement=agreement, user=user),
+            "can_cancel_agreement": agreement is not None
+            and rules.agreement_cancel(agreement=agreement, user=user),
+            "scan_form": ScanForm(auto_id="id_agreement_%s"),
             "reason_form": ReasonForm(),
         },
     )

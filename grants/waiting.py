@@ -87,3 +87,27 @@ def decrees_to_sign(user):
             f"{reverse('grants:decree_list')}?status=draft",
         )
     ]
+
+
+@waiting_provider
+def agreements_to_issue(user):
+    """Grants of a signed decree whose agreement (NPHD) is still to be issued."""
+    return [
+        WaitingLine(
+            _("Grants in a signed decree without an agreement (NPHD)"),
+            rules.grants_to_issue_agreement(user).count(),
+            _grant_list_url(status=GrantStatus.AWARDED, paper="no_agreement"),
+        )
+    ]
+
+
+@waiting_provider
+def agreements_to_sign(user):
+    """Agreements printed for signing whose signed scan is still to be uploaded."""
+    return [
+        WaitingLine(
+            _("Agreements (NPHD) to have signed and upload"),
+            rules.agreements_to_sign(user).count(),
+            f"{reverse('grants:agreement_list')}?status=issued",
+        )
+    ]

@@ -19,6 +19,7 @@ from accounts.roles import Role
 from demo.grants import PROGRAM_NAME
 from grants.models import (
     COMMITTED_STATUSES,
+    Agreement,
     Grant,
     GrantStatus,
     Program,
@@ -74,11 +75,24 @@ def test_seed_demo_tells_the_grants_story_once():
     per_regency = Counter(g.group.regency_id for g in grants)
     for code, quota in quotas.items():
         assert quota.awarded_count == per_regency[code] <= quota.group_count
-    assert len({g.agreement_number for g in grants}) == len(grants)
-    assert all(g.agreement_number.startswith("NPHD/064/2026/") for g in grants)
-    assert all(datetime.date(2026, 1, 1) <= g.agreement_date <= datetime.date(2026, 3, 31)
-               for g in grants)  # fmt: skip
+    # One signed decree names them all; each has its NPHD numbered from the register, and
+    # the aid went out only after the NPHD was signed and its scan uploaded.
+    (decree,) = program.decrees.all()
+    assert decree.status == "signed" and decree.grants.count() == len(grants)
+    assert decree.number == "400.9.5/0001/SK-PENERIMA/DINSOS/2026"
+    assert decree.signatory.username == "kepala.dinas"
+    agreements = {a.grant_id: a for a in Agreement.objects.select_related("letter", "scan")}
+    assert len(agreements) == len(grants) - 1  # one grant still waits for its NPHD
+    numbers = sorted(a.letter.sequence for a in agreements.values())
+    assert numbers == list(range(1, len(agreements) + 1))
     transferred = [g for g in grants if g.transferred_on]
+    for grant in transferred:
+        agreement = agreements[grant.pk]
+        assert agreement.status == "signed" and agreement.scan.content_type == "image/png"
+        assert agreement.signed_on <= grant.transferred_on
+    waiting_for_scan = [a for a in agreements.values() if a.status == "issued"]
+    assert waiting_for_scan
+    assert all(a.grant.status == GrantStatus.AWARDED for a in waiting_for_scan)
     assert len(grants) - len(transferred) >= 3  # a few transfers still to record
     assert len(transferred) > 0.9 * len(grants)
     assert all(datetime.date(2026, 2, 1) <= g.transferred_on <= datetime.date(2026, 7, 31)

@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from grants import services
 from grants.models import Program, ProgramQuota
 from groups.models import GroupStatus
@@ -35,6 +37,7 @@ def eligible_group(regency="64.01", **fields):
 
 
 DECREE_DAY = datetime.date(2026, 1, 12)
+AGREEMENT_DAY = datetime.date(2026, 1, 19)
 
 
 def sign_decree(program, by, *, day=DECREE_DAY):
@@ -43,12 +46,31 @@ def sign_decree(program, by, *, day=DECREE_DAY):
     return services.decree_sign(decree=decree, by=by, signed_on=day)
 
 
+def scan(name="nphd-ditandatangani.pdf"):
+    """An uploaded scan of a signed document: a small PDF, as a scanner writes one."""
+    return SimpleUploadedFile(name, SCAN_BYTES, content_type="application/pdf")
+
+
+SCAN_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def sign_agreement(grant, by, *, day=AGREEMENT_DAY):
+    """The grant's agreement (NPHD) issued, signed by `by` for the province, and its scan
+    uploaded."""
+    agreement = services.agreement_issue(grant=grant, signatory=by, by=by, issued_on=day)
+    return services.agreement_sign(agreement=agreement, by=by, signed_on=day, scan=scan())
+
+
 def ready_for_aid(grant, by):
-    """The paper trail a grant needs before its aid reaches the group: a signed decree."""
+    """The paper trail a grant needs before its aid reaches the group: a signed decree and
+    a signed agreement (NPHD) with its scan."""
     grant.refresh_from_db()
     if grant.decree_id is None or not grant.decree.is_signed:
         sign_decree(grant.program, by)
         grant.refresh_from_db()
+    if grant.agreement is None:
+        sign_agreement(grant, by)
+        grant = type(grant).objects.get(pk=grant.pk)
     return grant
 
 

@@ -17,7 +17,7 @@ from grants.models import DecreeStatus, GrantStatus
 from letters.models import Letter, LetterStatus
 from tests.contract import assert_contract
 from tests.factories import UserFactory
-from tests.grants.money import eligible_group, open_program
+from tests.grants.money import eligible_group, open_program, sign_agreement
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +131,9 @@ class TestServices:
         with pytest.raises(DomainError, match="SK penerima"):
             transfer(grant, province_staff)
         services.decree_sign(decree=draft, by=province_staff, signed_on=DAY)
+        with pytest.raises(DomainError, match="NPHD"):
+            transfer(grant, province_staff)
+        sign_agreement(grant, province_staff)
         assert transfer(grant, province_staff).status == GrantStatus.TRANSFERRED
 
     def test_cancelling_a_draft_frees_its_grants(self, program, province_staff, head):
@@ -158,6 +161,7 @@ class TestServices:
         grant = award(program, province_staff)
         decree = services.decree_prepare(program=program, signatory=head, by=province_staff)
         decree = services.decree_sign(decree=decree, by=province_staff, signed_on=DAY)
+        sign_agreement(grant, province_staff)
         transfer(grant, province_staff)
         with pytest.raises(DomainError, match="tetap berlaku"):
             services.decree_cancel(decree=decree, by=province_staff, reason="X")

@@ -43,17 +43,11 @@ def open_program():
     return program
 
 
-def transferred_grant(*, program, by, number="NPHD/064/2026/0007", **group_fields):
+def transferred_grant(*, program, by, **group_fields):
     group = group_with_members(4, **group_fields)
     BusinessGroup.objects.filter(pk=group.pk).update(status=GroupStatus.ELIGIBLE)
     group.refresh_from_db()
-    grant = services.grant_award(
-        program=program,
-        group=group,
-        by=by,
-        agreement_number=number,
-        agreement_date=datetime.date(2026, 1, 20),
-    )
+    grant = services.grant_award(program=program, group=group, by=by)
     return record_transfer(
         grant=grant,
         by=by,
@@ -149,7 +143,7 @@ class TestLetter:
             "Atas nama : KUBE Amplang Sejahtera",
             # The programme, the agreement, the amount and what it is for.
             "Program : Bantuan Modal Usaha KUBE 2026 (Tahun Anggaran 2026)",
-            "Nomor NPHD : NPHD/064/2026/0007, tanggal 20 Januari 2026",
+            "Nomor NPHD : 400.9.5/0001/NPHD/DINSOS/2026, tanggal 19 Januari 2026",
             "Jumlah pencairan : Rp10.000.000 (sepuluh juta rupiah)",
             "Keperluan : Pembelian bahan baku ikan pipih dan kemasan amplang",
             "Nilai hibah Rp20.000.000; telah dicairkan sebelum tahap ini Rp0; sisa hibah "
@@ -258,7 +252,7 @@ class TestSummary:
         text = text_of(pdf.grant_summary(approved.grant))
 
         assert "RINGKASAN DANA HIBAH" in text
-        assert "Nomor NPHD : NPHD/064/2026/0007, tanggal 20 Januari 2026" in text
+        assert "Nomor NPHD : 400.9.5/0001/NPHD/DINSOS/2026, tanggal 19 Januari 2026" in text
         assert "Ditransfer : 10 Februari 2026 (ref. SP2D/00107/LS/2026)" in text
         assert "No. Tanggal pengajuan Jumlah Status Diputuskan oleh Ditarik" in text
         assert "Rp10.000.000 Dicairkan Hendra Saputra 20 Agustus 2026" in text

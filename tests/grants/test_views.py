@@ -454,14 +454,12 @@ class TestAwards:
                 "regency": "64.01",
                 "group": group.pk,
                 "amount": "Rp15.000.000",
-                "agreement_number": "NPHD/001/2026",
-                "agreement_date": "2026-01-20",
             },
             follow=True,
         )
         grant = Grant.objects.get()
         assert response.redirect_chain[-1][0] == grant.get_absolute_url()
-        assert grant.amount == 15_000_000 and grant.agreement_number == "NPHD/001/2026"
+        assert grant.amount == 15_000_000 and grant.agreement is None  # issued later
         assert refreshed(program).awarded_amount == 15_000_000
 
     def test_closed_programme_offers_no_award(self, client, province_staff, program):
@@ -536,10 +534,11 @@ class TestQueryCounts:
                 decided_at=timezone.now(),
             )
         client.force_login(province_staff)
-        # session, user, the grant (programme, group, regency, awarded by), its tranches
-        # (requested by, decided by), grant history, tranche history, and the idle-timeout
-        # session refresh (savepoint, update, release)
-        with django_assert_num_queries(9):
+        # session, user, the grant (programme, group, regency, awarded by, decree), its
+        # tranches (requested by, decided by, letter), its agreement in force, grant history,
+        # tranche history, its cancelled agreements, and the idle-timeout session refresh
+        # (savepoint, update, release)
+        with django_assert_num_queries(11):
             response = client.get(reverse("grants:grant_detail", args=[paser_grant.pk]))
         assert response.status_code == 200
         assert len(response.context["tranches"]) == tranches
