@@ -45,6 +45,8 @@ class Action(StrEnum):
     DECREE_MANAGE = "decree_manage"
     AGREEMENT_ISSUE = "agreement_issue"
     AGREEMENT_SIGN = "agreement_sign"
+    HANDOVER_MANAGE = "handover_manage"
+    HANDOVER_SIGN = "handover_sign"
     # Training, mentoring and reports
     TRAINING_MANAGE = "training_manage"
     VISIT_LOG = "visit_log"
@@ -73,6 +75,9 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.AGREEMENT_ISSUE: frozenset({_P}),
     # The group signs in its regency: the regency's officer uploads the signed scan.
     Action.AGREEMENT_SIGN: frozenset({_P, _R}),
+    Action.HANDOVER_MANAGE: frozenset({_P}),
+    # In-kind aid is handed over at the group's place: the regency's officer may upload it.
+    Action.HANDOVER_SIGN: frozenset({_P, _R}),
     Action.TRAINING_MANAGE: frozenset({_P, _R}),
     Action.VISIT_LOG: frozenset({_R}),
     Action.REPORT_WRITE: frozenset({_R}),

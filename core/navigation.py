@@ -35,6 +35,12 @@ NAV_ITEMS: list[NavItem] = [
         DOCUMENTS,
     ),
     NavItem(
+        _("Handovers (BAST)"),
+        "grants:handover_list",
+        Action.VIEW_PROGRAMME_DATA,
+        DOCUMENTS,
+    ),
+    NavItem(
         _("Outgoing-letter register"), "letters:letter_list", Action.VIEW_PROGRAMME_DATA, DOCUMENTS
     ),
     NavItem(_("Overdue reports"), "reports:overdue", Action.VIEW_PROGRAMME_DATA, REPORTS),

@@ -11,7 +11,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin_actions import export_action
 from core.errors import DomainError
 from grants import exports, rules, selectors, services
-from grants.models import Decree, Grant, Program, ProgramQuota, Tranche
+from grants.models import (
+    Agreement,
+    Decree,
+    Grant,
+    Handover,
+    HandoverItem,
+    Program,
+    ProgramQuota,
+    Tranche,
+)
 
 export_programs = export_action(
     stem="program",
@@ -30,6 +39,12 @@ export_decrees = export_action(
     sheet="SK Penerima",
     columns=exports.DECREE_COLUMNS,
     records=lambda user: selectors.decree_list(user=user),
+)
+export_agreements = export_action(
+    stem="nphd",
+    sheet="NPHD",
+    columns=exports.AGREEMENT_COLUMNS,
+    records=lambda user: selectors.agreement_list(user=user),
 )
 export_tranches = export_action(
     stem="tahap-pencairan",
@@ -219,3 +234,46 @@ class DecreeAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Documents of the paper trail change only through their pages and services."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.concrete_fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ReadOnlyAdmin):
+    actions = [export_agreements]
+    list_display = ["__str__", "grant", "issued_on", "signatory", "status", "signed_on"]
+    list_filter = ["status", "grant__program", "grant__group__regency"]
+    list_select_related = ["letter", "grant__group", "grant__program", "signatory"]
+    search_fields = ["letter__number", "legacy_number", "grant__group__name"]
+    show_full_result_count = False
+
+
+class HandoverItemInline(admin.TabularInline):
+    model = HandoverItem
+    extra = 0
+    can_delete = False
+    fields = ["position", "name", "quantity", "unit", "unit_value"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Handover)
+class HandoverAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "grant", "handed_over_on", "total", "status"]
+    list_filter = ["status", "grant__program", "grant__group__regency"]
+    list_select_related = ["letter", "grant__group", "grant__program"]
+    search_fields = ["letter__number", "grant__group__name"]
+    inlines = [HandoverItemInline]

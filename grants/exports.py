@@ -94,3 +94,19 @@ AGREEMENT_COLUMNS = (
     Column("Pindaian", lambda a: a.scan.original_name if a.scan else "", width=28),
     Column("Alasan Pembatalan", "cancel_reason", width=40),
 )
+
+HANDOVER_ITEM_COLUMNS = (
+    Column("Nomor BAST", "handover.letter.number", CODE, 36),
+    Column("Tanggal Serah Terima", "handover.handed_over_on", DATE, 13),
+    Column("Status BAST", "handover.get_status_display", width=16),
+    Column("No. Registrasi", "handover.grant.group.registration_number", CODE),
+    Column("Nama Kelompok", "handover.grant.group.name", width=32),
+    Column("Kabupaten/Kota", "handover.grant.group.regency.name", width=24),
+    Column("Program", "handover.grant.program.name", width=32),
+    Column("No.", "position", NUMBER, 5),
+    Column("Nama Barang", "name", width=40),
+    Column("Jumlah", "quantity", NUMBER, 9),
+    Column("Satuan", "unit", width=10),
+    Column("Harga Satuan (Rp)", "unit_value", RUPIAH),
+    Column("Jumlah Harga (Rp)", "value", RUPIAH),
+)

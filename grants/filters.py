@@ -5,10 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from grants.models import (
     Agreement,
     AgreementStatus,
+    AidForm,
     Decree,
     DecreeStatus,
     Grant,
     GrantStatus,
+    Handover,
+    HandoverStatus,
     Program,
     Tranche,
     TrancheStatus,
@@ -39,6 +42,7 @@ class GrantFilter(django_filters.FilterSet):
             ("no_decree", _("not in a signed decree")),
             ("no_agreement", _("in a signed decree, no agreement")),
             ("agreement_issued", _("agreement to have signed")),
+            ("to_hand_over", _("in-kind, BAST to prepare")),
         ],
         method="with_paper",
     )
@@ -61,6 +65,15 @@ class GrantFilter(django_filters.FilterSet):
             return queryset.exclude(signed_decree)
         if value == "no_agreement":
             return queryset.filter(signed_decree).exclude(Exists(in_force))
+        if value == "to_hand_over":
+            handover = Handover.objects.filter(grant=OuterRef("pk")).exclude(
+                status=HandoverStatus.CANCELLED
+            )
+            return queryset.filter(
+                signed_decree,
+                Exists(in_force.filter(status=AgreementStatus.SIGNED)),
+                program__aid_form=AidForm.IN_KIND,
+            ).exclude(Exists(handover))
         return queryset.filter(Exists(in_force.filter(status=AgreementStatus.ISSUED)))
 
     def with_tranche(self, queryset, name, value):
@@ -116,4 +129,23 @@ class AgreementFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["program"].queryset = Program.objects.all()
+        self.filters["regency"].queryset = Regency.objects.visible_to(user).in_province()
+
+
+class HandoverFilter(django_filters.FilterSet):
+    program = django_filters.ModelChoiceFilter(
+        label=_("Programme"), field_name="grant__program", queryset=Program.objects.none()
+    )
+    regency = django_filters.ModelChoiceFilter(
+        label=_("Regency/city"), field_name="grant__group__regency", queryset=Regency.objects.none()
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=HandoverStatus.choices)
+
+    class Meta:
+        model = Handover
+        fields = ["program", "regency", "status"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["program"].queryset = Program.objects.filter(aid_form=AidForm.IN_KIND)
         self.filters["regency"].queryset = Regency.objects.visible_to(user).in_province()

@@ -216,6 +216,15 @@ class AgreementIssueForm(forms.Form):
         self.fields["signatory"].queryset = officials()
 
 
+class UploadForm(forms.Form):
+    """The scan of a signed document (dated by the document itself)."""
+
+    scan = forms.FileField(
+        label=_("Signed scan (PDF, JPEG or PNG)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+
 class ScanForm(forms.Form):
     """The date a document was signed and the scan of it signed."""
 
@@ -228,3 +237,32 @@ class ScanForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("signed_on", timezone.localdate())
         super().__init__(*args, **kwargs)
+
+
+class HandoverForm(forms.Form):
+    official = OfficialChoiceField(
+        label=_("Handed over by"),
+        queryset=None,
+        help_text=_("PIHAK PERTAMA: the official who hands the goods over."),
+    )
+    handed_over_on = forms.DateField(label=_("Handover date"), widget=DATE_WIDGET)
+    place = forms.CharField(label=_("Place of handover"), max_length=200)
+
+    def __init__(self, *args, grant, **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("handed_over_on", timezone.localdate())
+        initial.setdefault("place", f"{grant.group.village_name}, {grant.group.regency.name}")
+        if grant.decree_id:
+            initial.setdefault("official", grant.decree.signatory_id)
+        super().__init__(*args, **kwargs)
+        self.fields["official"].queryset = officials()
+
+
+class HandoverItemForm(forms.Form):
+    name = forms.CharField(label=_("Item"), max_length=200)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
+    unit = forms.CharField(label=_("Unit"), max_length=30)
+    unit_value = RupiahField(label=_("Unit value (Rp)"))
+
+
+HandoverItemFormSet = forms.formset_factory(HandoverItemForm, extra=6, min_num=1, validate_min=True)

@@ -671,3 +671,130 @@ class Agreement(TimeStampedModel):
     @property
     def is_signed(self) -> bool:
         return self.status == AgreementStatus.SIGNED
+
+
+class HandoverStatus(models.TextChoices):
+    ISSUED = "issued", _("To be signed")
+    SIGNED = "signed", _("Handed over")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class HandoverQuerySet(RegionScopedQuerySet):
+    regency_path = "grant__group__regency"
+
+
+class Handover(TimeStampedModel):
+    """A record of handover (BAST, berita acara serah terima) of in-kind aid: the goods
+    handed over to the group, item by item, whose values add up to the grant. Issued with
+    a number from the register and printed; once its signed scan is uploaded the aid has
+    reached the group: for in-kind programmes it takes the place of the bank transfer
+    (the grant becomes active, its whole value handed over at once).
+    """
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="handovers"
+    )
+    letter = models.OneToOneField(
+        "letters.Letter",
+        verbose_name=_("register entry"),
+        on_delete=models.PROTECT,
+        related_name="handover",
+    )
+    handed_over_on = models.DateField(_("handover date"))
+    place = models.CharField(_("place of handover"), max_length=200)
+    official = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handed over by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=HandoverStatus.choices, default=HandoverStatus.ISSUED
+    )
+    scan = models.OneToOneField(
+        GrantDocument,
+        verbose_name=_("signed scan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    total = models.PositiveBigIntegerField(_("value of the goods (Rp)"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    objects = HandoverQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("handover record (BAST)")
+        verbose_name_plural = _("handover records (BAST)")
+        ordering = ["-handed_over_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant"],
+                condition=~Q(status="cancelled"),
+                name="handover_one_in_force_per_grant",
+                violation_error_message=_("The grant already has a handover record in force."),
+            ),
+            models.CheckConstraint(
+                name="handover_signed_has_scan",
+                condition=~Q(status="signed") | Q(scan__isnull=False),
+                violation_error_message=_("A signed handover record has its signed scan."),
+            ),
+            models.CheckConstraint(
+                name="handover_cancelled_has_reason",
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
+                violation_error_message=_("A cancelled handover record needs a reason."),
+            ),
+            models.CheckConstraint(name="handover_total_positive", condition=Q(total__gt=0)),
+            models.CheckConstraint(
+                name="handover_status_valid", condition=Q(status__in=HandoverStatus.values)
+            ),
+        ]
+
+    def __str__(self):
+        return f"BAST {self.number}"
+
+    def get_absolute_url(self):
+        return self.grant.get_absolute_url()
+
+    @property
+    def number(self) -> str:
+        return self.letter.number
+
+
+class HandoverItem(models.Model):
+    """One line of a handover record: what was handed over, how many, at what unit value."""
+
+    handover = models.ForeignKey(
+        Handover, verbose_name=_("handover record"), on_delete=models.CASCADE, related_name="items"
+    )
+    position = models.PositiveSmallIntegerField(_("line"))
+    name = models.CharField(_("item"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit = models.CharField(_("unit"), max_length=30)
+    unit_value = models.PositiveBigIntegerField(_("unit value (Rp)"))
+
+    class Meta:
+        verbose_name = _("handed-over item")
+        verbose_name_plural = _("handed-over items")
+        ordering = ["handover_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["handover", "position"], name="handover_item_line"),
+            models.CheckConstraint(
+                name="handover_item_positive", condition=Q(quantity__gt=0, unit_value__gt=0)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} {self.unit} {self.name}"
+
+    @property
+    def value(self) -> int:
+        return self.quantity * self.unit_value

@@ -1,11 +1,11 @@
-"""Pages of the paper trail an audit reads: recipients' decrees (SK penerima) and grant
-agreements (NPHD), with their signed scans."""
+"""Pages of the paper trail an audit reads: recipients' decrees (SK penerima), grant
+agreements (NPHD) and records of handover (BAST) of in-kind aid, with their signed scans."""
 
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_tables2 import RequestConfig
 
 from accounts.roles import Action
@@ -13,18 +13,27 @@ from core.errors import DomainError
 from core.pdf import inline_pdf
 from core.scoping import get_visible_or_404
 from core.view_helpers import (
+    add_errors_to_form,
     require_answer,
     require_role,
     show_errors,
     show_form_errors,
     transition_view,
 )
-from core.xlsx import table_response
+from core.xlsx import dated_filename, table_response, write_table, xlsx_response
 from grants import exports, pdf, rules, selectors, services
-from grants.filters import AgreementFilter, DecreeFilter
-from grants.forms import AgreementIssueForm, DecreePrepareForm, DecreeSignForm, ScanForm
-from grants.models import Agreement, Decree, GrantDocument, Program
-from grants.tables import AgreementTable, DecreeTable
+from grants.filters import AgreementFilter, DecreeFilter, HandoverFilter
+from grants.forms import (
+    AgreementIssueForm,
+    DecreePrepareForm,
+    DecreeSignForm,
+    HandoverForm,
+    HandoverItemFormSet,
+    ScanForm,
+    UploadForm,
+)
+from grants.models import Agreement, Decree, GrantDocument, Handover, Program
+from grants.tables import AgreementTable, DecreeTable, HandoverTable
 from groups.forms import ReasonForm
 
 # Recipients' decrees -----------------------------------------------------------------
@@ -248,4 +257,111 @@ def agreement_list_export(request):
     _filter, table = _agreement_table(request)
     return table_response(
         request, table, stem="nphd", sheet="NPHD", columns=exports.AGREEMENT_COLUMNS
+    )
+
+
+# Handover records (BAST) of in-kind aid ------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def handover_issue(request, pk):
+    """The goods handed over, item by item, adding up to the grant."""
+    grant = _grant(request, pk)
+    answer = rules.handover_issue(grant=grant, user=request.user)
+    require_answer(answer)
+    if not answer:
+        messages.error(request, answer.reason)
+        return redirect(grant)
+    form = HandoverForm(request.POST or None, grant=grant)
+    formset = HandoverItemFormSet(request.POST or None, prefix="items")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        items = [f.cleaned_data for f in formset if f.cleaned_data]
+        try:
+            handover = services.handover_issue(
+                grant=grant, items=items, by=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            add_errors_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("The handover record %(number)s is issued: print it for the handover.")
+                % {"number": handover.number},
+            )
+            return redirect(grant)
+    return render(
+        request, "grants/handover_form.html", {"grant": grant, "form": form, "formset": formset}
+    )
+
+
+def _handover(request, pk):
+    return get_visible_or_404(
+        Handover.objects.select_related("grant__group", "grant__program", "letter"),
+        request.user,
+        pk=pk,
+    )
+
+
+@require_POST
+def handover_sign(request, pk):
+    handover = _handover(request, pk)
+    require_answer(rules.handover_sign(handover=handover, user=request.user))
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        show_form_errors(request, form)
+        return redirect(handover.grant)
+    try:
+        services.handover_sign(handover=handover, by=request.user, scan=form.cleaned_data["scan"])
+    except DomainError as error:
+        show_errors(request, error)
+    else:
+        messages.success(request, _("The signed handover record is uploaded: the aid is given."))
+    return redirect(handover.grant)
+
+
+handover_cancel = transition_view(
+    load=_handover,
+    rule=lambda handover, user: rules.handover_cancel(handover=handover, user=user),
+    service=services.handover_cancel,
+    subject="handover",
+    form_class=ReasonForm,
+    back=lambda handover: handover.grant,
+    done=lambda handover: _("The handover record is cancelled; it keeps its number."),
+)
+
+
+@require_safe
+def handover_pdf(request, pk):
+    handover = _handover(request, pk)
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
+    group = handover.grant.group
+    return inline_pdf(pdf.handover_pdf(handover), f"bast-{group.registration_number}.pdf")
+
+
+def _handover_table(request):
+    handover_filter = HandoverFilter(
+        request.GET, queryset=selectors.handover_list(user=request.user), user=request.user
+    )
+    return handover_filter, HandoverTable(handover_filter.qs)
+
+
+@require_safe
+def handover_list(request):
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
+    handover_filter, table = _handover_table(request)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return render(request, "grants/handover_list.html", {"filter": handover_filter, "table": table})
+
+
+@require_safe
+def handover_list_export(request):
+    """One line per item handed over (with its record), what an audit counts."""
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
+    handover_filter, _table = _handover_table(request)
+    items = selectors.handover_items(handovers=handover_filter.qs)
+    return xlsx_response(
+        filename=dated_filename("bast"),
+        write=lambda fileobj: write_table(
+            fileobj, sheet="BAST", columns=exports.HANDOVER_ITEM_COLUMNS, rows=items
+        ),
     )

@@ -33,7 +33,7 @@ from core.pdf import (
     tanggal,
 )
 from grants import rules, selectors
-from grants.models import Agreement, AidForm, Decree, Grant, Tranche, TrancheStatus
+from grants.models import Agreement, AidForm, Decree, Grant, Handover, Tranche, TrancheStatus
 from groups.models import MemberRole
 
 # Tranches a letter can be printed for: the approval has been given.
@@ -584,5 +584,114 @@ def agreement_pdf(agreement: Agreement) -> bytes:
         left=("PIHAK KEDUA,", Signer(chair_name, f"Ketua {group.name}")),
         right=("PIHAK PERTAMA,", Signer.of(official)),
         place_and_date=f"{ISSUED_AT}, {tanggal(day)}",
+    )
+    return pdf.render()
+
+
+# The record of handover (BAST) of in-kind aid ------------------------------------------------
+
+
+def handover_pdf(handover: Handover) -> bytes:
+    """BERITA ACARA SERAH TERIMA: the official hands the goods over to the group's ketua,
+    item by item with quantities and values, their total in figures and words equal to the
+    grant of the agreement, and both signatures with position and NIP."""
+    handover = Handover.objects.select_related(
+        "letter", "official", "grant__program", "grant__group__regency", "grant__group__district"
+    ).get(pk=handover.pk)
+    grant = handover.grant
+    group, program = grant.group, grant.program
+    group._prefetched_objects_cache = {"members": list(group.members.all())}
+    chair = _chair(group)
+    chair_name = chair.full_name if chair else "(....................................)"
+    agreement = grant.agreement
+    day = handover.handed_over_on
+    pdf = OfficialDocument(
+        title=f"Berita Acara Serah Terima {group.name}", created=at_noon(day), page_numbers=True
+    )
+    pdf.set_subject(f"{handover.number} · {group.name} · {program.name}")
+    pdf.letterhead()
+    pdf.heading(
+        f"BERITA ACARA SERAH TERIMA BARANG\n{program.name.upper()}",
+        f"Nomor: {handover.number}",
+    )
+    official = handover.official
+    pdf.paragraph(
+        f"Pada hari ini {hari_tanggal_terbilang(day)} ({day:%d-%m-%Y}), bertempat di "
+        f"{handover.place}, kami yang bertanda tangan di bawah ini:",
+        after=1,
+    )
+    pdf.fields(
+        [
+            ("1. Nama", person_name(official), True),
+            ("    NIP", official.nip_display),
+            ("    Jabatan", official.position),
+        ],
+        label_width=34,
+    )
+    pdf.paragraph("yang menyerahkan, selanjutnya disebut PIHAK PERTAMA;")
+    pdf.fields(
+        [
+            ("2. Nama", chair_name, True),
+            ("    NIK", chair.nik if chair else "-"),
+            ("    Jabatan", f"Ketua {group.name} ({group.registration_number})"),
+            ("    Alamat", f"{group.address}, {group.village_name}, {group.regency.name}"),
+        ],
+        label_width=34,
+    )
+    pdf.paragraph("yang menerima, selanjutnya disebut PIHAK KEDUA.")
+    pdf.paragraph(
+        "Berdasarkan Naskah Perjanjian Hibah Daerah Nomor "
+        f"{agreement.number if agreement else '-'} tanggal "
+        f"{tanggal(agreement.issued_on) if agreement else '-'}, PIHAK PERTAMA menyerahkan "
+        "kepada PIHAK KEDUA, dan PIHAK KEDUA menerima dari PIHAK PERTAMA, barang bantuan "
+        "modal usaha dengan rincian sebagai berikut:",
+        after=2,
+    )
+    items = list(handover.items.order_by("position"))
+    rows = [
+        [
+            str(item.position),
+            item.name,
+            f"{item.quantity:,}".replace(",", "."),
+            item.unit,
+            format_rupiah(item.unit_value),
+            format_rupiah(item.value),
+        ]
+        for item in items
+    ]
+    rows.append(["", "JUMLAH", "", "", "", format_rupiah(handover.total)])
+    pdf.data_table(
+        widths=(10, 62, 16, 18, 28, 31),
+        align=("CENTER", "LEFT", "RIGHT", "LEFT", "RIGHT", "RIGHT"),
+        headings=["No.", "Nama barang", "Jumlah", "Satuan", "Harga satuan", "Jumlah harga"],
+        rows=rows,
+        bold_last=True,
+        size=9,
+    )
+    pdf.ln(3)
+    pdf.fields(
+        [
+            ("Nilai barang", rupiah_terbilang(handover.total), True),
+            ("Nilai hibah dalam NPHD", rupiah_terbilang(grant.amount)),
+        ],
+        indent=0,
+        label_width=48,
+    )
+    pdf.paragraph(
+        "Barang tersebut telah diterima PIHAK KEDUA dalam keadaan baik, lengkap dan sesuai "
+        "dengan rincian di atas. Sejak penandatanganan berita acara ini, barang menjadi "
+        "tanggung jawab PIHAK KEDUA untuk dipelihara dan digunakan bagi usaha kelompok, dan "
+        "dilaporkan dalam laporan perkembangan usaha serta Laporan Pertanggungjawaban (LPJ) "
+        f"yang disampaikan paling lambat tanggal 10 Januari {day.year + 1}.",
+    )
+    pdf.paragraph(
+        "Demikian berita acara ini dibuat dalam rangkap 2 (dua) untuk dipergunakan "
+        "sebagaimana mestinya.",
+        after=5,
+    )
+    pdf.signatures(
+        left=("Yang menerima, PIHAK KEDUA,", Signer(chair_name, f"Ketua {group.name}")),
+        right=("Yang menyerahkan, PIHAK PERTAMA,", Signer.of(official)),
+        place_and_date=f"{handover.place.split(',')[0]}, {tanggal(day)}",
     )
     return pdf.render()

@@ -14,7 +14,7 @@ progress report (reports answers).
 import datetime
 
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Action
@@ -27,10 +27,13 @@ from grants.models import (
     TRANSFERRED_STATUSES,
     Agreement,
     AgreementStatus,
+    AidForm,
     Decree,
     DecreeStatus,
     Grant,
     GrantStatus,
+    Handover,
+    HandoverStatus,
     ProgramStatus,
     Tranche,
     TrancheStatus,
@@ -319,6 +322,117 @@ def grants_to_issue_agreement(user):
     )
 
 
+# Handover records (BAST) of in-kind aid ---------------------------------------------------
+
+
+def handover_in_force(grant):
+    return grant.handovers.exclude(status=HandoverStatus.CANCELLED).select_related("letter").first()
+
+
+def handover_issue(*, grant, user) -> Answer:
+    """Prepare the record of handover of an in-kind grant whose decree and agreement are
+    signed, and which has none in force."""
+    return first_refusal(
+        role_and_scope(user, Action.HANDOVER_MANAGE, regency_id=grant.group.regency_id),
+        ALLOWED
+        if grant.program.aid_form == AidForm.IN_KIND
+        else refuse(_("Only in-kind aid is handed over with a handover record (BAST).")),
+        ALLOWED
+        if grant.status == GrantStatus.AWARDED
+        else refuse(_("The aid of this grant has already been given (or it is cancelled).")),
+        lambda: in_signed_decree(grant),
+        lambda: agreement_signed(grant),
+        lambda: (
+            refuse(_("The grant already has a handover record in force."))
+            if handover_in_force(grant) is not None
+            else ALLOWED
+        ),
+    )
+
+
+def handover_items_total(*, grant, total: int) -> Answer:
+    """The goods handed over are the grant: their values add up to its amount."""
+    if total == grant.amount:
+        return ALLOWED
+    return refuse(
+        _(
+            "The items add up to %(total)s but the grant is %(amount)s: the handover record "
+            "accounts for the whole grant (%(difference)s %(direction)s)."
+        )
+        % {
+            "total": format_rupiah(total),
+            "amount": format_rupiah(grant.amount),
+            "difference": format_rupiah(abs(grant.amount - total)),
+            "direction": _("missing") if total < grant.amount else _("too much"),
+        }
+    )
+
+
+def handover_sign(*, handover, user) -> Answer:
+    """issued → signed: the signed record is uploaded and the aid has reached the group
+    (for in-kind aid, in place of the transfer: the programme's transfer conditions apply)."""
+    grant = handover.grant
+    return first_refusal(
+        role_and_scope(user, Action.HANDOVER_SIGN, regency_id=grant.group.regency_id),
+        ALLOWED
+        if handover.status == HandoverStatus.ISSUED
+        else refuse(_("Only a handover record waiting for its signatures can be uploaded.")),
+        ALLOWED
+        if grant.status == GrantStatus.AWARDED
+        else refuse(_("The aid of this grant has already been given (or it is cancelled).")),
+        lambda: (
+            refuse(
+                _("The handover is dated %(date)s: upload the signed record from that day on.")
+                % {"date": formats.date_format(handover.handed_over_on)}
+            )
+            if handover.handed_over_on > timezone.localdate()
+            else ALLOWED
+        ),
+        lambda: ask(signals.transfer_check, grant=grant, transferred_on=handover.handed_over_on),
+    )
+
+
+def handover_cancel(*, handover, user) -> Answer:
+    return first_refusal(
+        role_and_scope(user, Action.HANDOVER_MANAGE, regency_id=handover.grant.group.regency_id),
+        ALLOWED
+        if handover.status == HandoverStatus.ISSUED
+        else refuse(_("Only a handover record not yet signed can be cancelled.")),
+    )
+
+
+def grants_to_hand_over(user):
+    """In-kind grants ready for their handover record (decree and agreement signed, no
+    record in force), as a queryset."""
+    if not role_and_scope(user, Action.HANDOVER_MANAGE):
+        return Grant.objects.none()
+    return (
+        Grant.objects.visible_to(user)
+        .filter(
+            status=GrantStatus.AWARDED,
+            program__aid_form=AidForm.IN_KIND,
+            decree__status=DecreeStatus.SIGNED,
+            agreements__status=AgreementStatus.SIGNED,
+        )
+        .exclude(
+            Exists(
+                Handover.objects.filter(grant=OuterRef("pk")).exclude(
+                    status=HandoverStatus.CANCELLED
+                )
+            )
+        )
+    )
+
+
+def handovers_to_sign(user):
+    """Handover records waiting for their signed scan, as a queryset."""
+    if not role_and_scope(user, Action.HANDOVER_SIGN):
+        return Handover.objects.none()
+    return Handover.objects.visible_to(user).filter(
+        status=HandoverStatus.ISSUED, grant__status=GrantStatus.AWARDED
+    )
+
+
 # Grants ------------------------------------------------------------------------------
 
 
@@ -331,6 +445,11 @@ def transfer(*, grant, user, transferred_on: datetime.date | None = None) -> Ans
             ALLOWED
             if grant.status == GrantStatus.AWARDED
             else refuse(_("Only an awarded grant can be recorded as transferred."))
+        ),
+        lambda: (
+            refuse(_("In-kind aid is handed over with a handover record (BAST), not transferred."))
+            if grant.program.aid_form == AidForm.IN_KIND
+            else ALLOWED
         ),
         lambda: in_signed_decree(grant),
         lambda: agreement_signed(grant),
@@ -395,6 +514,7 @@ def grants_to_transfer(user):
         return Grant.objects.none()
     return Grant.objects.visible_to(user).filter(
         status=GrantStatus.AWARDED,
+        program__aid_form=AidForm.CASH,
         decree__status=DecreeStatus.SIGNED,
         agreements__status=AgreementStatus.SIGNED,
     )
@@ -434,6 +554,8 @@ def tranche_request(*, grant, user, tranches=None) -> Answer:
 
 
 def _tranche_stage(grant) -> Answer:
+    if grant.program.aid_form == AidForm.IN_KIND:
+        return refuse(_("In-kind aid has no tranches: the goods are handed over at once."))
     if grant.status in (GrantStatus.TRANSFERRED, GrantStatus.ACTIVE):
         return ALLOWED
     if grant.status == GrantStatus.AWARDED:

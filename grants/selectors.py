@@ -13,9 +13,12 @@ from core.indonesia import format_rupiah
 from grants.models import (
     Agreement,
     AgreementStatus,
+    AidForm,
     Decree,
     Grant,
     GrantStatus,
+    Handover,
+    HandoverItem,
     Program,
     ProgramQuota,
     Tranche,
@@ -127,7 +130,9 @@ def grant_timeline(*, grant, tranches) -> list[TimelineEvent]:
     add(
         grant.transferred_on,
         (0, 1),
-        _("Transferred to the group's account"),
+        _("Handed over to the group (BAST)")
+        if grant.program.aid_form == AidForm.IN_KIND
+        else _("Transferred to the group's account"),
         detail=grant.transfer_reference,
         amount=grant.amount,
     )
@@ -194,6 +199,7 @@ CHANGE_REASONS = {
     "approved": _("Approved"),
     "rejected": _("Rejected"),
     "in_decree": _("Named in a recipients' decree"),
+    "handed_over": _("Handed over (BAST)"),
     "out_of_decree": _("Taken out of a cancelled decree"),
 }
 
@@ -346,4 +352,24 @@ def cancelled_agreements(*, grant):
         grant.agreements.filter(status=AgreementStatus.CANCELLED)
         .select_related("letter")
         .order_by("pk")
+    )
+
+
+# Handover records (BAST) -------------------------------------------------------------------
+
+
+def handover_list(*, user):
+    return Handover.objects.visible_to(user).select_related(
+        "grant__group__regency", "grant__program", "letter", "official", "scan"
+    )
+
+
+def handover_items(*, handovers):
+    """The items of the given handover records, with their record, grant and group."""
+    return (
+        HandoverItem.objects.filter(handover__in=handovers)
+        .select_related(
+            "handover__letter", "handover__grant__group__regency", "handover__grant__program"
+        )
+        .order_by("handover__handed_over_on", "handover_id", "position")
     )

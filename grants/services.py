@@ -34,11 +34,15 @@ from grants.models import (
     GrantDocument,
     GrantDocumentKind,
     GrantStatus,
+    Handover,
+    HandoverItem,
+    HandoverStatus,
     Program,
     ProgramQuota,
     ProgramStatus,
     Tranche,
     TrancheStatus,
+    programme_date_error,
 )
 from groups.documents import sniff_document
 from groups.models import BusinessGroup
@@ -414,6 +418,137 @@ def agreement_cancel(*, agreement, by, reason: str):
     agreement = _locked_agreement(agreement)
     ensure(rules.agreement_cancel(agreement=agreement, user=by))
     return _cancel_agreement(agreement, by=by, reason=reason)
+
+
+# Handover records (BAST) of in-kind aid ------------------------------------------------
+
+
+def _locked_handover(handover) -> Handover:
+    grant = _locked_grant(handover.grant)
+    handover = (
+        Handover.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("letter", "official")
+        .get(pk=handover.pk)
+    )
+    handover.grant = grant
+    return handover
+
+
+def _handover_items(items) -> list[HandoverItem]:
+    lines = []
+    for position, item in enumerate(items, start=1):
+        name = (item.get("name") or "").strip()
+        quantity, unit_value = item.get("quantity") or 0, item.get("unit_value") or 0
+        if not name or quantity <= 0 or unit_value <= 0:
+            raise DomainError(
+                _("Line %(n)d: an item needs its name, a quantity and a unit value.")
+                % {"n": position}
+            )
+        lines.append(
+            HandoverItem(
+                position=position,
+                name=name,
+                quantity=quantity,
+                unit=(item.get("unit") or "").strip() or "unit",
+                unit_value=unit_value,
+            )
+        )
+    if not lines:
+        raise DomainError(_("List the goods handed over."))
+    return lines
+
+
+@transaction.atomic
+def handover_issue(
+    *, grant, items: list[dict], official, by, handed_over_on: datetime.date, place: str
+):
+    """The record of handover of an in-kind grant: its items add up to the grant. It takes
+    the next BAST number of the register and is printed to be signed at the handover."""
+    grant = _locked_grant(grant)
+    ensure(rules.handover_issue(grant=grant, user=by))
+    ensure(rules.decree_signatory(user=official))
+    lines = _handover_items(items)
+    total = sum(line.value for line in lines)
+    ensure(rules.handover_items_total(grant=grant, total=total))
+    agreement = grant.agreement
+    if handed_over_on < agreement.signed_on:
+        raise DomainError(_("The handover cannot be before the agreement was signed."))
+    message = programme_date_error(grant.program, handed_over_on, _("The handover date"))
+    if message and handed_over_on <= timezone.localdate():
+        raise DomainError(message)
+    group = grant.group
+    handover = Handover(
+        grant=grant,
+        letter=issue_letter(
+            kind=DocumentKind.HANDOVER,
+            subject=f"BAST {group.name} ({group.registration_number}), {grant.program.name}",
+            by=by,
+            signed_by=official,
+            regency_id=group.regency_id,
+            issued_on=handed_over_on,
+        ),
+        handed_over_on=handed_over_on,
+        place=(place or "").strip() or group.village_name,
+        official=official,
+        total=total,
+        issued_by=by,
+    )
+    handover._change_reason = "issued"
+    handover._history_user = by
+    handover.save()
+    for line in lines:
+        line.handover = handover
+    HandoverItem.objects.bulk_create(lines)
+    return handover
+
+
+def handover_sign(*, handover, by, scan):
+    """issued → signed: the record signed by both parties is uploaded. For in-kind aid this
+    takes the place of the transfer: the grant becomes active on the handover date, its
+    whole value handed over (committed and withdrawn) and accounted for by the record."""
+    written = []
+    try:
+        with transaction.atomic():
+            handover = _locked_handover(handover)
+            ensure(rules.handover_sign(handover=handover, user=by))
+            document = _store_document(
+                handover.grant, kind=GrantDocumentKind.HANDOVER_SCAN, upload=scan, by=by
+            )
+            written.append(document)
+            handover.scan = document
+            handover.status = HandoverStatus.SIGNED
+            handover._change_reason = "signed"
+            handover._history_user = by
+            handover.save()
+            grant = handover.grant
+            grant.status = GrantStatus.ACTIVE
+            grant.transferred_on = handover.handed_over_on
+            grant.transfer_reference = handover.number
+            grant.committed_amount = grant.withdrawn_amount = grant.amount
+            grant._change_reason = "handed_over"
+            grant._history_user = by
+            grant.save()
+            _changed(grant, change="transferred")
+            return handover
+    except Exception:
+        _forget_files_on_rollback(written)
+        raise
+
+
+@transaction.atomic
+def handover_cancel(*, handover, by, reason: str):
+    """A record not yet signed is withdrawn (wrong items, another date): it keeps its
+    number, marked cancelled with the reason; another can be prepared."""
+    reason = required_reason(reason)
+    handover = _locked_handover(handover)
+    ensure(rules.handover_cancel(handover=handover, user=by))
+    cancel_letter(letter=handover.letter, by=by, reason=reason)
+    handover.status = HandoverStatus.CANCELLED
+    handover.cancel_reason = reason
+    handover._change_reason = "cancelled"
+    handover._history_user = by
+    handover.save()
+    return handover
 
 
 # Grants ------------------------------------------------------------------------------

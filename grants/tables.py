@@ -145,3 +145,26 @@ class AgreementTable(tables.Table):
 
     def render_number(self, record):
         return record.number
+
+
+class HandoverTable(tables.Table):
+    number = tables.Column(
+        verbose_name=_("Number"), accessor="letter__number", order_by=("letter__number", "pk")
+    )
+    handed_over_on = tables.DateColumn(verbose_name=_("Handover date"), short=False)
+    group = tables.Column(
+        linkify=lambda record: record.grant.get_absolute_url(),
+        accessor="grant__group__name",
+        verbose_name=_("Group"),
+    )
+    regency = tables.Column(
+        accessor="grant__group__regency", verbose_name=_("Regency/city"), attrs=wide_only()
+    )
+    total = MoneyColumn(verbose_name=_("Value of the goods"))
+    status = tables.TemplateColumn(
+        template_name="grants/includes/status_badge_cell.html", order_by=("status", "-pk")
+    )
+
+    class Meta:
+        attrs = {**TABLE_ATTRS, "id": "handovers"}
+        empty_text = _("No handover record matches.")

@@ -46,4 +46,10 @@ urlpatterns = [
     path("nphd/<int:pk>/batalkan/", paper_views.agreement_cancel, name="agreement_cancel"),
     path("nphd/<int:pk>/nphd.pdf", paper_views.agreement_pdf, name="agreement_pdf"),
     path("dokumen/<int:pk>/", paper_views.document_download, name="document_download"),
+    path("bast/", paper_views.handover_list, name="handover_list"),
+    path("bast/ekspor/", paper_views.handover_list_export, name="handover_list_export"),
+    path("<int:pk>/bast/", paper_views.handover_issue, name="handover_issue"),
+    path("bast/<int:pk>/tandatangani/", paper_views.handover_sign, name="handover_sign"),
+    path("bast/<int:pk>/batalkan/", paper_views.handover_cancel, name="handover_cancel"),
+    path("bast/<int:pk>/bast.pdf", paper_views.handover_pdf, name="handover_pdf"),
 ]

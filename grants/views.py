@@ -33,6 +33,7 @@ from grants.forms import (
     ScanForm,
     TrancheRequestForm,
     TransferForm,
+    UploadForm,
     WithdrawalForm,
     quota_formset,
 )
@@ -333,6 +334,8 @@ def grant_detail(request, pk):
     transfer_answer = rules.transfer(grant=grant, user=user)
     agreement = grant.agreement
     can_issue_agreement = rules.agreement_issue(grant=grant, user=user)
+    handover = rules.handover_in_force(grant)
+    handover_sign = handover is not None and rules.handover_sign(handover=handover, user=user)
     return render(
         request,
         "grants/grant_detail.html",
@@ -363,6 +366,16 @@ def grant_detail(request, pk):
             "can_cancel_agreement": agreement is not None
             and rules.agreement_cancel(agreement=agreement, user=user),
             "scan_form": ScanForm(auto_id="id_agreement_%s"),
+            "handover": handover,
+            "can_issue_handover": rules.handover_issue(grant=grant, user=user),
+            "can_sign_handover": handover_sign,
+            # Why the signed record cannot be uploaded yet (a later date, a training...).
+            "handover_refused": handover_sign.reason
+            if handover is not None and not handover_sign and not handover_sign.forbidden
+            else "",
+            "can_cancel_handover": handover is not None
+            and rules.handover_cancel(handover=handover, user=user),
+            "upload_form": UploadForm(auto_id="id_handover_%s"),
             "reason_form": ReasonForm(),
         },
     )

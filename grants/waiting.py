@@ -111,3 +111,27 @@ def agreements_to_sign(user):
             f"{reverse('grants:agreement_list')}?status=issued",
         )
     ]
+
+
+@waiting_provider
+def handovers_to_prepare(user):
+    """In-kind grants whose decree and agreement are signed: their BAST is to prepare."""
+    return [
+        WaitingLine(
+            _("In-kind grants to hand over (BAST to prepare)"),
+            rules.grants_to_hand_over(user).count(),
+            _grant_list_url(status=GrantStatus.AWARDED, paper="to_hand_over"),
+        )
+    ]
+
+
+@waiting_provider
+def handovers_to_sign(user):
+    """Handover records printed whose signed scan is still to be uploaded."""
+    return [
+        WaitingLine(
+            _("Handover records (BAST) to upload signed"),
+            rules.handovers_to_sign(user).count(),
+            f"{reverse('grants:handover_list')}?status=issued",
+        )
+    ]

@@ -81,7 +81,10 @@ def test_seed_demo_tells_the_grants_story_once():
     assert decree.status == "signed" and decree.grants.count() == len(grants)
     assert decree.number == "400.9.5/0001/SK-PENERIMA/DINSOS/2026"
     assert decree.signatory.username == "kepala.dinas"
-    agreements = {a.grant_id: a for a in Agreement.objects.select_related("letter", "scan")}
+    agreements = {
+        a.grant_id: a
+        for a in Agreement.objects.filter(grant__program=program).select_related("letter", "scan")
+    }
     assert len(agreements) == len(grants) - 1  # one grant still waits for its NPHD
     numbers = sorted(a.letter.sequence for a in agreements.values())
     assert numbers == list(range(1, len(agreements) + 1))

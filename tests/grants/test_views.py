@@ -535,10 +535,10 @@ class TestQueryCounts:
             )
         client.force_login(province_staff)
         # session, user, the grant (programme, group, regency, awarded by, decree), its
-        # tranches (requested by, decided by, letter), its agreement in force, grant history,
-        # tranche history, its cancelled agreements, and the idle-timeout session refresh
-        # (savepoint, update, release)
-        with django_assert_num_queries(11):
+        # tranches (requested by, decided by, letter), its agreement and its handover record
+        # in force, grant history, tranche history, its cancelled agreements, and the
+        # idle-timeout session refresh (savepoint, update, release)
+        with django_assert_num_queries(12):
             response = client.get(reverse("grants:grant_detail", args=[paser_grant.pk]))
         assert response.status_code == 200
         assert len(response.context["tranches"]) == tranches

@@ -9,6 +9,7 @@ from accounts.models import User
 from accounts.roles import Role
 from demo.grants import seed_grants
 from demo.groups import seed_groups
+from demo.in_kind import seed_in_kind
 from demo.reports import seed_reports
 from demo.training import seed_training
 from regions.models import Regency
@@ -99,6 +100,7 @@ class Command(BaseCommand):
         self._groups(by_username)
         self._grants(by_username)
         self._reports(by_username)
+        self._in_kind(by_username)
         self._training(by_username)
         refresh_all_summaries()  # the dashboard's summaries, whatever wrote the rows
         self.stdout.write(self.style.SUCCESS(f"Demo users (password for all: {password}):"))
@@ -170,6 +172,22 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  by status: {listed}; {summary.late} written late, {summary.missing} missing"
         )
+
+    def _in_kind(self, users):
+        summary = seed_in_kind(
+            province_staff=users["staf.provinsi"],
+            officer=users["petugas.paser"],
+            head=users["kepala.dinas"],
+        )
+        if summary.already_present:
+            self.stdout.write(f"Demo in-kind aid: {summary.already_present} grants already present")
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo in-kind aid: {summary.grants} grants in {summary.program}, "
+                    f"{summary.handed_over} handed over with a BAST"
+                )
+            )
 
     def _training(self, users):
         summary = seed_training(
