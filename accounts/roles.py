@@ -47,6 +47,8 @@ class Action(StrEnum):
     AGREEMENT_SIGN = "agreement_sign"
     HANDOVER_MANAGE = "handover_manage"
     HANDOVER_SIGN = "handover_sign"
+    SPENDING_WRITE = "spending_write"
+    SPENDING_REVIEW = "spending_review"
     # Training, mentoring and reports
     TRAINING_MANAGE = "training_manage"
     VISIT_LOG = "visit_log"
@@ -78,6 +80,8 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.HANDOVER_MANAGE: frozenset({_P}),
     # In-kind aid is handed over at the group's place: the regency's officer may upload it.
     Action.HANDOVER_SIGN: frozenset({_P, _R}),
+    Action.SPENDING_WRITE: frozenset({_R}),
+    Action.SPENDING_REVIEW: frozenset({_P, _H}),
     Action.TRAINING_MANAGE: frozenset({_P, _R}),
     Action.VISIT_LOG: frozenset({_R}),
     Action.REPORT_WRITE: frozenset({_R}),

@@ -41,6 +41,9 @@ NAV_ITEMS: list[NavItem] = [
         DOCUMENTS,
     ),
     NavItem(
+        _("Spending per tranche"), "grants:spending_list", Action.VIEW_PROGRAMME_DATA, DOCUMENTS
+    ),
+    NavItem(
         _("Outgoing-letter register"), "letters:letter_list", Action.VIEW_PROGRAMME_DATA, DOCUMENTS
     ),
     NavItem(_("Overdue reports"), "reports:overdue", Action.VIEW_PROGRAMME_DATA, REPORTS),

@@ -19,6 +19,8 @@ from grants.models import (
     HandoverItem,
     Program,
     ProgramQuota,
+    SpendingLine,
+    SpendingReport,
     Tranche,
 )
 
@@ -45,6 +47,14 @@ export_agreements = export_action(
     sheet="NPHD",
     columns=exports.AGREEMENT_COLUMNS,
     records=lambda user: selectors.agreement_list(user=user),
+)
+export_spending = export_action(
+    stem="belanja-tahap",
+    sheet="Belanja per Tahap",
+    columns=exports.SPENDING_LINE_COLUMNS,
+    records=lambda user: SpendingLine.objects.visible_to(user).select_related(
+        "report__tranche__grant__group__regency", "report__tranche__grant__program", "receipt"
+    ),
 )
 export_tranches = export_action(
     stem="tahap-pencairan",
@@ -118,7 +128,14 @@ class ProgramAdmin(SimpleHistoryAdmin):
         (_("Transfer"), {"fields": ["transfer_needs_training"]}),
         (
             _("Tranches"),
-            {"fields": ["first_tranche_max_percent", "max_tranches", "tranche_needs_report"]},
+            {
+                "fields": [
+                    "first_tranche_max_percent",
+                    "max_tranches",
+                    "tranche_needs_report",
+                    "spending_share_percent",
+                ]
+            },
         ),
     ]
     inlines = [ProgramQuotaInline]
@@ -277,3 +294,33 @@ class HandoverAdmin(ReadOnlyAdmin):
     list_select_related = ["letter", "grant__group", "grant__program"]
     search_fields = ["letter__number", "grant__group__name"]
     inlines = [HandoverItemInline]
+
+
+class SpendingLineInline(admin.TabularInline):
+    model = SpendingLine
+    extra = 0
+    can_delete = False
+    fields = ["spent_on", "item", "quantity", "unit", "amount", "supplier", "receipt"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SpendingReport)
+class SpendingReportAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "tranche", "total", "status", "submitted_at", "reviewed_by"]
+    list_filter = ["status", "tranche__grant__program", "tranche__grant__group__regency"]
+    list_select_related = ["tranche__grant__group", "reviewed_by"]
+    search_fields = ["tranche__grant__group__name", "lines__item", "lines__supplier"]
+    inlines = [SpendingLineInline]
+
+
+@admin.register(SpendingLine)
+class SpendingLineAdmin(ReadOnlyAdmin):
+    actions = [export_spending]
+    list_display = ["item", "report", "spent_on", "amount", "supplier"]
+    list_filter = ["report__status", "report__tranche__grant__group__regency"]
+    list_select_related = ["report__tranche__grant__group"]
+    search_fields = ["item", "supplier", "report__tranche__grant__group__name"]
+    show_full_result_count = False

@@ -110,3 +110,20 @@ HANDOVER_ITEM_COLUMNS = (
     Column("Harga Satuan (Rp)", "unit_value", RUPIAH),
     Column("Jumlah Harga (Rp)", "value", RUPIAH),
 )
+
+SPENDING_LINE_COLUMNS = (
+    Column("No. Registrasi", "report.tranche.grant.group.registration_number", CODE),
+    Column("Nama Kelompok", "report.tranche.grant.group.name", width=32),
+    Column("Kabupaten/Kota", "report.tranche.grant.group.regency.name", width=24),
+    Column("Program", "report.tranche.grant.program.name", width=32),
+    Column("Tahap", "report.tranche.sequence", NUMBER, 7),
+    Column("Nilai Tahap (Rp)", "report.tranche.amount", RUPIAH),
+    Column("Status Pertanggungjawaban", "report.get_status_display", width=18),
+    Column("Tanggal Belanja", "spent_on", DATE, 13),
+    Column("Barang/Jasa", "item", width=40),
+    Column("Jumlah", "quantity", NUMBER, 9),
+    Column("Satuan", "unit", width=10),
+    Column("Nilai Belanja (Rp)", "amount", RUPIAH),
+    Column("Penjual/Toko", "supplier", width=28),
+    Column("Bukti (Nota/Foto)", "receipt.original_name", width=28),
+)

@@ -13,6 +13,8 @@ from grants.models import (
     Handover,
     HandoverStatus,
     Program,
+    SpendingReport,
+    SpendingStatus,
     Tranche,
     TrancheStatus,
 )
@@ -148,4 +150,25 @@ class HandoverFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["program"].queryset = Program.objects.filter(aid_form=AidForm.IN_KIND)
+        self.filters["regency"].queryset = Regency.objects.visible_to(user).in_province()
+
+
+class SpendingFilter(django_filters.FilterSet):
+    program = django_filters.ModelChoiceFilter(
+        label=_("Programme"), field_name="tranche__grant__program", queryset=Program.objects.none()
+    )
+    regency = django_filters.ModelChoiceFilter(
+        label=_("Regency/city"),
+        field_name="tranche__grant__group__regency",
+        queryset=Regency.objects.none(),
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=SpendingStatus.choices)
+
+    class Meta:
+        model = SpendingReport
+        fields = ["program", "regency", "status"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["program"].queryset = Program.objects.filter(aid_form=AidForm.CASH)
         self.filters["regency"].queryset = Regency.objects.visible_to(user).in_province()

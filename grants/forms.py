@@ -113,6 +113,7 @@ class ProgramForm(forms.ModelForm):
             "first_tranche_max_percent",
             "max_tranches",
             "tranche_needs_report",
+            "spending_share_percent",
             "transfer_needs_training",
         ]
         widgets = {"fiscal_year": forms.NumberInput(attrs={"inputmode": "numeric"})}
@@ -266,3 +267,18 @@ class HandoverItemForm(forms.Form):
 
 
 HandoverItemFormSet = forms.formset_factory(HandoverItemForm, extra=6, min_num=1, validate_min=True)
+
+
+class SpendingLineForm(forms.Form):
+    """One purchase paid from a tranche, with its receipt or photo."""
+
+    item = forms.CharField(label=_("Item bought"), max_length=200)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
+    unit = forms.CharField(label=_("Unit"), max_length=30, initial="unit")
+    amount = RupiahField(label=_("Amount paid (Rp)"))
+    spent_on = forms.DateField(label=_("Date of purchase"), widget=DATE_WIDGET)
+    supplier = forms.CharField(label=_("Supplier"), max_length=200)
+    receipt = forms.FileField(
+        label=_("Receipt or photo (PDF, JPEG or PNG)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )

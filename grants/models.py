@@ -65,6 +65,14 @@ class Program(TimeStampedModel):
     tranche_needs_report = models.BooleanField(
         _("a tranche after the first needs the latest due progress report"), default=True
     )
+    spending_share_percent = models.PositiveSmallIntegerField(
+        _("spending to account for before the next tranche (% of what was withdrawn)"),
+        default=100,
+        help_text=_(
+            "A tranche after the first waits until the spending of the earlier tranches is "
+            "accepted and covers at least this share of what was withdrawn (0: no wait)."
+        ),
+    )
     transfer_needs_training = models.BooleanField(
         _("a grant is transferred only after a member of the group attended a training"),
         default=False,
@@ -108,6 +116,11 @@ class Program(TimeStampedModel):
                 violation_error_message=_(
                     "The first tranche is 1-100 % of the grant and there is at least one tranche."
                 ),
+            ),
+            models.CheckConstraint(
+                name="program_spending_share",
+                condition=Q(spending_share_percent__lte=100),
+                violation_error_message=_("The spending share is 0-100 %."),
             ),
             models.CheckConstraint(
                 name="program_status_valid", condition=Q(status__in=ProgramStatus.values)
@@ -319,6 +332,9 @@ class Grant(TimeStampedModel):
     # the tranche services under this row's lock and checked by the database.
     committed_amount = models.PositiveBigIntegerField(_("committed in tranches (Rp)"), default=0)
     withdrawn_amount = models.PositiveBigIntegerField(_("withdrawn (Rp)"), default=0)
+    # What the accepted spending of its tranches accounts for (in-kind aid: the handover
+    # record); kept by the spending and handover services under this row's lock.
+    accounted_amount = models.PositiveBigIntegerField(_("accounted for (Rp)"), default=0)
 
     objects = GrantQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -344,6 +360,11 @@ class Grant(TimeStampedModel):
                 condition=Q(committed_amount__lte=F("amount"))
                 & Q(withdrawn_amount__lte=F("committed_amount")),
                 violation_error_message=_("The tranches would exceed the grant."),
+            ),
+            models.CheckConstraint(
+                name="grant_accounted_within_withdrawn",
+                condition=Q(accounted_amount__lte=F("withdrawn_amount")),
+                violation_error_message=_("More is accounted for than was withdrawn."),
             ),
             models.CheckConstraint(
                 name="grant_transferred_has_date",
@@ -798,3 +819,128 @@ class HandoverItem(models.Model):
     @property
     def value(self) -> int:
         return self.quantity * self.unit_value
+
+
+# Spending accountability per tranche -------------------------------------------------
+
+
+class SpendingStatus(models.TextChoices):
+    DRAFT = "draft", _("Being recorded")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
+
+
+class SpendingReportQuerySet(RegionScopedQuerySet):
+    regency_path = "tranche__grant__group__regency"
+
+
+class SpendingReport(TimeStampedModel):
+    """What a withdrawn tranche bought, line by line with a receipt or photo each: recorded
+    by the regency officer, accepted or returned (with a reason) by the head of the regency
+    office or province staff. One per withdrawn tranche, opened when it is withdrawn.
+
+    draft → submitted → accepted, or submitted → returned → submitted.
+    """
+
+    tranche = models.OneToOneField(
+        Tranche, verbose_name=_("tranche"), on_delete=models.PROTECT, related_name="spending"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=SpendingStatus.choices, default=SpendingStatus.DRAFT
+    )
+    # The sum of the lines, kept by the services under the grant's lock.
+    total = models.PositiveBigIntegerField(_("spent (Rp)"), default=0)
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    objects = SpendingReportQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("spending of a tranche")
+        verbose_name_plural = _("spending of tranches")
+        ordering = ["tranche_id"]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="spending_status")]
+        constraints = [
+            models.CheckConstraint(
+                name="spending_returned_has_reason",
+                condition=~Q(status="returned") | ~Q(return_reason=""),
+                violation_error_message=_("Returned spending needs a reason."),
+            ),
+            models.CheckConstraint(
+                name="spending_status_valid", condition=Q(status__in=SpendingStatus.values)
+            ),
+        ]
+
+    def __str__(self):
+        return gettext("Spending of tranche %(n)d") % {"n": self.tranche.sequence}
+
+    def get_absolute_url(self):
+        return reverse("grants:spending_detail", args=[self.pk])
+
+
+class SpendingLineQuerySet(RegionScopedQuerySet):
+    regency_path = "report__tranche__grant__group__regency"
+
+
+class SpendingLine(TimeStampedModel):
+    """One purchase paid from a tranche, with the receipt (nota/kwitansi) or photo of it."""
+
+    report = models.ForeignKey(
+        SpendingReport,
+        verbose_name=_("spending of a tranche"),
+        on_delete=models.CASCADE,
+        related_name="lines",
+    )
+    item = models.CharField(_("item bought"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit = models.CharField(_("unit"), max_length=30)
+    amount = models.PositiveBigIntegerField(_("amount paid (Rp)"))
+    spent_on = models.DateField(_("date of purchase"))
+    supplier = models.CharField(_("supplier"), max_length=200)
+    receipt = models.OneToOneField(
+        GrantDocument,
+        verbose_name=_("receipt or photo"),
+        on_delete=models.PROTECT,
+        related_name="spending_line",
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = SpendingLineQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("spending line")
+        verbose_name_plural = _("spending lines")
+        ordering = ["report_id", "spent_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="spending_line_positive", condition=Q(amount__gt=0, quantity__gt=0)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item} ({self.amount})"

@@ -1,5 +1,6 @@
 """Pages of the paper trail an audit reads: recipients' decrees (SK penerima), grant
-agreements (NPHD) and records of handover (BAST) of in-kind aid, with their signed scans."""
+agreements (NPHD) and records of handover (BAST) of in-kind aid, with their signed scans,
+and the spending of each withdrawn tranche with its receipts."""
 
 from django.contrib import messages
 from django.http import FileResponse, Http404
@@ -22,7 +23,7 @@ from core.view_helpers import (
 )
 from core.xlsx import dated_filename, table_response, write_table, xlsx_response
 from grants import exports, pdf, rules, selectors, services
-from grants.filters import AgreementFilter, DecreeFilter, HandoverFilter
+from grants.filters import AgreementFilter, DecreeFilter, HandoverFilter, SpendingFilter
 from grants.forms import (
     AgreementIssueForm,
     DecreePrepareForm,
@@ -30,10 +31,19 @@ from grants.forms import (
     HandoverForm,
     HandoverItemFormSet,
     ScanForm,
+    SpendingLineForm,
     UploadForm,
 )
-from grants.models import Agreement, Decree, GrantDocument, Handover, Program
-from grants.tables import AgreementTable, DecreeTable, HandoverTable
+from grants.models import (
+    Agreement,
+    Decree,
+    GrantDocument,
+    Handover,
+    Program,
+    SpendingLine,
+    SpendingReport,
+)
+from grants.tables import AgreementTable, DecreeTable, HandoverTable, SpendingTable
 from groups.forms import ReasonForm
 
 # Recipients' decrees -----------------------------------------------------------------
@@ -363,5 +373,138 @@ def handover_list_export(request):
         filename=dated_filename("bast"),
         write=lambda fileobj: write_table(
             fileobj, sheet="BAST", columns=exports.HANDOVER_ITEM_COLUMNS, rows=items
+        ),
+    )
+
+
+# Spending accountability per tranche ----------------------------------------------------
+
+
+def _spending(request, pk):
+    return get_visible_or_404(
+        SpendingReport.objects.select_related(
+            "tranche__grant__group__regency",
+            "tranche__grant__program",
+            "submitted_by",
+            "reviewed_by",
+        ),
+        request.user,
+        pk=pk,
+    )
+
+
+@require_safe
+def spending_detail(request, pk):
+    """What a withdrawn tranche bought, line by line with the receipts, and its review."""
+    report = _spending(request, pk)
+    user = request.user
+    require_role(user, Action.VIEW_PROGRAMME_DATA)
+    lines = list(selectors.spending_lines(report=report))
+    tranche, program = report.tranche, report.tranche.grant.program
+    can_write = rules.spending_write(report=report, user=user)
+    can_add = rules.spending_line_add(report=report, user=user)
+    return render(
+        request,
+        "grants/spending_detail.html",
+        {
+            "report": report,
+            "tranche": tranche,
+            "grant": tranche.grant,
+            "lines": lines,
+            "left": tranche.amount - report.total,
+            "needed": -(-tranche.amount * program.spending_share_percent // 100),
+            "share": program.spending_share_percent,
+            "can_write": can_write,
+            "line_form": SpendingLineForm() if can_add else None,
+            "can_submit": rules.spending_submit(report=report, user=user, lines=len(lines)),
+            "can_review": rules.spending_review(report=report, user=user),
+            "reason_form": ReasonForm(),
+            "history": selectors.spending_history(report=report),
+        },
+    )
+
+
+@require_POST
+def spending_line_add(request, pk):
+    report = _spending(request, pk)
+    require_answer(rules.spending_line_add(report=report, user=request.user))
+    form = SpendingLineForm(request.POST, request.FILES)
+    if not form.is_valid():
+        show_form_errors(request, form)
+        return redirect(report)
+    try:
+        services.spending_line_add(report=report, by=request.user, **form.cleaned_data)
+    except DomainError as error:
+        show_errors(request, error)
+    else:
+        messages.success(request, _("The purchase is recorded with its receipt."))
+    return redirect(report)
+
+
+def _spending_line(request, pk):
+    return get_visible_or_404(
+        SpendingLine.objects.select_related("report__tranche__grant__group"),
+        request.user,
+        pk=pk,
+    )
+
+
+spending_line_remove = transition_view(
+    load=_spending_line,
+    rule=lambda line, user: rules.spending_write(report=line.report, user=user),
+    service=services.spending_line_remove,
+    subject="line",
+    back=lambda line: line.report,
+    done=lambda line: _("The line is removed."),
+)
+spending_submit = transition_view(
+    load=_spending,
+    rule=lambda report, user: rules.spending_submit(report=report, user=user),
+    service=services.spending_submit,
+    subject="report",
+    done=lambda report: _("The spending is submitted for review."),
+)
+spending_accept = transition_view(
+    load=_spending,
+    rule=lambda report, user: rules.spending_review(report=report, user=user),
+    service=services.spending_accept,
+    subject="report",
+    done=lambda report: _("The spending is accepted."),
+)
+spending_return = transition_view(
+    load=_spending,
+    rule=lambda report, user: rules.spending_review(report=report, user=user),
+    service=services.spending_return,
+    subject="report",
+    form_class=ReasonForm,
+    done=lambda report: _("The spending is returned to the officer."),
+)
+
+
+def _spending_table(request):
+    spending_filter = SpendingFilter(
+        request.GET, queryset=selectors.spending_list(user=request.user), user=request.user
+    )
+    return spending_filter, SpendingTable(spending_filter.qs)
+
+
+@require_safe
+def spending_list(request):
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
+    spending_filter, table = _spending_table(request)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return render(request, "grants/spending_list.html", {"filter": spending_filter, "table": table})
+
+
+@require_safe
+def spending_list_export(request):
+    """Every purchase of the listed tranches, one line each, with its receipt's name."""
+    require_role(request.user, Action.VIEW_PROGRAMME_DATA)
+    spending_filter, _table = _spending_table(request)
+    lines = selectors.spending_lines_of(reports=spending_filter.qs)
+    return xlsx_response(
+        filename=dated_filename("belanja-tahap"),
+        write=lambda fileobj: write_table(
+            fileobj, sheet="Belanja per Tahap", columns=exports.SPENDING_LINE_COLUMNS, rows=lines
         ),
     )

@@ -439,7 +439,7 @@ def _aid_clauses(grant, program, group) -> list[tuple[str, list[str]]]:
         f"Setiap tahap diajukan melalui Dinas Sosial {group.regency.name} dan dicairkan "
         "setelah mendapat persetujuan tertulis PIHAK PERTAMA.",
     ]
-    if getattr(program, "spending_share_percent", 0):  # TODO step 6
+    if program.spending_share_percent:
         draw.append(
             "Tahap berikutnya hanya dapat diajukan setelah penggunaan tahap sebelumnya "
             f"dipertanggungjawabkan sekurang-kurangnya {program.spending_share_percent} % dari "

@@ -35,6 +35,8 @@ from grants.models import (
     Handover,
     HandoverStatus,
     ProgramStatus,
+    SpendingReport,
+    SpendingStatus,
     Tranche,
     TrancheStatus,
     programme_date_error,
@@ -433,6 +435,92 @@ def handovers_to_sign(user):
     )
 
 
+# Spending accountability per tranche ---------------------------------------------------
+
+
+def spending_write(*, report, user) -> Answer:
+    """Record what the tranche bought (add or remove lines) while it is not submitted."""
+    grant = report.tranche.grant
+    return first_refusal(
+        role_and_scope(user, Action.SPENDING_WRITE, regency_id=grant.group.regency_id),
+        ALLOWED
+        if report.status in (SpendingStatus.DRAFT, SpendingStatus.RETURNED)
+        else refuse(_("Submitted or accepted spending cannot be changed.")),
+    )
+
+
+def spending_line_add(*, report, user) -> Answer:
+    """Record one more purchase: while the purchases do not account for the whole tranche."""
+    return first_refusal(
+        lambda: spending_write(report=report, user=user),
+        ALLOWED
+        if report.total < report.tranche.amount
+        else refuse(_("The purchases already account for the whole tranche.")),
+    )
+
+
+def spending_line(*, report, amount: int, spent_on: datetime.date) -> Answer:
+    """A purchase of more than Rp0, not in the future nor before the tranche was approved,
+    within what the tranche released."""
+    tranche = report.tranche
+    if amount is None or amount <= 0:
+        return refuse(_("The amount must be more than Rp0."))
+    if spent_on > timezone.localdate():
+        return refuse(_("The date of purchase cannot be in the future."))
+    if tranche.decided_at and spent_on < timezone.localdate(tranche.decided_at):
+        return refuse(_("The purchase is dated before the tranche was approved."))
+    if report.total + amount > tranche.amount:
+        return refuse(
+            _("The lines would add up to more than the tranche (%(amount)s); %(left)s is left.")
+            % {
+                "amount": format_rupiah(tranche.amount),
+                "left": format_rupiah(tranche.amount - report.total),
+            }
+        )
+    return ALLOWED
+
+
+def spending_submit(*, report, user, lines: int | None = None) -> Answer:
+    """draft or returned → submitted, with at least one line."""
+    return first_refusal(
+        lambda: spending_write(report=report, user=user),
+        lambda: (
+            ALLOWED
+            if (report.lines.count() if lines is None else lines)
+            else refuse(_("Record at least one purchase with its receipt."))
+        ),
+    )
+
+
+def spending_review(*, report, user) -> Answer:
+    """submitted → accepted or returned, by the head of the regency office or province
+    staff."""
+    return first_refusal(
+        role_and_scope(
+            user, Action.SPENDING_REVIEW, regency_id=report.tranche.grant.group.regency_id
+        ),
+        ALLOWED
+        if report.status == SpendingStatus.SUBMITTED
+        else refuse(_("Only submitted spending can be reviewed.")),
+    )
+
+
+def spending_to_record(user):
+    """Spending of withdrawn tranches the user may still record and submit, as a queryset."""
+    if not role_and_scope(user, Action.SPENDING_WRITE):
+        return SpendingReport.objects.none()
+    return SpendingReport.objects.visible_to(user).filter(
+        status__in=(SpendingStatus.DRAFT, SpendingStatus.RETURNED)
+    )
+
+
+def spending_to_review(user):
+    """Submitted spending the user may accept or return, as a queryset."""
+    if not role_and_scope(user, Action.SPENDING_REVIEW):
+        return SpendingReport.objects.none()
+    return SpendingReport.objects.visible_to(user).filter(status=SpendingStatus.SUBMITTED)
+
+
 # Grants ------------------------------------------------------------------------------
 
 
@@ -530,7 +618,8 @@ def _held(tranches) -> list:
 def tranche_request(*, grant, user, tranches=None) -> Answer:
     """Whether a new tranche may be requested now (the amount is `tranche_amount`'s rule).
     `tranches`: the grant's tranches when the caller has them (locked, in the service)."""
-    tranches = list(grant.tranches.all()) if tranches is None else tranches
+    if tranches is None:
+        tranches = list(grant.tranches.select_related("spending"))
     held = _held(tranches)
     program = grant.program
     return first_refusal(
@@ -545,12 +634,59 @@ def tranche_request(*, grant, user, tranches=None) -> Answer:
         ALLOWED
         if grant.available_amount > 0
         else refuse(_("The whole grant is committed in tranches.")),
+        lambda: spending_accounted(grant=grant, tranches=held),
         lambda: (
             ask(signals.later_tranche_check, grant=grant)
             if held and program.tranche_needs_report
             else ALLOWED
         ),
     )
+
+
+def spending_accounted(*, grant, tranches) -> Answer:
+    """A later tranche waits for the spending of the earlier ones: each withdrawn, its
+    spending accepted and covering at least the programme's share of what was withdrawn."""
+    share = grant.program.spending_share_percent
+    if not share:
+        return ALLOWED
+    for tranche in sorted(tranches, key=lambda t: t.sequence):
+        n = {"n": tranche.sequence}
+        if tranche.status == TrancheStatus.APPROVED:
+            return refuse(
+                _(
+                    "Tranche %(n)d has not been withdrawn yet: its spending is accounted for "
+                    "before the next tranche."
+                )
+                % n
+            )
+        if tranche.status != TrancheStatus.WITHDRAWN:
+            continue
+        report = getattr(tranche, "spending", None)
+        if report is None or report.status != SpendingStatus.ACCEPTED:
+            status = report.get_status_display() if report else SpendingStatus.DRAFT.label
+            return refuse(
+                _(
+                    "The spending of tranche %(n)d has not been accepted yet (%(status)s): the "
+                    "next tranche waits for it."
+                )
+                % {**n, "status": status}
+            )
+        needed = -(-tranche.amount * share // 100)  # rounded up: whole Rupiah
+        if report.total < needed:
+            return refuse(
+                _(
+                    "The accepted spending of tranche %(n)d covers %(spent)s of %(withdrawn)s; "
+                    "the programme asks for %(share)d %% (%(needed)s) before the next tranche."
+                )
+                % {
+                    **n,
+                    "spent": format_rupiah(report.total),
+                    "withdrawn": format_rupiah(tranche.amount),
+                    "share": share,
+                    "needed": format_rupiah(needed),
+                }
+            )
+    return ALLOWED
 
 
 def _tranche_stage(grant) -> Answer:

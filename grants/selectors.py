@@ -21,6 +21,8 @@ from grants.models import (
     HandoverItem,
     Program,
     ProgramQuota,
+    SpendingLine,
+    SpendingReport,
     Tranche,
     TrancheStatus,
 )
@@ -90,9 +92,9 @@ def grant_for_detail():
 
 
 def grant_tranches(*, grant):
-    return grant.tranches.select_related("requested_by", "decided_by", "letter").order_by(
-        "sequence"
-    )
+    return grant.tranches.select_related(
+        "requested_by", "decided_by", "letter", "spending"
+    ).order_by("sequence")
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,7 @@ CHANGE_REASONS = {
     "rejected": _("Rejected"),
     "in_decree": _("Named in a recipients' decree"),
     "handed_over": _("Handed over (BAST)"),
+    "spending_accepted": _("Spending accepted"),
     "out_of_decree": _("Taken out of a cancelled decree"),
 }
 
@@ -372,4 +375,58 @@ def handover_items(*, handovers):
             "handover__letter", "handover__grant__group__regency", "handover__grant__program"
         )
         .order_by("handover__handed_over_on", "handover_id", "position")
+    )
+
+
+# Spending accountability -------------------------------------------------------------------
+
+
+def spending_list(*, user):
+    return SpendingReport.objects.visible_to(user).select_related(
+        "tranche__grant__group__regency", "tranche__grant__program"
+    )
+
+
+def spending_lines(*, report):
+    return report.lines.select_related("receipt", "added_by").order_by("spent_on", "pk")
+
+
+def spending_lines_of(*, reports):
+    """The lines of the given spending reports, with their tranche, grant and group."""
+    return (
+        SpendingLine.objects.filter(report__in=reports)
+        .select_related(
+            "report__tranche__grant__group__regency",
+            "report__tranche__grant__program",
+            "receipt",
+        )
+        .order_by("report__tranche__grant__group__regency_id", "report_id", "spent_on", "pk")
+    )
+
+
+SPENDING_REASONS = {
+    "opened": _("Tranche withdrawn: spending to record"),
+    "line_added": _("Purchase recorded"),
+    "line_removed": _("Purchase removed"),
+    "submitted": _("Submitted"),
+    "accepted": _("Accepted"),
+    "returned": _("Returned"),
+}
+
+
+def spending_history(*, report, limit=50) -> list[HistoryEntry]:
+    fields = history_fields(
+        SpendingReport,
+        exclude={"id", "tranche", "created_at", "updated_at", "submitted_by", "reviewed_by"},
+    )
+    records = SpendingReport.history.filter(id=report.pk).select_related("history_user")
+    return newest_first(
+        history_entries(
+            records,
+            subject=lambda r: str(_("Spending")),
+            fields=fields,
+            reasons=SPENDING_REASONS,
+            formats={"total": _rupiah},
+        ),
+        limit=limit,
     )

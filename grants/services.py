@@ -40,6 +40,9 @@ from grants.models import (
     Program,
     ProgramQuota,
     ProgramStatus,
+    SpendingLine,
+    SpendingReport,
+    SpendingStatus,
     Tranche,
     TrancheStatus,
     programme_date_error,
@@ -524,7 +527,9 @@ def handover_sign(*, handover, by, scan):
             grant.status = GrantStatus.ACTIVE
             grant.transferred_on = handover.handed_over_on
             grant.transfer_reference = handover.number
+            # The whole value handed over at once, accounted for by the record itself.
             grant.committed_amount = grant.withdrawn_amount = grant.amount
+            grant.accounted_amount = handover.total
             grant._change_reason = "handed_over"
             grant._history_user = by
             grant.save()
@@ -549,6 +554,138 @@ def handover_cancel(*, handover, by, reason: str):
     handover._history_user = by
     handover.save()
     return handover
+
+
+# Spending accountability per tranche -----------------------------------------------------
+
+
+def _locked_spending(report) -> SpendingReport:
+    """The grant first, then the tranche's spending (the order of every tranche service)."""
+    tranche = Tranche.objects.select_related("grant").get(pk=report.tranche_id)
+    grant = _locked_grant(tranche.grant)
+    report = (
+        SpendingReport.objects.select_for_update(of=("self",))
+        .select_related("tranche")
+        .get(pk=report.pk)
+    )
+    report.tranche.grant = grant
+    return report
+
+
+def _set_spending(report, *, by, log, **fields):
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report._change_reason = log
+    report._history_user = by
+    report.save()
+    return report
+
+
+def spending_line_add(
+    *, report, by, item: str, quantity: int, unit: str, amount: int, spent_on, supplier, receipt
+):
+    """A purchase paid from the tranche, with its receipt or photo (PDF, JPEG or PNG,
+    checked by content); the lines never add up to more than the tranche."""
+    written = []
+    try:
+        with transaction.atomic():
+            report = _locked_spending(report)
+            ensure(rules.spending_line_add(report=report, user=by))
+            ensure(rules.spending_line(report=report, amount=amount, spent_on=spent_on))
+            if not (item or "").strip() or not (supplier or "").strip():
+                raise DomainError(_("Say what was bought and from whom."))
+            document = _store_document(
+                report.tranche.grant, kind=GrantDocumentKind.RECEIPT, upload=receipt, by=by
+            )
+            written.append(document)
+            line = SpendingLine(
+                report=report,
+                item=item.strip(),
+                quantity=quantity or 1,
+                unit=(unit or "").strip() or "unit",
+                amount=amount,
+                spent_on=spent_on,
+                supplier=supplier.strip(),
+                receipt=document,
+                added_by=by,
+            )
+            line._change_reason = "added"
+            line._history_user = by
+            line.save()
+            _set_spending(report, by=by, log="line_added", total=report.total + amount)
+            return line
+    except Exception:
+        _forget_files_on_rollback(written)
+        raise
+
+
+@transaction.atomic
+def spending_line_remove(*, line, by):
+    """A line recorded by mistake goes, with its receipt."""
+    report = _locked_spending(line.report)
+    ensure(rules.spending_write(report=report, user=by))
+    line = SpendingLine.objects.select_related("receipt").get(pk=line.pk, report=report)
+    document = line.receipt
+    line._history_user = by
+    line.delete()
+    document.delete()
+    transaction.on_commit(lambda: document.file.delete(save=False))
+    return _set_spending(report, by=by, log="line_removed", total=report.total - line.amount)
+
+
+@transaction.atomic
+def spending_submit(*, report, by):
+    """draft or returned → submitted for review."""
+    report = _locked_spending(report)
+    ensure(rules.spending_submit(report=report, user=by))
+    return _set_spending(
+        report,
+        by=by,
+        log="submitted",
+        status=SpendingStatus.SUBMITTED,
+        submitted_by=by,
+        submitted_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def spending_accept(*, report, by):
+    """submitted → accepted: what it accounts for counts on the grant (and the dashboard)."""
+    report = _locked_spending(report)
+    ensure(rules.spending_review(report=report, user=by))
+    report = _set_spending(
+        report,
+        by=by,
+        log="accepted",
+        status=SpendingStatus.ACCEPTED,
+        return_reason="",
+        reviewed_by=by,
+        reviewed_at=timezone.now(),
+    )
+    grant = report.tranche.grant
+    grant.accounted_amount += report.total
+    grant._change_reason = "spending_accepted"
+    grant._history_user = by
+    grant.save(update_fields=["accounted_amount", "updated_at"])
+    _changed(grant, change="spending")
+    return report
+
+
+@transaction.atomic
+def spending_return(*, report, by, reason: str):
+    """submitted → returned, with what the officer must fix."""
+    reason = required_reason(reason)
+    report = _locked_spending(report)
+    ensure(rules.spending_review(report=report, user=by))
+    return _set_spending(
+        report,
+        by=by,
+        log="returned",
+        status=SpendingStatus.RETURNED,
+        return_reason=reason,
+        reviewed_by=by,
+        reviewed_at=timezone.now(),
+    )
 
 
 # Grants ------------------------------------------------------------------------------
@@ -637,7 +774,11 @@ def _tranche_request(*, grant, amount, purpose, by, token):
     existing = Tranche.objects.filter(request_token=token).first()
     if existing is not None:
         return existing
-    tranches = list(grant.tranches.select_for_update().order_by("sequence"))
+    tranches = list(
+        grant.tranches.select_for_update(of=("self",))
+        .select_related("spending")
+        .order_by("sequence")
+    )
     ensure(rules.tranche_request(grant=grant, user=by, tranches=tranches))
     if not (purpose or "").strip():
         raise DomainError(_("The purpose of the withdrawal is required."))
@@ -743,6 +884,11 @@ def tranche_mark_withdrawn(*, tranche, by, withdrawn_on: datetime.date, referenc
     tranche.bank_reference = reference.strip()
     tranche._change_reason = "withdrawn"
     tranche.save()
+    # What it buys is accounted for, line by line, before the next tranche.
+    spending = SpendingReport(tranche=tranche)
+    spending._change_reason = "opened"
+    spending._history_user = by
+    spending.save()
     grant = tranche.grant
     grant.withdrawn_amount += tranche.amount
     if grant.status == GrantStatus.TRANSFERRED:

@@ -168,3 +168,25 @@ class HandoverTable(tables.Table):
     class Meta:
         attrs = {**TABLE_ATTRS, "id": "handovers"}
         empty_text = _("No handover record matches.")
+
+
+class SpendingTable(tables.Table):
+    group = tables.Column(
+        linkify=lambda record: record.get_absolute_url(),
+        accessor="tranche__grant__group__name",
+        verbose_name=_("Group"),
+        order_by=("tranche__grant__group__name", "tranche__sequence"),
+    )
+    regency = tables.Column(
+        accessor="tranche__grant__group__regency", verbose_name=_("Regency/city"), attrs=wide_only()
+    )
+    sequence = tables.Column(accessor="tranche__sequence", verbose_name=_("Tranche"), attrs=NUMBER)
+    withdrawn = MoneyColumn(accessor="tranche__amount", verbose_name=_("Withdrawn"))
+    total = MoneyColumn(verbose_name=_("Accounted for"))
+    status = tables.TemplateColumn(
+        template_name="grants/includes/status_badge_cell.html", order_by=("status", "pk")
+    )
+
+    class Meta:
+        attrs = {**TABLE_ATTRS, "id": "spending"}
+        empty_text = _("No tranche's spending matches.")

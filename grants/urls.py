@@ -52,4 +52,16 @@ urlpatterns = [
     path("bast/<int:pk>/tandatangani/", paper_views.handover_sign, name="handover_sign"),
     path("bast/<int:pk>/batalkan/", paper_views.handover_cancel, name="handover_cancel"),
     path("bast/<int:pk>/bast.pdf", paper_views.handover_pdf, name="handover_pdf"),
+    path("belanja/", paper_views.spending_list, name="spending_list"),
+    path("belanja/ekspor/", paper_views.spending_list_export, name="spending_list_export"),
+    path("belanja/<int:pk>/", paper_views.spending_detail, name="spending_detail"),
+    path("belanja/<int:pk>/tambah/", paper_views.spending_line_add, name="spending_line_add"),
+    path("belanja/<int:pk>/serahkan/", paper_views.spending_submit, name="spending_submit"),
+    path("belanja/<int:pk>/terima/", paper_views.spending_accept, name="spending_accept"),
+    path("belanja/<int:pk>/kembalikan/", paper_views.spending_return, name="spending_return"),
+    path(
+        "belanja/baris/<int:pk>/hapus/",
+        paper_views.spending_line_remove,
+        name="spending_line_remove",
+    ),
 ]

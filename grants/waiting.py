@@ -135,3 +135,27 @@ def handovers_to_sign(user):
             f"{reverse('grants:handover_list')}?status=issued",
         )
     ]
+
+
+@waiting_provider
+def spending_to_record(user):
+    """Withdrawn tranches whose purchases are still to record (or were returned)."""
+    return [
+        WaitingLine(
+            _("Spending of withdrawn tranches to record"),
+            rules.spending_to_record(user).count(),
+            f"{reverse('grants:spending_list')}?status=draft",
+        )
+    ]
+
+
+@waiting_provider
+def spending_to_review(user):
+    """Spending submitted by the regency officers, to accept or return."""
+    return [
+        WaitingLine(
+            _("Spending of tranches to review"),
+            rules.spending_to_review(user).count(),
+            f"{reverse('grants:spending_list')}?status=submitted",
+        )
+    ]

@@ -61,6 +61,7 @@ class GrantFigures:
     amount_awarded: int = 0
     amount_transferred: int = 0
     amount_withdrawn: int = 0
+    amount_accounted: int = 0  # of the withdrawn, what accepted spending accounts for
     tranches_waiting: int = 0
     oldest_waiting_at: datetime.datetime | None = None
 
@@ -148,6 +149,15 @@ class Row:
         return percent(self.money.amount_withdrawn, self.money.amount_awarded)
 
     @property
+    def accounted_percent(self):
+        """Of what the groups withdrew, the share their accepted spending accounts for."""
+        return percent(self.money.amount_accounted, self.money.amount_withdrawn)
+
+    @property
+    def amount_unaccounted(self) -> int:
+        return self.money.amount_withdrawn - self.money.amount_accounted
+
+    @property
     def remaining_percent(self):
         return percent(self.amount_remaining, self.money.amount_awarded)
 
@@ -212,6 +222,7 @@ def _grant_figures(*, user, program_id, year) -> dict[str, GrantFigures]:
             s_amount_awarded=Sum("amount_awarded"),
             s_amount_transferred=Sum("amount_transferred"),
             s_amount_withdrawn=Sum("amount_withdrawn"),
+            s_amount_accounted=Sum("amount_accounted"),
             s_tranches_waiting=Sum("tranches_waiting"),
             s_oldest=Min("oldest_waiting_at"),
         )
@@ -222,6 +233,7 @@ def _grant_figures(*, user, program_id, year) -> dict[str, GrantFigures]:
             amount_awarded=row["s_amount_awarded"] or 0,
             amount_transferred=row["s_amount_transferred"] or 0,
             amount_withdrawn=row["s_amount_withdrawn"] or 0,
+            amount_accounted=row["s_amount_accounted"] or 0,
             tranches_waiting=row["s_tranches_waiting"] or 0,
             oldest_waiting_at=row["s_oldest"],
         )

@@ -197,6 +197,7 @@ class RegencySummary(TimeStampedModel, ProgrammeRegencyRow):
     amount_awarded = models.PositiveBigIntegerField(_("amount awarded (Rp)"), default=0)
     amount_transferred = models.PositiveBigIntegerField(_("amount transferred (Rp)"), default=0)
     amount_withdrawn = models.PositiveBigIntegerField(_("amount withdrawn (Rp)"), default=0)
+    amount_accounted = models.PositiveBigIntegerField(_("amount accounted for (Rp)"), default=0)
     tranches_waiting = models.PositiveIntegerField(_("tranches waiting"), default=0)
     oldest_waiting_at = models.DateTimeField(_("oldest waiting since"), null=True, blank=True)
 
@@ -207,6 +208,7 @@ class RegencySummary(TimeStampedModel, ProgrammeRegencyRow):
         "amount_awarded",
         "amount_transferred",
         "amount_withdrawn",
+        "amount_accounted",
         "tranches_waiting",
     )
     FIGURES = (*TOTALS, "oldest_waiting_at")

@@ -81,6 +81,7 @@ def grant_figures_from_rows(*, grants, tranches) -> dict[tuple, GrantFigures]:
             amount_awarded=Sum("amount"),
             amount_transferred=Sum("amount", filter=transferred),
             amount_withdrawn=Sum("withdrawn_amount"),
+            amount_accounted=Sum("accounted_amount"),
         )
     ):
         key = (row.pop("program_id"), row.pop("regency_id"))

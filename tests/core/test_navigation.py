@@ -22,7 +22,7 @@ def test_province_staff_get_three_menus(province_staff):
         "Menunggu Anda",
         "Kelompok usaha",
         ("Hibah", ["Program", "Hibah"]),
-        ("Dokumen", ["SK penerima", "NPHD", "BAST", "Agenda surat keluar"]),
+        ("Dokumen", ["SK penerima", "NPHD", "BAST", "Belanja per tahap", "Agenda surat keluar"]),
         ("Laporan", ["Laporan terlambat", "Pemeriksaan laporan"]),
         (
             "Pelatihan",
@@ -47,7 +47,7 @@ def test_the_approver_has_the_tranche_queue_as_a_link_of_its_own(approver):
         "Kelompok usaha",
         ("Hibah", ["Program", "Hibah"]),
         "Antrean pencairan",
-        ("Dokumen", ["SK penerima", "NPHD", "BAST", "Agenda surat keluar"]),
+        ("Dokumen", ["SK penerima", "NPHD", "BAST", "Belanja per tahap", "Agenda surat keluar"]),
     ]
 
 

@@ -24,6 +24,8 @@ from grants.models import (
     GrantStatus,
     Program,
     ProgramQuota,
+    SpendingReport,
+    SpendingStatus,
     Tranche,
     TrancheStatus,
 )
@@ -155,6 +157,39 @@ def test_seed_demo_tells_the_grants_story_once():
     assert {t.requested_by.username for t in waiting if t.grant.group.regency_id == "64.01"} == {
         "petugas.paser"
     }
+
+    # Every withdrawn tranche is accounted for, or being accounted for, with receipts; a
+    # second tranche came only after the first's spending was accepted in full.
+    spending = {
+        r.tranche_id: r
+        for r in SpendingReport.objects.filter(tranche__grant__program=program).prefetch_related(
+            "lines__receipt"
+        )
+    }
+    withdrawn_tranches = [t for t in tranches if t.status == TrancheStatus.WITHDRAWN]
+    assert set(spending) == {t.pk for t in withdrawn_tranches}
+    assert {r.status for r in spending.values()} == set(SpendingStatus.values)
+    for report in spending.values():
+        assert report.total == sum(line.amount for line in report.lines.all())
+        assert all(line.receipt.content_type == "image/png" for line in report.lines.all())
+    for grant in grants:
+        drawn = sorted(
+            (t for t in withdrawn_tranches if t.grant_id == grant.pk), key=lambda t: t.sequence
+        )
+        for earlier in drawn[:-1]:  # a later one was asked for after it
+            assert spending[earlier.pk].status == SpendingStatus.ACCEPTED
+            assert spending[earlier.pk].total == earlier.amount
+    paser = Counter(
+        r.status for r in spending.values() if r.tranche.grant.group.regency_id == "64.01"
+    )
+    assert paser[SpendingStatus.SUBMITTED] and paser[SpendingStatus.DRAFT]
+    for grant in Grant.objects.filter(program=program):
+        accepted = sum(
+            r.total
+            for r in spending.values()
+            if r.tranche.grant_id == grant.pk and r.status == SpendingStatus.ACCEPTED
+        )
+        assert grant.accounted_amount == accepted
 
     # The summary comes after the groups' and before the logins.
     assert f"Demo grants: {len(grants)} in {PROGRAM_NAME} ({len(grants)} awarded now" in output

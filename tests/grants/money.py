@@ -13,9 +13,11 @@ RP20JT = 20_000_000
 
 
 def open_program(**fields) -> Program:
-    """An open programme; later tranches are not held back for reports unless asked
-    (tranche_needs_report=True), so tests of other rules need no reports."""
+    """An open programme; later tranches are not held back for reports or spending unless
+    asked (tranche_needs_report=True, spending_share_percent=100), so tests of other rules
+    need neither."""
     fields.setdefault("tranche_needs_report", False)
+    fields.setdefault("spending_share_percent", 0)
     program = Program.objects.create(
         name=fields.pop("name", "Bantuan Modal Usaha KUBE 2026"),
         fiscal_year=2026,

@@ -37,6 +37,7 @@ def open_program():
         status="open",
         # Later tranches here need no progress reports (the reports app's gate).
         tranche_needs_report=False,
+        spending_share_percent=0,
     )
     ProgramQuota.objects.create(program=program, regency_id="64.01", group_count=35)
     ProgramQuota.objects.create(program=program, regency_id="64.03", group_count=16)

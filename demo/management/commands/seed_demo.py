@@ -137,6 +137,7 @@ class Command(BaseCommand):
             approver=users["penyetuju"],
             officers={"64.01": users["petugas.paser"], "64.03": users["petugas.berau"]},
             head=users["kepala.dinas"],
+            reviewers={"64.01": users["kepala.paser"]},
         )
         self.stdout.write(
             self.style.SUCCESS(
