@@ -49,6 +49,8 @@ class Action(StrEnum):
     HANDOVER_SIGN = "handover_sign"
     SPENDING_WRITE = "spending_write"
     SPENDING_REVIEW = "spending_review"
+    LPJ_SUBMIT = "lpj_submit"
+    LPJ_RECEIVE = "lpj_receive"
     # Training, mentoring and reports
     TRAINING_MANAGE = "training_manage"
     VISIT_LOG = "visit_log"
@@ -82,6 +84,8 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.HANDOVER_SIGN: frozenset({_P, _R}),
     Action.SPENDING_WRITE: frozenset({_R}),
     Action.SPENDING_REVIEW: frozenset({_P, _H}),
+    Action.LPJ_SUBMIT: frozenset({_R}),
+    Action.LPJ_RECEIVE: frozenset({_P}),
     Action.TRAINING_MANAGE: frozenset({_P, _R}),
     Action.VISIT_LOG: frozenset({_R}),
     Action.REPORT_WRITE: frozenset({_R}),

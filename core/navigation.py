@@ -48,6 +48,9 @@ NAV_ITEMS: list[NavItem] = [
     ),
     NavItem(_("Overdue reports"), "reports:overdue", Action.VIEW_PROGRAMME_DATA, REPORTS),
     NavItem(_("Report review"), "reports:review_queue", Action.REPORT_REVIEW, REPORTS),
+    NavItem(
+        _("Accountability reports (LPJ)"), "reports:lpj_list", Action.VIEW_PROGRAMME_DATA, REPORTS
+    ),
     NavItem(_("Training sessions"), "training:session_list", Action.VIEW_PROGRAMME_DATA, TRAINING),
     NavItem(_("Mentoring visits"), "training:visit_list", Action.VIEW_PROGRAMME_DATA, TRAINING),
     NavItem(

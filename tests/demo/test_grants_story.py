@@ -17,11 +17,13 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from demo.grants import PROGRAM_NAME
+from demo.in_kind import PROGRAM_NAME as IN_KIND_PROGRAM
 from grants.models import (
     COMMITTED_STATUSES,
     Agreement,
     Grant,
     GrantStatus,
+    Handover,
     Program,
     ProgramQuota,
     SpendingReport,
@@ -30,6 +32,8 @@ from grants.models import (
     TrancheStatus,
 )
 from groups.models import BusinessGroup, GroupStatus
+from letters.models import DocumentKind, Letter
+from reports.models import AccountabilityReport
 
 pytestmark = pytest.mark.django_db
 
@@ -190,6 +194,27 @@ def test_seed_demo_tells_the_grants_story_once():
             if r.tranche.grant_id == grant.pk and r.status == SpendingStatus.ACCEPTED
         )
         assert grant.accounted_amount == accepted
+
+    # In-kind aid: three Paser groups, one handed over with a signed BAST.
+    in_kind = Program.objects.get(name=IN_KIND_PROGRAM)
+    handovers = list(Handover.objects.filter(grant__program=in_kind))
+    assert in_kind.grants.count() == 3 and len(handovers) == 2
+    (handed_over,) = [h for h in handovers if h.status == "signed"]
+    assert handed_over.grant.status == GrantStatus.ACTIVE
+    assert handed_over.total == handed_over.grant.amount == handed_over.grant.accounted_amount
+
+    # The LPJs of the groups whose grant was completed: Paser's received with its receipt.
+    lpjs = list(AccountabilityReport.objects.select_related("group", "receipt"))
+    assert lpjs and all(lpj.year == 2026 for lpj in lpjs)
+    (paser_lpj,) = [lpj for lpj in lpjs if lpj.group.regency_id == "64.01"]
+    assert paser_lpj.status == "received"
+    assert paser_lpj.receipt.number == "400.9.5/0001/TT-LPJ/DINSOS/2026"
+
+    # Every kind of document is in the register, numbered without gaps per kind and year.
+    for kind in DocumentKind.values:
+        sequences = sorted(Letter.objects.filter(kind=kind).values_list("sequence", flat=True))
+        assert sequences == list(range(1, len(sequences) + 1)), kind
+        assert sequences, kind
 
     # The summary comes after the groups' and before the logins.
     assert f"Demo grants: {len(grants)} in {PROGRAM_NAME} ({len(grants)} awarded now" in output

@@ -270,9 +270,9 @@ class TestQueryCount:
         # session, user, the programmes (filter choices), the regencies, groups by
         # regency and status, the grant/tranche summaries, the owing spans, the report
         # summaries (per period and status, and conditions), the middle revenue changes
-        # per regency and overall (one query), and the idle-timeout session refresh
-        # (savepoint, update, release)
-        with django_assert_num_queries(12):
+        # per regency and overall (one query), the LPJ owing spans and the LPJ summaries,
+        # and the idle-timeout session refresh (savepoint, update, release)
+        with django_assert_num_queries(14):
             response = client.get(reverse("reports:dashboard"))
         total = response.context["d"].total
         assert total.groups_total == count

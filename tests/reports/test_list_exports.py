@@ -34,7 +34,7 @@ QUERIES = {
     "grants:program_list_export": 6,
     "grants:tranche_queue_export": 6,
     "reports:review_queue_export": 6,
-    "reports:overdue_export": 7,
+    "reports:overdue_export": 9,  # and the overdue LPJs' sheet: two queries
     "training:session_list_export": 6,
     "training:visit_list_export": 6,
     "training:coverage_export": 8,

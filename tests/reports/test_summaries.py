@@ -15,6 +15,9 @@ from grants.models import Grant, Program, ProgramQuota, Tranche
 from reports import services as report_services
 from reports.dashboard import dashboard
 from reports.models import (
+    AccountabilityReport,
+    LpjOwingSpan,
+    LpjSummary,
     OwingSpan,
     ProgressReport,
     RegencySummary,
@@ -24,6 +27,8 @@ from reports.models import (
 from reports.periods import Period, periods_between
 from reports.summaries import (
     grant_figures_from_rows,
+    lpj_figures_from_rows,
+    lpj_spans_from_rows,
     owing_groups_from_rows,
     owing_spans_from_rows,
     report_figures_from_rows,
@@ -63,6 +68,13 @@ def stored():
             c.report_id: (c.program_id, c.program_year, c.regency_id, c.year, c.term, c.change)
             for c in RevenueChange.objects.all()
         },
+        "lpj_spans": {
+            (s.regency_id, s.first_year, s.last_year): s.groups for s in LpjOwingSpan.objects.all()
+        },
+        "lpjs": {
+            (s.regency_id, s.year): {n: getattr(s, n) for n in LpjSummary.FIGURES}
+            for s in LpjSummary.objects.all()
+        },
     }
 
 
@@ -78,6 +90,8 @@ def recomputed():
         "reports": report_figures_from_rows(ProgressReport.objects.all()),
         "spans": dict(owing_spans_from_rows(Grant.objects.all())),
         "changes": revenue_changes_from_rows(ProgressReport.objects.all()),
+        "lpj_spans": dict(lpj_spans_from_rows(Grant.objects.all())),
+        "lpjs": lpj_figures_from_rows(AccountabilityReport.objects.all()),
     }
 
 

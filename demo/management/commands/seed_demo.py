@@ -10,6 +10,7 @@ from accounts.roles import Role
 from demo.grants import seed_grants
 from demo.groups import seed_groups
 from demo.in_kind import seed_in_kind
+from demo.lpj import seed_lpjs
 from demo.reports import seed_reports
 from demo.training import seed_training
 from regions.models import Regency
@@ -101,6 +102,7 @@ class Command(BaseCommand):
         self._grants(by_username)
         self._reports(by_username)
         self._in_kind(by_username)
+        self._lpjs(by_username)
         self._training(by_username)
         refresh_all_summaries()  # the dashboard's summaries, whatever wrote the rows
         self.stdout.write(self.style.SUCCESS(f"Demo users (password for all: {password}):"))
@@ -187,6 +189,18 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Demo in-kind aid: {summary.grants} grants in {summary.program}, "
                     f"{summary.handed_over} handed over with a BAST"
+                )
+            )
+
+    def _lpjs(self, users):
+        summary = seed_lpjs(province_staff=users["staf.provinsi"])
+        if summary.already_present:
+            self.stdout.write(f"Demo LPJs: {summary.already_present} already present")
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo LPJs 2026: {summary.submitted} submitted by completed groups, "
+                    f"{summary.received} received with a numbered receipt"
                 )
             )
 
