@@ -2,6 +2,7 @@
 programme services); grants and tranches change only through the services (the pages), so
 their amounts, states and counters are read-only."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -23,6 +24,7 @@ from grants.models import (
     SpendingReport,
     Tranche,
 )
+from groups.models import DocumentKind as GroupDocumentKind
 
 export_programs = export_action(
     stem="program",
@@ -107,8 +109,22 @@ class ProgramQuotaInline(admin.TabularInline):
     autocomplete_fields = ["regency"]
 
 
+class ProgramAdminForm(forms.ModelForm):
+    required_documents = forms.TypedMultipleChoiceField(
+        label=_("Documents a group must have uploaded"),
+        choices=GroupDocumentKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Program
+        fields = "__all__"  # noqa: DJ007 (the fieldsets below choose)
+
+
 @admin.register(Program)
 class ProgramAdmin(SimpleHistoryAdmin):
+    form = ProgramAdminForm
     actions = [open_programs, close_programs, export_programs]
     list_display = [
         "name",
@@ -124,7 +140,18 @@ class ProgramAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["name", "fiscal_year", "status", "aid_form"]}),
         (_("Budget"), {"fields": ["total_budget", "default_amount", "awarded_amount"]}),
-        (_("Group criteria"), {"fields": ["min_members", "max_members"]}),
+        (
+            _("Group criteria"),
+            {
+                "fields": [
+                    "min_members",
+                    "max_members",
+                    "min_households",
+                    "max_decile",
+                    "required_documents",
+                ]
+            },
+        ),
         (_("Transfer"), {"fields": ["transfer_needs_training"]}),
         (
             _("Tranches"),

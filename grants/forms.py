@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DATE_WIDGET
 from core.forms import RupiahField as BaseRupiahField
 from grants.models import Program, ProgramQuota
+from groups.models import DocumentKind as GroupDocumentKind
 from letters.selectors import officials
 
 
@@ -99,6 +100,12 @@ class ProgramForm(forms.ModelForm):
 
     total_budget = RupiahField(label=_("Total budget (Rp)"))
     default_amount = RupiahField(label=_("Default amount per group (Rp)"))
+    required_documents = forms.TypedMultipleChoiceField(
+        label=_("Documents a group must have uploaded"),
+        choices=GroupDocumentKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = Program
@@ -110,6 +117,9 @@ class ProgramForm(forms.ModelForm):
             "default_amount",
             "min_members",
             "max_members",
+            "min_households",
+            "max_decile",
+            "required_documents",
             "first_tranche_max_percent",
             "max_tranches",
             "tranche_needs_report",

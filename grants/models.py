@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import StoredUpload, TimeStampedModel
 from core.scoping import RegionScopedQuerySet
+from groups.models import DocumentKind as GroupDocumentKind
 
 
 def programme_date_error(program, day: datetime.date, label) -> str | None:
@@ -58,6 +59,23 @@ class Program(TimeStampedModel):
     )
     min_members = models.PositiveSmallIntegerField(_("minimum members"), default=5)
     max_members = models.PositiveSmallIntegerField(_("maximum members"), default=20)
+    # Eligibility by the poverty register (DTSEN) and the KUBE rules.
+    min_households = models.PositiveSmallIntegerField(
+        _("minimum households (distinct No. KK)"),
+        default=5,
+        help_text=_("Permensos: a KUBE is at least 5 households, counted by family card."),
+    )
+    max_decile = models.PositiveSmallIntegerField(
+        _("highest DTSEN decile allowed"),
+        default=4,
+        help_text=_("Every member's household is at or below this decile (1 poorest, 10)."),
+    )
+    required_documents = models.JSONField(
+        _("documents a group must have uploaded"),
+        default=list,
+        blank=True,
+        help_text=_("For example the bank book: verification waits until it is uploaded."),
+    )
     first_tranche_max_percent = models.PositiveSmallIntegerField(
         _("first tranche at most (% of the grant)"), default=50
     )
@@ -118,6 +136,13 @@ class Program(TimeStampedModel):
                 ),
             ),
             models.CheckConstraint(
+                name="program_eligibility",
+                condition=Q(max_decile__gte=1, max_decile__lte=10, min_households__gte=1),
+                violation_error_message=_(
+                    "The highest decile is 1-10 and a group has at least one household."
+                ),
+            ),
+            models.CheckConstraint(
                 name="program_spending_share",
                 condition=Q(spending_share_percent__lte=100),
                 violation_error_message=_("The spending share is 0-100 %."),
@@ -132,6 +157,14 @@ class Program(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("grants:program_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        documents = self.required_documents or []
+        if not isinstance(documents, list) or not set(documents) <= set(GroupDocumentKind.values):
+            raise ValidationError(
+                {"required_documents": gettext("Choose among the kinds of group documents.")}
+            )
 
     @property
     def budget_left(self) -> int:

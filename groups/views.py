@@ -50,6 +50,7 @@ def group_detail(request, pk):
     for member in members:
         member.warnings = rules.nik_warnings(member, regency_code=group.regency_id)
     user = request.user
+    checks = rules.verification_checks(group) if group.status == GroupStatus.PROPOSED else []
     return render(
         request,
         "groups/group_detail.html",
@@ -59,9 +60,8 @@ def group_detail(request, pk):
             "documents": selectors.group_documents(group=group),
             "history": selectors.group_history(group=group),
             "parts": page_parts(signals.group_page, group=group, user=user),
-            "problems": rules.verification_problems(group)
-            if group.status == GroupStatus.PROPOSED
-            else [],
+            "checks": checks,
+            "problems": [check.problem for check in checks if not check.met],
             "can_edit": services.group_is_editable_by(group, user),
             "can_verify": can(user, Action.GROUP_VERIFY) and group.status == GroupStatus.PROPOSED,
             "can_decide": can(user, Action.GROUP_DECIDE),

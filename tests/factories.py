@@ -79,7 +79,9 @@ class MemberFactory(DjangoModelFactory):
             district_code=m.group.district_id, birth_date=m.birth_date, sex=m.sex, serial=n + 1
         )
     )
-    kk_number = factory.LazyAttribute(lambda m: m.nik[:6] + "1203240001")
+    # Each member from a household of their own (a KUBE needs five), from the poorest deciles.
+    kk_number = factory.LazyAttributeSequence(lambda m, n: f"{m.nik[:6]}120324{n % 9999 + 1:04d}")
+    decile = 2
     full_name = factory.Faker("name", locale="id_ID")
     role = "anggota"
 

@@ -18,6 +18,8 @@ SETUP = {
     "max_tranches": "3",
     "tranche_needs_report": "on",
     "spending_share_percent": "100",
+    "min_households": "5",
+    "max_decile": "4",
 }
 
 

@@ -138,7 +138,7 @@ class TestTransitions:
         MemberFactory.create_batch(4, group=group)
         with pytest.raises(DomainError) as excinfo:
             services.group_verify(group=group, by=province_staff)
-        assert len(excinfo.value.messages) == 2  # member count, no ketua
+        assert len(excinfo.value.messages) == 3  # member count, households, no ketua
         group.refresh_from_db()
         assert group.status == GroupStatus.PROPOSED
 
