@@ -292,3 +292,7 @@ class SpendingLineForm(forms.Form):
         label=_("Receipt or photo (PDF, JPEG or PNG)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("spent_on", timezone.localdate())
+        super().__init__(*args, **kwargs)

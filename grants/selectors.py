@@ -219,6 +219,7 @@ MONEY_AND_DATES = {
     "amount": _rupiah,
     "committed_amount": _rupiah,
     "withdrawn_amount": _rupiah,
+    "accounted_amount": _rupiah,
     "awarded_on": _date,
     "transferred_on": _date,
     "withdrawn_on": _date,
@@ -228,7 +229,8 @@ MONEY_AND_DATES = {
 def grant_history(*, grant, limit=50) -> list[HistoryEntry]:
     """Every change to the grant and its tranches, newest first (two queries)."""
     grant_fields = history_fields(
-        Grant, exclude={"id", "program", "group", "awarded_by", "created_at", "updated_at"}
+        Grant,
+        exclude={"id", "program", "group", "awarded_by", "created_at", "updated_at", "decree"},
     )
     tranche_fields = history_fields(
         Tranche,
@@ -243,6 +245,7 @@ def grant_history(*, grant, limit=50) -> list[HistoryEntry]:
             "decided_at",
             "created_at",
             "updated_at",
+            "letter",
         },
     )
     grant_records = Grant.history.filter(id=grant.pk).select_related("history_user")
