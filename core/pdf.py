@@ -165,9 +165,11 @@ class OfficialDocument(FPDF):
             self.cell(0, 5.5, subtitle, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(4)
 
-    def paragraph(self, text: str, *, after: float = 3):
+    def paragraph(self, text: str, *, after: float = 3, align=Align.J):
+        """A paragraph, justified (left-aligned where a long number would stretch its first
+        line)."""
         self.set_font(FONT, "", 10)
-        self.multi_cell(0, 5.1, text, align=Align.J, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 5.1, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(after)
 
     def article(self, number: int, title: str, items: list[str]):

@@ -100,7 +100,8 @@ def tranche_approval_letter(tranche: Tranche) -> bytes:
         f"{tanggal(tranche.requested_at)} yang diajukan oleh "
         f"{person_name(tranche.requested_by)} "
         f"(Dinas Sosial {group.regency.name}), dengan ini Dinas Sosial Provinsi Kalimantan "
-        f"Timur menyetujui pencairan dana hibah tahap {tranche.sequence} kepada kelompok:"
+        f"Timur menyetujui pencairan dana hibah tahap {tranche.sequence} kepada kelompok:",
+        align=Align.L,
     )
     pdf.fields(
         [
@@ -130,9 +131,10 @@ def tranche_approval_letter(tranche: Tranche) -> bytes:
     )
     pdf.paragraph(
         "Dana tersebut ditarik oleh pengurus kelompok dari rekening kelompok, digunakan sesuai "
-        "dengan keperluan di atas, dan dipertanggungjawabkan dalam laporan perkembangan usaha "
-        "setiap catur wulan. Demikian surat persetujuan ini dibuat untuk dipergunakan "
-        "sebagaimana mestinya.",
+        "dengan keperluan di atas, dan dipertanggungjawabkan dengan nota, kuitansi atau foto "
+        "setiap belanja sebelum tahap berikutnya, serta dalam laporan perkembangan usaha "
+        "setiap catur wulan dan LPJ tahunan. Demikian surat persetujuan ini dibuat untuk "
+        "dipergunakan sebagaimana mestinya.",
         after=6,
     )
     pdf.signature(
@@ -365,9 +367,9 @@ def decree_attachment(decree: Decree, *, user) -> bytes:
     )
     pdf.signature(
         place_and_date=(
-            f"Ditetapkan di {ISSUED_AT} pada tanggal {tanggal(decree.signed_on)}"
+            f"Ditetapkan di {ISSUED_AT}\npada tanggal {tanggal(decree.signed_on)}"
             if decree.signed_on
-            else f"Ditetapkan di {ISSUED_AT} pada tanggal ...................."
+            else f"Ditetapkan di {ISSUED_AT}\npada tanggal ...................."
         ),
         role="",
         signer=Signer.of(decree.signatory),
@@ -530,6 +532,7 @@ def agreement_pdf(agreement: Agreement) -> bytes:
         f"{program.name} Tahun Anggaran {program.fiscal_year}, sepakat mengadakan perjanjian "
         "hibah daerah dengan ketentuan sebagai berikut:",
         after=4,
+        align=Align.L,
     )
     due_days = settings.REPORT_DUE_DAYS
     articles = [
@@ -579,6 +582,8 @@ def agreement_pdf(agreement: Agreement) -> bytes:
         ),
     ]
     for number, (title, items) in enumerate(articles, start=1):
+        if number == len(articles) and pdf.will_page_break(95):
+            pdf.add_page()  # the closing article stays with the signatures
         pdf.article(number, title, items)
     pdf.signatures(
         left=("PIHAK KEDUA,", Signer(chair_name, f"Ketua {group.name}")),
@@ -646,6 +651,7 @@ def handover_pdf(handover: Handover) -> bytes:
         "kepada PIHAK KEDUA, dan PIHAK KEDUA menerima dari PIHAK PERTAMA, barang bantuan "
         "modal usaha dengan rincian sebagai berikut:",
         after=2,
+        align=Align.L,
     )
     items = list(handover.items.order_by("position"))
     rows = [
@@ -684,6 +690,8 @@ def handover_pdf(handover: Handover) -> bytes:
         "dilaporkan dalam laporan perkembangan usaha serta Laporan Pertanggungjawaban (LPJ) "
         f"yang disampaikan paling lambat tanggal 10 Januari {day.year + 1}.",
     )
+    if pdf.will_page_break(75):
+        pdf.add_page()  # the closing sentence stays with the signatures
     pdf.paragraph(
         "Demikian berita acara ini dibuat dalam rangkap 2 (dua) untuk dipergunakan "
         "sebagaimana mestinya.",

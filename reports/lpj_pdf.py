@@ -109,7 +109,7 @@ def lpj_pdf(content: LpjContent) -> bytes:
                 ]
             )
         pdf.data_table(
-            widths=(14, 36, 36, 44, 35),
+            widths=(15, 32, 32, 51, 35),
             align=("CENTER", "LEFT", "RIGHT", "RIGHT", "LEFT"),
             headings=["Tahap", "Dicairkan", "Jumlah", "Dipertanggungjawabkan", "Status"],
             rows=rows,
@@ -148,13 +148,13 @@ def lpj_pdf(content: LpjContent) -> bytes:
                 f"{line.item} ({line.quantity} {line.unit})",
                 line.supplier,
                 format_rupiah(line.amount),
-                line.receipt.original_name,
+                "PDF" if line.receipt.content_type == "application/pdf" else "foto",
             ]
             for number, line in enumerate(content.lines, start=1)
         ]
         rows.append(["", "", "JUMLAH", "", format_rupiah(sum(x.amount for x in content.lines)), ""])
         pdf.data_table(
-            widths=(9, 28, 50, 36, 26, 16),
+            widths=(9, 27, 55, 36, 26, 12),
             align=("CENTER", "LEFT", "LEFT", "LEFT", "RIGHT", "LEFT"),
             headings=["No.", "Tanggal", "Barang/jasa", "Penjual", "Nilai", "Bukti"],
             rows=rows,
@@ -171,13 +171,13 @@ def lpj_pdf(content: LpjContent) -> bytes:
             ("Belum dipertanggungjawabkan", rupiah_terbilang(content.unaccounted)),
         ],
         indent=0,
-        label_width=52,
+        label_width=60,
     )
 
     _section(pdf, "III. Perkembangan usaha")
     if content.reports:
         pdf.data_table(
-            widths=(30, 30, 30, 30, 30, 15),
+            widths=(26, 30, 30, 30, 30, 19),
             align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT", "RIGHT"),
             headings=["Catur wulan", "Omzet", "Biaya", "Laba", "Kondisi", "Anggota"],
             rows=[
