@@ -540,18 +540,24 @@ def transfer(*, grant, user, transferred_on: datetime.date | None = None) -> Ans
             else ALLOWED
         ),
         lambda: in_signed_decree(grant),
-        lambda: agreement_signed(grant),
+        lambda: agreement_signed(grant, day=day),
         lambda: transfer_date(grant=grant, day=day),
         lambda: ask(signals.transfer_check, grant=grant, transferred_on=day),
     )
 
 
-def agreement_signed(grant) -> Answer:
-    """The aid reaches a group only once its agreement (NPHD) is signed and uploaded."""
+def agreement_signed(grant, *, day: datetime.date | None = None) -> Answer:
+    """The aid reaches a group only once its agreement (NPHD) is signed and uploaded (and
+    not before the day it was signed)."""
     agreement = grant.agreement
-    if agreement is not None and agreement.is_signed:
-        return ALLOWED
-    return refuse(_("The grant agreement (NPHD) has not been signed and uploaded yet."))
+    if agreement is None or not agreement.is_signed:
+        return refuse(_("The grant agreement (NPHD) has not been signed and uploaded yet."))
+    if day is not None and agreement.signed_on and day < agreement.signed_on:
+        return refuse(
+            _("The aid cannot go out before the NPHD was signed (%(date)s).")
+            % {"date": formats.date_format(agreement.signed_on)}
+        )
+    return ALLOWED
 
 
 def in_signed_decree(grant) -> Answer:

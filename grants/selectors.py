@@ -230,7 +230,7 @@ def grant_history(*, grant, limit=50) -> list[HistoryEntry]:
     """Every change to the grant and its tranches, newest first (two queries)."""
     grant_fields = history_fields(
         Grant,
-        exclude={"id", "program", "group", "awarded_by", "created_at", "updated_at", "decree"},
+        exclude={"id", "program", "group", "awarded_by", "created_at", "updated_at"},
     )
     tranche_fields = history_fields(
         Tranche,
@@ -248,7 +248,16 @@ def grant_history(*, grant, limit=50) -> list[HistoryEntry]:
             "letter",
         },
     )
-    grant_records = Grant.history.filter(id=grant.pk).select_related("history_user")
+    grant_records = list(Grant.history.filter(id=grant.pk).select_related("history_user"))
+    decree_ids = {r.decree_id for r in grant_records if r.decree_id}
+    decrees = (
+        {
+            d.pk: d.number or str(_("Draft decree"))
+            for d in Decree.objects.filter(pk__in=decree_ids).select_related("letter")
+        }
+        if decree_ids
+        else {}
+    )
     tranche_records = Tranche.history.filter(grant_id=grant.pk).select_related("history_user")
     return newest_first(
         history_entries(
@@ -256,7 +265,7 @@ def grant_history(*, grant, limit=50) -> list[HistoryEntry]:
             subject=lambda r: str(_("Grant")),
             fields=grant_fields,
             reasons=CHANGE_REASONS,
-            formats=MONEY_AND_DATES,
+            formats={**MONEY_AND_DATES, "decree": lambda pk: decrees.get(pk, "")},
         ),
         history_entries(
             tranche_records,

@@ -63,22 +63,27 @@ def sign_agreement(grant, by, *, day=AGREEMENT_DAY):
     return services.agreement_sign(agreement=agreement, by=by, signed_on=day, scan=scan())
 
 
-def ready_for_aid(grant, by):
+def ready_for_aid(grant, by, *, before=None):
     """The paper trail a grant needs before its aid reaches the group: a signed decree and
-    a signed agreement (NPHD) with its scan."""
+    a signed agreement (NPHD) with its scan, both dated before `before` (the day the aid
+    goes out) when it is earlier than the usual January dates."""
+    decree_day, agreement_day = DECREE_DAY, AGREEMENT_DAY
+    if before is not None and before <= agreement_day:
+        decree_day = before - datetime.timedelta(days=14)
+        agreement_day = before - datetime.timedelta(days=7)
     grant.refresh_from_db()
     if grant.decree_id is None or not grant.decree.is_signed:
-        sign_decree(grant.program, by)
+        sign_decree(grant.program, by, day=decree_day)
         grant.refresh_from_db()
     if grant.agreement is None:
-        sign_agreement(grant, by)
+        sign_agreement(grant, by, day=agreement_day)
         grant = type(grant).objects.get(pk=grant.pk)
     return grant
 
 
 def record_transfer(*, grant, by, transferred_on, reference):
     """The transfer service, after the paper trail it needs (tests of other rules)."""
-    ready_for_aid(grant, by)
+    ready_for_aid(grant, by, before=transferred_on)
     return services.grant_record_transfer(
         grant=grant, by=by, transferred_on=transferred_on, reference=reference
     )

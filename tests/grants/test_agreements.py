@@ -105,6 +105,13 @@ class TestServices:
         with pytest.raises(DomainError, match="NPHD belum ditandatangani dan diunggah"):
             transfer(grant, province_staff)
         services.agreement_sign(agreement=agreement, by=province_staff, signed_on=DAY, scan=scan())
+        with pytest.raises(DomainError, match="sebelum NPHD ditandatangani"):
+            services.grant_record_transfer(
+                grant=grant,
+                by=province_staff,
+                transferred_on=DAY - datetime.timedelta(days=1),
+                reference="SP2D-0",
+            )
         assert transfer(grant, province_staff).status == GrantStatus.TRANSFERRED
 
     def test_the_regency_officer_uploads_the_scan_of_their_groups(
