@@ -429,7 +429,16 @@ SPENDING_REASONS = {
 def spending_history(*, report, limit=50) -> list[HistoryEntry]:
     fields = history_fields(
         SpendingReport,
-        exclude={"id", "tranche", "created_at", "updated_at", "submitted_by", "reviewed_by"},
+        exclude={
+            "id",
+            "tranche",
+            "created_at",
+            "updated_at",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+        },
     )
     records = SpendingReport.history.filter(id=report.pk).select_related("history_user")
     return newest_first(

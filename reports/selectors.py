@@ -458,7 +458,18 @@ LPJ_REASONS = {
 def lpj_history(*, lpj, limit=50) -> list[HistoryEntry]:
     fields = history_fields(
         AccountabilityReport,
-        exclude={"id", "group", "grant", "year", "created_at", "updated_at", "receipt"},
+        exclude={
+            "id",
+            "group",
+            "grant",
+            "year",
+            "created_at",
+            "updated_at",
+            "receipt",
+            "submitted_by",
+            "submitted_at",
+            "received_by",
+        },
     )
     records = AccountabilityReport.history.filter(id=lpj.pk).select_related("history_user")
     return newest_first(

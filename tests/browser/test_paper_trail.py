@@ -70,9 +70,13 @@ def test_the_paper_trail_of_one_group(
     checks = staff.locator("#verification-checks")
     expect(checks).to_contain_text("Sekurang-kurangnya 5 rumah tangga (No. KK yang berbeda): 1")
     expect(checks).to_contain_text(
+        "Setiap anggota pada desil DTSEN 4 atau lebih rendah: tertinggi 7"
+    )
+    problems = staff.locator("#verification-problems")
+    expect(problems).to_contain_text(
         "Anggota berasal dari 1 rumah tangga (No. KK); KUBE memerlukan sekurang-kurangnya 5."
     )
-    expect(checks).to_contain_text("1 anggota di atas desil DTSEN 4 (tertinggi: 7)")
+    expect(problems).to_contain_text("1 anggota di atas desil DTSEN 4 (tertinggi: 7)")
     expect(staff.locator("form[action$='/verifikasi/'] button")).to_be_disabled()
     screenshot(staff, "paper-verification-refused")
 
