@@ -7,16 +7,26 @@ from accounts.models import User
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "get_full_name", "role", "regency", "is_active", "last_login"]
+    list_display = [
+        "username",
+        "get_full_name",
+        "role",
+        "regency",
+        "position",
+        "is_active",
+        "last_login",
+    ]
     list_filter = ["role", "regency", "is_active", "is_superuser"]
     list_select_related = ["regency"]
-    search_fields = ["username", "first_name", "last_name", "email"]
+    search_fields = ["username", "first_name", "last_name", "email", "nip", "position"]
     autocomplete_fields = ["regency"]
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
         (_("Role and scope"), {"fields": ["role", "regency"]}),
+        (_("Official who signs documents"), {"fields": ["position", "nip"]}),
     ]
     add_fieldsets = [
         *DjangoUserAdmin.add_fieldsets,
         (_("Role and scope"), {"fields": ["role", "regency"]}),
+        (_("Official who signs documents"), {"fields": ["position", "nip"]}),
     ]

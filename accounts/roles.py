@@ -41,6 +41,16 @@ class Action(StrEnum):
     TRANCHE_REQUEST = "tranche_request"
     TRANCHE_DECIDE = "tranche_decide"
     TRANCHE_MARK_WITHDRAWN = "tranche_mark_withdrawn"
+    # The paper trail: decrees, agreements, handovers, spending, accountability reports
+    DECREE_MANAGE = "decree_manage"
+    AGREEMENT_ISSUE = "agreement_issue"
+    AGREEMENT_SIGN = "agreement_sign"
+    HANDOVER_MANAGE = "handover_manage"
+    HANDOVER_SIGN = "handover_sign"
+    SPENDING_WRITE = "spending_write"
+    SPENDING_REVIEW = "spending_review"
+    LPJ_SUBMIT = "lpj_submit"
+    LPJ_RECEIVE = "lpj_receive"
     # Training, mentoring and reports
     TRAINING_MANAGE = "training_manage"
     VISIT_LOG = "visit_log"
@@ -67,6 +77,17 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.TRANCHE_REQUEST: frozenset({_R}),
     Action.TRANCHE_DECIDE: frozenset({_A}),
     Action.TRANCHE_MARK_WITHDRAWN: frozenset({_R, _P}),
+    Action.DECREE_MANAGE: frozenset({_P}),
+    Action.AGREEMENT_ISSUE: frozenset({_P}),
+    # The group signs in its regency: the regency's officer uploads the signed scan.
+    Action.AGREEMENT_SIGN: frozenset({_P, _R}),
+    Action.HANDOVER_MANAGE: frozenset({_P}),
+    # In-kind aid is handed over at the group's place: the regency's officer may upload it.
+    Action.HANDOVER_SIGN: frozenset({_P, _R}),
+    Action.SPENDING_WRITE: frozenset({_R}),
+    Action.SPENDING_REVIEW: frozenset({_P, _H}),
+    Action.LPJ_SUBMIT: frozenset({_R}),
+    Action.LPJ_RECEIVE: frozenset({_P}),
     Action.TRAINING_MANAGE: frozenset({_P, _R}),
     Action.VISIT_LOG: frozenset({_R}),
     Action.REPORT_WRITE: frozenset({_R}),

@@ -260,10 +260,10 @@ def build(*, groups, national, staff, approver, officer, today):
         cursor.execute(
             """
             INSERT INTO grants_grant (
-                program_id, group_id, amount, agreement_number, agreement_date, awarded_on,
+                program_id, group_id, amount, awarded_on,
                 awarded_by_id, transferred_on, transfer_reference, status, status_reason,
                 completed_on, committed_amount, withdrawn_amount, created_at, updated_at)
-            SELECT %(program)s, group_id, amount, 'NPHD/' || group_id, base - 14, base - 14,
+            SELECT %(program)s, group_id, amount, base - 14,
                    %(staff)s,
                    CASE WHEN grant_status IN ('awarded', 'cancelled') THEN NULL ELSE base END,
                    CASE WHEN grant_status IN ('awarded', 'cancelled') THEN ''

@@ -13,6 +13,7 @@ urlpatterns = [
     path("laporan/", include("reports.urls")),
     path("log-akses/", include("audit.urls")),
     path("i18n/setlang/", core_views.choose_language, name="set_language"),
+    path("agenda/", include("letters.urls")),
     path("admin/", admin.site.urls),
 ]
 

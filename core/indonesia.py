@@ -17,6 +17,11 @@ def format_rupiah(amount: int) -> str:
     return lokal.format_rupiah(int(amount))
 
 
+def terbilang(number: int) -> str:
+    """A whole number in words: `dua ribu dua puluh enam`."""
+    return lokal.terbilang(int(number))
+
+
 def terbilang_rupiah(amount: int) -> str:
     """The amount in words, as official documents write it: `dua puluh juta rupiah`."""
     return lokal.terbilang(int(amount), currency=True)

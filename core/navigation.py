@@ -16,7 +16,7 @@ class NavItem:
     menu: str | None = None  # items of one menu open from one dropdown in the navbar
 
 
-GRANTS, REPORTS, TRAINING = _("Grants"), _("Reports"), _("Training")
+GRANTS, DOCUMENTS, REPORTS, TRAINING = _("Grants"), _("Documents"), _("Reports"), _("Training")
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Waiting for you"), "core:home"),
@@ -25,8 +25,32 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Grants"), "grants:grant_list", Action.VIEW_PROGRAMME_DATA, GRANTS),
     # The approver's daily work: a link of its own, not inside the Grants menu.
     NavItem(_("Tranche queue"), "grants:tranche_queue", Action.TRANCHE_DECIDE),
+    NavItem(
+        _("Recipients' decrees (SK)"), "grants:decree_list", Action.VIEW_PROGRAMME_DATA, DOCUMENTS
+    ),
+    NavItem(
+        _("Agreements (NPHD)"),
+        "grants:agreement_list",
+        Action.VIEW_PROGRAMME_DATA,
+        DOCUMENTS,
+    ),
+    NavItem(
+        _("Handovers (BAST)"),
+        "grants:handover_list",
+        Action.VIEW_PROGRAMME_DATA,
+        DOCUMENTS,
+    ),
+    NavItem(
+        _("Spending per tranche"), "grants:spending_list", Action.VIEW_PROGRAMME_DATA, DOCUMENTS
+    ),
+    NavItem(
+        _("Outgoing-letter register"), "letters:letter_list", Action.VIEW_PROGRAMME_DATA, DOCUMENTS
+    ),
     NavItem(_("Overdue reports"), "reports:overdue", Action.VIEW_PROGRAMME_DATA, REPORTS),
     NavItem(_("Report review"), "reports:review_queue", Action.REPORT_REVIEW, REPORTS),
+    NavItem(
+        _("Accountability reports (LPJ)"), "reports:lpj_list", Action.VIEW_PROGRAMME_DATA, REPORTS
+    ),
     NavItem(_("Training sessions"), "training:session_list", Action.VIEW_PROGRAMME_DATA, TRAINING),
     NavItem(_("Mentoring visits"), "training:visit_list", Action.VIEW_PROGRAMME_DATA, TRAINING),
     NavItem(

@@ -39,6 +39,7 @@ from accounts.roles import Role
 from core.errors import DomainError
 from demo.groups import GROUPS_PER_REGENCY
 from demo.safety import demo_email
+from demo.scans import receipt, scan
 from grants import services
 from grants.models import (
     Grant,
@@ -59,7 +60,9 @@ GRANT_AMOUNT = 20_000_000
 QUOTAS = dict(GROUPS_PER_REGENCY)
 
 WITA = ZoneInfo("Asia/Makassar")
-AWARDED_ON = datetime.date(2026, 1, 12)  # the governor's decree naming the 175 groups
+AWARDED_ON = datetime.date(2026, 1, 12)  # the grants are awarded and the decree prepared
+DECREE_SIGNED_ON = datetime.date(2026, 1, 14)  # the head of the office signs the decree
+AGREEMENTS_ISSUED_ON = datetime.date(2026, 1, 16)  # each group's NPHD, signed in its regency
 STORY_END = datetime.date(2026, 11, 24)
 # Second tranches are requested before the first progress report falls due (see above).
 SECOND_TRANCHES_FROM, SECOND_TRANCHES_UNTIL = datetime.date(2026, 4, 1), datetime.date(2026, 4, 29)
@@ -221,18 +224,30 @@ class GrantSeedSummary:
         return sum(self.by_grant_status.values())
 
 
-def seed_grants(*, province_staff, approver, officers: dict) -> GrantSeedSummary:
+def seed_grants(
+    *, province_staff, approver, officers: dict, head=None, reviewers=None
+) -> GrantSeedSummary:
     """Create the programme and tell the grants' story, unless it has grants already.
 
     `officers` maps a regency code to its regency officer; the regencies without one get a
-    demo officer `petugas.<regency>` (no usable password).
+    demo officer `petugas.<regency>` (no usable password). `head` signs the recipients'
+    decree (the approver when not given); `reviewers` maps a regency code to who reviews
+    its tranches' spending (province staff for the others).
     """
     summary = GrantSeedSummary()
     with transaction.atomic():
         program = _program()
         if not program.grants.exists():
             officers = {**officers, **_missing_officers(officers, summary)}
-            _tell(program, province_staff, approver, officers, summary)
+            _tell(
+                program,
+                province_staff,
+                approver,
+                officers,
+                summary,
+                head or approver,
+                reviewers or {},
+            )
         else:
             summary.already_present = program.grants.count()
     grants = Grant.objects.filter(program=program)
@@ -313,6 +328,7 @@ class _Cast:
     approver: User
     officer: User
     rng: random.Random
+    reviewer: User | None = None  # accepts or returns the spending of the tranches
     references: Counter = field(default_factory=Counter)
     last: datetime.datetime | None = None  # the latest moment of the current grant's story
 
@@ -337,24 +353,29 @@ class _Cast:
         return f"TRX{day:%Y%m%d}{number:05d}"
 
 
-def _tell(program, staff, approver, officers, summary) -> None:
+def _tell(program, staff, approver, officers, summary, head, reviewers) -> None:
     rng = random.Random(2026)
     groups = list(
         BusinessGroup.objects.filter(regency_id__in=QUOTAS, status=GroupStatus.ELIGIBLE)
         .select_related("regency")
         .order_by("regency_id", "registration_number")
     )
-    number = 0
+    lives = []  # (grant, story, cast, transferred, waiting), told once the decree is signed
     for code in QUOTAS:
         regency_groups = [g for g in groups if g.regency_id == code]
         stories = [story for story, n in STORIES.get(code, {}).items() for _ in range(n)]
         stories += [Story.FIRST_WITHDRAWN] * max(0, len(regency_groups) - len(stories))
         rng.shuffle(stories)
         waiting = iter(WAITING_SINCE.get(code, []))
-        cast = _Cast(staff=staff, approver=approver, officer=officers[code], rng=rng)
+        cast = _Cast(
+            staff=staff,
+            approver=approver,
+            officer=officers[code],
+            rng=rng,
+            reviewer=reviewers.get(code, staff),
+        )
         signed, transferred = SIGNED_AND_TRANSFERRED[code]
         for group, story in zip(regency_groups, stories, strict=False):
-            number += 1
             cast.last = None
             try:
                 with cast.at(AWARDED_ON):
@@ -362,13 +383,59 @@ def _tell(program, staff, approver, officers, summary) -> None:
                         program=program,
                         group=group,
                         by=staff,
-                        agreement_number=f"NPHD/064/{FISCAL_YEAR}/{number:04d}",
-                        agreement_date=signed,
                     )
-                summary.created += 1
-                _live(grant, story, cast, transferred=transferred, waiting=waiting)
             except DomainError as error:
                 summary.problems.append(f"{group.name}: {error}")
+                continue
+            summary.created += 1
+            lives.append((grant, story, cast, signed, transferred, waiting))
+    _decree(program, staff, head)
+    without_nphd = None  # the first grant still to transfer: its NPHD is not issued yet
+    for grant, story, cast, signed, transferred, waiting in lives:
+        cast.last = datetime.datetime.combine(DECREE_SIGNED_ON, datetime.time(16), tzinfo=WITA)
+        if story == Story.NOT_TRANSFERRED and without_nphd is None:
+            without_nphd = grant
+        try:
+            _agreement(grant, story, cast, head, signed=signed, skip=grant is without_nphd)
+            _live(grant, story, cast, transferred=transferred, waiting=waiting)
+        except DomainError as error:
+            summary.problems.append(f"{grant.group.name}: {error}")
+
+
+def _agreement(grant, story, cast, head, *, signed, skip) -> None:
+    """Each group's NPHD is issued after the decree and signed on its regency's day; of
+    the grants still to transfer, the first (in Paser) has no NPHD yet and the others wait
+    for their signed scan."""
+    if skip:
+        return
+    with cast.at(AGREEMENTS_ISSUED_ON):
+        agreement = services.agreement_issue(
+            grant=grant, signatory=head, by=cast.staff, issued_on=AGREEMENTS_ISSUED_ON
+        )
+    if story == Story.NOT_TRANSFERRED:
+        return
+    group = grant.group
+    with cast.at(signed):
+        services.agreement_sign(
+            agreement=agreement,
+            by=cast.officer,
+            signed_on=signed,
+            scan=scan(
+                f"nphd-{group.registration_number}.png",
+                "NASKAH PERJANJIAN HIBAH DAERAH",
+                f"Nomor: {agreement.number}",
+                group.name,
+                "Ditandatangani PARA PIHAK",
+            ),
+        )
+
+
+def _decree(program, staff, head) -> None:
+    """The head of the office signs the decree naming every awarded group."""
+    with clock(datetime.datetime.combine(AWARDED_ON, datetime.time(15), tzinfo=WITA)):
+        decree = services.decree_prepare(program=program, signatory=head, by=staff)
+    with clock(datetime.datetime.combine(DECREE_SIGNED_ON, datetime.time(10), tzinfo=WITA)):
+        services.decree_sign(decree=decree, by=staff, signed_on=DECREE_SIGNED_ON)
 
 
 def _live(grant, story: Story, cast: _Cast, *, transferred, waiting) -> None:
@@ -420,33 +487,145 @@ def _live(grant, story: Story, cast: _Cast, *, transferred, waiting) -> None:
         with cast.at(asked):
             services.tranche_cancel(tranche=tranche, by=cast.officer)
         asked = _later(asked, rng, 0, 2)
-    withdrawn = _withdraw_flow(grant, first, purpose, cast, asked)
+    tranche = _withdraw_flow(grant, first, purpose, cast, asked)
     if story in (
         Story.FIRST_WITHDRAWN,
         Story.REJECTED_THEN_WITHDRAWN,
         Story.CANCELLED_THEN_WITHDRAWN,
     ):
+        _account(tranche, cast, outcome=_some_outcome(rng))
         return
 
-    # A second tranche, before the first progress report falls due.
+    # A second tranche, once the first's spending is accepted and before the first
+    # progress report falls due.
+    accounted = _account(tranche, cast, outcome="accepted")
+    withdrawn = tranche.withdrawn_on
     left = GRANT_AMOUNT - first
     asked = _later(withdrawn, rng, 20, 45)
     asked = min(max(asked, SECOND_TRANCHES_FROM), SECOND_TRANCHES_UNTIL)
-    asked = max(asked, withdrawn + datetime.timedelta(days=1))
+    asked = max(asked, accounted + datetime.timedelta(days=1))
     purpose = rng.choice(LATER_PURPOSES)
     if story == Story.COMPLETED:
-        done = _withdraw_flow(grant, left, purpose, cast, asked)
+        second = _withdraw_flow(grant, left, purpose, cast, asked)
+        done = _account(second, cast, outcome="accepted")
         with cast.at(_later(done, rng, 3, 10)):
             services.grant_complete(grant=grant, by=cast.staff)
     elif story == Story.SECOND_WITHDRAWN:
         amount = min(left, rng.choice([5_000_000, 6_000_000, 7_500_000, left]))
-        _withdraw_flow(grant, amount, purpose, cast, asked)
+        second = _withdraw_flow(grant, amount, purpose, cast, asked)
+        _account(second, cast, outcome=_some_outcome(rng))
     elif story == Story.SECOND_REJECTED:
         _reject(_request(grant, left, purpose, cast, asked), cast, _later(asked, rng, 2, 6))
     elif story == Story.SECOND_CANCELLED:
         tranche = _request(grant, left, purpose, cast, asked)
         with cast.at(_later(asked, rng, 1, 3)):
             services.tranche_cancel(tranche=tranche, by=cast.officer)
+
+
+# What the tranches bought: purchases per sector (item, unit, share of a tranche), and
+# the shops they came from.
+PURCHASES = {
+    Sector.TRADE: [
+        ("Beras premium", "karung"), ("Minyak goreng", "dus"), ("Gula pasir", "karung"),
+        ("Etalase kaca", "unit"), ("Timbangan digital", "unit"),
+    ],
+    Sector.FOOD: [
+        ("Ikan pipih", "kg"), ("Tepung tapioka", "kg"), ("Kemasan plastik berlabel", "pak"),
+        ("Kompor gas dua tungku", "unit"), ("Mesin sealer", "unit"),
+    ],
+    Sector.LIVESTOCK: [
+        ("Bibit ayam kampung", "ekor"), ("Pakan ayam", "karung"),
+        ("Vitamin dan vaksin", "paket"), ("Bahan kandang panggung", "paket"),
+    ],
+    Sector.FARMING: [
+        ("Bibit lada", "batang"), ("Pupuk NPK", "karung"), ("Alat semprot", "unit"),
+        ("Mulsa plastik", "gulung"),
+    ],
+    Sector.FISHERY: [
+        ("Jaring insang", "pis"), ("Benih ikan nila", "ekor"), ("Pakan ikan", "karung"),
+        ("Terpal kolam", "lembar"),
+    ],
+    Sector.SERVICES: [
+        ("Mesin jahit", "unit"), ("Kain katun", "meter"), ("Benang dan aksesoris", "paket"),
+        ("Kompresor", "unit"),
+    ],
+    Sector.CRAFT: [
+        ("Rotan", "ikat"), ("Pewarna alami", "paket"), ("Manik-manik", "pak"),
+        ("Peralatan anyam", "set"),
+    ],
+    Sector.OTHER: [("Peralatan usaha", "paket"), ("Bahan baku", "paket")],
+}  # fmt: skip
+SHOPS = [
+    "Toko Sumber Rezeki", "UD Maju Bersama", "Toko Bangunan Sinar Jaya", "CV Karya Tani",
+    "Toko Berkah Abadi", "Pasar Induk (pedagang)", "UD Sentosa", "Toko Elektronik Cahaya",
+]  # fmt: skip
+RETURN_REASONS = [
+    "Dua nota tidak terbaca; mohon foto ulang dengan jelas.",
+    "Nilai pada nota berbeda dengan yang dicatat; mohon diperiksa kembali.",
+    "Belanja etalase belum ada nota dari toko; lampirkan kuitansi bermeterai.",
+]
+
+
+def _account(tranche, cast, *, outcome: str) -> datetime.date:
+    """Record what a withdrawn tranche bought and take its review to `outcome` (accepted,
+    submitted, returned, draft or empty); the last day of that story."""
+    rng, grant = cast.rng, tranche.grant
+    report = tranche.spending
+    day = tranche.withdrawn_on
+    if outcome == "empty":
+        return day
+    goods = PURCHASES[grant.group.sector]
+    count = rng.randint(2, min(4, len(goods)))
+    shares = sorted(rng.sample(range(1, 20), count - 1))
+    parts = [b - a for a, b in zip([0, *shares], [*shares, 20], strict=True)]
+    amounts = [tranche.amount * part // 20 // 1000 * 1000 for part in parts]
+    amounts[-1] += tranche.amount - sum(amounts)
+    if outcome == "draft":
+        amounts = amounts[: max(1, count - 1)]
+    for (item, unit), amount in zip(rng.sample(goods, count), amounts, strict=False):
+        day = _later(day, rng, 0, 2)
+        shop = rng.choice(SHOPS)
+        with cast.at(day):
+            services.spending_line_add(
+                report=report,
+                by=cast.officer,
+                item=item,
+                quantity=rng.choice([1, 2, 5, 10, 20, 50]),
+                unit=unit,
+                amount=amount,
+                spent_on=day,
+                supplier=f"{shop}, {grant.group.village.name}",
+                receipt=receipt(
+                    f"nota-{grant.group.registration_number}-{tranche.sequence}-{item[:12]}.png",
+                    "NOTA / KUITANSI",
+                    shop,
+                    item,
+                    f"Rp{amount:,}".replace(",", "."),
+                ),
+            )
+    if outcome == "draft":
+        return day
+    day = _later(day, rng, 1, 4)
+    with cast.at(day):
+        services.spending_submit(report=report, by=cast.officer)
+    if outcome == "submitted":
+        return day
+    day = _later(day, rng, 1, 3)
+    with cast.at(day):
+        if outcome == "returned":
+            services.spending_return(
+                report=report, by=cast.reviewer, reason=rng.choice(RETURN_REASONS)
+            )
+        else:
+            services.spending_accept(report=report, by=cast.reviewer)
+    return day
+
+
+def _some_outcome(rng) -> str:
+    """How far the accounting of a tranche with no next tranche has come by November."""
+    return rng.choices(
+        ["accepted", "submitted", "returned", "draft", "empty"], weights=[45, 18, 7, 15, 15]
+    )[0]
 
 
 def _request(grant, amount, purpose, cast, day):
@@ -470,17 +649,16 @@ def _reject(tranche, cast, day):
         )
 
 
-def _withdraw_flow(grant, amount, purpose, cast, asked) -> datetime.date:
-    """Request, approve and withdraw a tranche; the day it was withdrawn."""
+def _withdraw_flow(grant, amount, purpose, cast, asked):
+    """Request, approve and withdraw a tranche; the tranche, withdrawn."""
     rng = cast.rng
     approved = _later(asked, rng, 1, 4)
     withdrawn = _later(approved, rng, 1, 6)
     tranche = _approve(_request(grant, amount, purpose, cast, asked), cast, approved)
     with cast.at(withdrawn):
-        services.tranche_mark_withdrawn(
+        return services.tranche_mark_withdrawn(
             tranche=tranche,
             by=cast.officer,
             withdrawn_on=withdrawn,
             reference=cast.reference("withdrawal", withdrawn),
         )
-    return withdrawn

@@ -2,6 +2,7 @@
 programme services); grants and tranches change only through the services (the pages), so
 their amounts, states and counters are read-only."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -11,7 +12,19 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin_actions import export_action
 from core.errors import DomainError
 from grants import exports, rules, selectors, services
-from grants.models import Grant, Program, ProgramQuota, Tranche
+from grants.models import (
+    Agreement,
+    Decree,
+    Grant,
+    Handover,
+    HandoverItem,
+    Program,
+    ProgramQuota,
+    SpendingLine,
+    SpendingReport,
+    Tranche,
+)
+from groups.models import DocumentKind as GroupDocumentKind
 
 export_programs = export_action(
     stem="program",
@@ -24,6 +37,26 @@ export_grants = export_action(
     sheet="Hibah",
     columns=exports.GRANT_COLUMNS,
     records=lambda user: selectors.grant_list(user=user),
+)
+export_decrees = export_action(
+    stem="sk-penerima",
+    sheet="SK Penerima",
+    columns=exports.DECREE_COLUMNS,
+    records=lambda user: selectors.decree_list(user=user),
+)
+export_agreements = export_action(
+    stem="nphd",
+    sheet="NPHD",
+    columns=exports.AGREEMENT_COLUMNS,
+    records=lambda user: selectors.agreement_list(user=user),
+)
+export_spending = export_action(
+    stem="belanja-tahap",
+    sheet="Belanja per Tahap",
+    columns=exports.SPENDING_LINE_COLUMNS,
+    records=lambda user: SpendingLine.objects.visible_to(user).select_related(
+        "report__tranche__grant__group__regency", "report__tranche__grant__program", "receipt"
+    ),
 )
 export_tranches = export_action(
     stem="tahap-pencairan",
@@ -76,8 +109,22 @@ class ProgramQuotaInline(admin.TabularInline):
     autocomplete_fields = ["regency"]
 
 
+class ProgramAdminForm(forms.ModelForm):
+    required_documents = forms.TypedMultipleChoiceField(
+        label=_("Documents a group must have uploaded"),
+        choices=GroupDocumentKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Program
+        fields = "__all__"  # noqa: DJ007 (the fieldsets below choose)
+
+
 @admin.register(Program)
 class ProgramAdmin(SimpleHistoryAdmin):
+    form = ProgramAdminForm
     actions = [open_programs, close_programs, export_programs]
     list_display = [
         "name",
@@ -93,11 +140,29 @@ class ProgramAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["name", "fiscal_year", "status", "aid_form"]}),
         (_("Budget"), {"fields": ["total_budget", "default_amount", "awarded_amount"]}),
-        (_("Group criteria"), {"fields": ["min_members", "max_members"]}),
+        (
+            _("Group criteria"),
+            {
+                "fields": [
+                    "min_members",
+                    "max_members",
+                    "min_households",
+                    "max_decile",
+                    "required_documents",
+                ]
+            },
+        ),
         (_("Transfer"), {"fields": ["transfer_needs_training"]}),
         (
             _("Tranches"),
-            {"fields": ["first_tranche_max_percent", "max_tranches", "tranche_needs_report"]},
+            {
+                "fields": [
+                    "first_tranche_max_percent",
+                    "max_tranches",
+                    "tranche_needs_report",
+                    "spending_share_percent",
+                ]
+            },
         ),
     ]
     inlines = [ProgramQuotaInline]
@@ -136,7 +201,7 @@ class GrantAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["status", "program", "group__regency"]
     list_select_related = ["group", "program"]
-    search_fields = ["group__name", "group__registration_number", "agreement_number"]
+    search_fields = ["group__name", "group__registration_number", "agreements__letter__number"]
     raw_id_fields = ["group"]
     readonly_fields = [
         "program",
@@ -193,3 +258,96 @@ class TrancheAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Decree)
+class DecreeAdmin(SimpleHistoryAdmin):
+    """Decrees change only through their pages (prepare, sign, cancel)."""
+
+    actions = [export_decrees]
+    list_display = ["__str__", "program", "signed_on", "signatory", "status"]
+    list_filter = ["status", "program"]
+    list_select_related = ["program", "signatory", "letter"]
+    search_fields = ["letter__number", "program__name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Decree._meta.concrete_fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Documents of the paper trail change only through their pages and services."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.concrete_fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ReadOnlyAdmin):
+    actions = [export_agreements]
+    list_display = ["__str__", "grant", "issued_on", "signatory", "status", "signed_on"]
+    list_filter = ["status", "grant__program", "grant__group__regency"]
+    list_select_related = ["letter", "grant__group", "grant__program", "signatory"]
+    search_fields = ["letter__number", "legacy_number", "grant__group__name"]
+    show_full_result_count = False
+
+
+class HandoverItemInline(admin.TabularInline):
+    model = HandoverItem
+    extra = 0
+    can_delete = False
+    fields = ["position", "name", "quantity", "unit", "unit_value"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Handover)
+class HandoverAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "grant", "handed_over_on", "total", "status"]
+    list_filter = ["status", "grant__program", "grant__group__regency"]
+    list_select_related = ["letter", "grant__group", "grant__program"]
+    search_fields = ["letter__number", "grant__group__name"]
+    inlines = [HandoverItemInline]
+
+
+class SpendingLineInline(admin.TabularInline):
+    model = SpendingLine
+    extra = 0
+    can_delete = False
+    fields = ["spent_on", "item", "quantity", "unit", "amount", "supplier", "receipt"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SpendingReport)
+class SpendingReportAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "tranche", "total", "status", "submitted_at", "reviewed_by"]
+    list_filter = ["status", "tranche__grant__program", "tranche__grant__group__regency"]
+    list_select_related = ["tranche__grant__group", "reviewed_by"]
+    search_fields = ["tranche__grant__group__name", "lines__item", "lines__supplier"]
+    inlines = [SpendingLineInline]
+
+
+@admin.register(SpendingLine)
+class SpendingLineAdmin(ReadOnlyAdmin):
+    actions = [export_spending]
+    list_display = ["item", "report", "spent_on", "amount", "supplier"]
+    list_filter = ["report__status", "report__tranche__grant__group__regency"]
+    list_select_related = ["report__tranche__grant__group"]
+    search_fields = ["item", "supplier", "report__tranche__grant__group__name"]
+    show_full_result_count = False

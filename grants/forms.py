@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DATE_WIDGET
 from core.forms import RupiahField as BaseRupiahField
 from grants.models import Program, ProgramQuota
+from groups.models import DocumentKind as GroupDocumentKind
+from letters.selectors import officials
 
 
 def RupiahField(**kwargs):
@@ -82,14 +84,11 @@ class BulkAwardForm(forms.Form):
 
 
 class AwardForm(forms.Form):
-    """One group with an amount other than the default, and its agreement (NPHD) if known."""
+    """One group with an amount other than the default (its agreement, NPHD, is issued
+    from the grant's page once a signed decree names it)."""
 
     group = GroupChoiceField(label=_("Group"), queryset=None)
     amount = RupiahField(label=_("Amount (Rp)"))
-    agreement_number = forms.CharField(
-        label=_("Agreement number (NPHD)"), max_length=100, required=False
-    )
-    agreement_date = forms.DateField(label=_("Agreement date"), widget=DATE_WIDGET, required=False)
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,6 +100,12 @@ class ProgramForm(forms.ModelForm):
 
     total_budget = RupiahField(label=_("Total budget (Rp)"))
     default_amount = RupiahField(label=_("Default amount per group (Rp)"))
+    required_documents = forms.TypedMultipleChoiceField(
+        label=_("Documents a group must have uploaded"),
+        choices=GroupDocumentKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = Program
@@ -112,9 +117,13 @@ class ProgramForm(forms.ModelForm):
             "default_amount",
             "min_members",
             "max_members",
+            "min_households",
+            "max_decile",
+            "required_documents",
             "first_tranche_max_percent",
             "max_tranches",
             "tranche_needs_report",
+            "spending_share_percent",
             "transfer_needs_training",
         ]
         widgets = {"fiscal_year": forms.NumberInput(attrs={"inputmode": "numeric"})}
@@ -172,3 +181,118 @@ def quota_formset(*, extra):
         extra=extra,
         can_delete=True,
     )
+
+
+class OfficialChoiceField(forms.ModelChoiceField):
+    """An official who signs: name, position and NIP."""
+
+    def label_from_instance(self, user):
+        return f"{user.get_full_name() or user.username} · {user.position} · NIP {user.nip_display}"
+
+
+class DecreePrepareForm(forms.Form):
+    signatory = OfficialChoiceField(
+        label=_("Signed by"),
+        queryset=None,
+        help_text=_("The official who signs the decree (usually the head of the office)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signatory"].queryset = officials()
+
+
+class DecreeSignForm(forms.Form):
+    signed_on = forms.DateField(label=_("Decree date"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("signed_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+
+class AgreementIssueForm(forms.Form):
+    signatory = OfficialChoiceField(
+        label=_("Signed for the province by"),
+        queryset=None,
+        help_text=_("PIHAK PERTAMA: usually the head of the office who signed the decree."),
+    )
+    issued_on = forms.DateField(label=_("Agreement date"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, grant=None, **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("issued_on", timezone.localdate())
+        if grant is not None and grant.decree_id:
+            initial.setdefault("signatory", grant.decree.signatory_id)
+        super().__init__(*args, **kwargs)
+        self.fields["signatory"].queryset = officials()
+
+
+class UploadForm(forms.Form):
+    """The scan of a signed document (dated by the document itself)."""
+
+    scan = forms.FileField(
+        label=_("Signed scan (PDF, JPEG or PNG)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+
+class ScanForm(forms.Form):
+    """The date a document was signed and the scan of it signed."""
+
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE_WIDGET)
+    scan = forms.FileField(
+        label=_("Signed scan (PDF, JPEG or PNG)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("signed_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+
+class HandoverForm(forms.Form):
+    official = OfficialChoiceField(
+        label=_("Handed over by"),
+        queryset=None,
+        help_text=_("PIHAK PERTAMA: the official who hands the goods over."),
+    )
+    handed_over_on = forms.DateField(label=_("Handover date"), widget=DATE_WIDGET)
+    place = forms.CharField(label=_("Place of handover"), max_length=200)
+
+    def __init__(self, *args, grant, **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("handed_over_on", timezone.localdate())
+        initial.setdefault("place", f"{grant.group.village.name}, {grant.group.regency.name}")
+        if grant.decree_id:
+            initial.setdefault("official", grant.decree.signatory_id)
+        super().__init__(*args, **kwargs)
+        self.fields["official"].queryset = officials()
+
+
+class HandoverItemForm(forms.Form):
+    name = forms.CharField(label=_("Item"), max_length=200)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
+    unit = forms.CharField(label=_("Unit"), max_length=30)
+    unit_value = RupiahField(label=_("Unit value (Rp)"))
+
+
+HandoverItemFormSet = forms.formset_factory(HandoverItemForm, extra=6, min_num=1, validate_min=True)
+
+
+class SpendingLineForm(forms.Form):
+    """One purchase paid from a tranche, with its receipt or photo."""
+
+    item = forms.CharField(label=_("Item bought"), max_length=200)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
+    unit = forms.CharField(label=_("Unit"), max_length=30, initial="unit")
+    amount = RupiahField(label=_("Amount paid (Rp)"))
+    spent_on = forms.DateField(label=_("Date of purchase"), widget=DATE_WIDGET)
+    supplier = forms.CharField(label=_("Supplier"), max_length=200)
+    receipt = forms.FileField(
+        label=_("Receipt or photo (PDF, JPEG or PNG)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("spent_on", timezone.localdate())
+        super().__init__(*args, **kwargs)

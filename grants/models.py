@@ -18,8 +18,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel
+from core.models import StoredUpload, TimeStampedModel
 from core.scoping import RegionScopedQuerySet
+from groups.models import DocumentKind as GroupDocumentKind
 
 
 def programme_date_error(program, day: datetime.date, label) -> str | None:
@@ -58,12 +59,37 @@ class Program(TimeStampedModel):
     )
     min_members = models.PositiveSmallIntegerField(_("minimum members"), default=5)
     max_members = models.PositiveSmallIntegerField(_("maximum members"), default=20)
+    # Eligibility by the poverty register (DTSEN) and the KUBE rules.
+    min_households = models.PositiveSmallIntegerField(
+        _("minimum households (distinct No. KK)"),
+        default=5,
+        help_text=_("Permensos: a KUBE is at least 5 households, counted by family card."),
+    )
+    max_decile = models.PositiveSmallIntegerField(
+        _("highest DTSEN decile allowed"),
+        default=4,
+        help_text=_("Every member's household is at or below this decile (1 poorest, 10)."),
+    )
+    required_documents = models.JSONField(
+        _("documents a group must have uploaded"),
+        default=list,
+        blank=True,
+        help_text=_("For example the bank book: verification waits until it is uploaded."),
+    )
     first_tranche_max_percent = models.PositiveSmallIntegerField(
         _("first tranche at most (% of the grant)"), default=50
     )
     max_tranches = models.PositiveSmallIntegerField(_("at most this many tranches"), default=3)
     tranche_needs_report = models.BooleanField(
         _("a tranche after the first needs the latest due progress report"), default=True
+    )
+    spending_share_percent = models.PositiveSmallIntegerField(
+        _("spending to account for before the next tranche (% of what was withdrawn)"),
+        default=100,
+        help_text=_(
+            "A tranche after the first waits until the spending of the earlier tranches is "
+            "accepted and covers at least this share of what was withdrawn (0: no wait)."
+        ),
     )
     transfer_needs_training = models.BooleanField(
         _("a grant is transferred only after a member of the group attended a training"),
@@ -110,6 +136,18 @@ class Program(TimeStampedModel):
                 ),
             ),
             models.CheckConstraint(
+                name="program_eligibility",
+                condition=Q(max_decile__gte=1, max_decile__lte=10, min_households__gte=1),
+                violation_error_message=_(
+                    "The highest decile is 1-10 and a group has at least one household."
+                ),
+            ),
+            models.CheckConstraint(
+                name="program_spending_share",
+                condition=Q(spending_share_percent__lte=100),
+                violation_error_message=_("The spending share is 0-100 %."),
+            ),
+            models.CheckConstraint(
                 name="program_status_valid", condition=Q(status__in=ProgramStatus.values)
             ),
         ]
@@ -119,6 +157,14 @@ class Program(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("grants:program_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        documents = self.required_documents or []
+        if not isinstance(documents, list) or not set(documents) <= set(GroupDocumentKind.values):
+            raise ValidationError(
+                {"required_documents": gettext("Choose among the kinds of group documents.")}
+            )
 
     @property
     def budget_left(self) -> int:
@@ -176,6 +222,91 @@ class ProgramQuota(TimeStampedModel):
             )
 
 
+class DecreeStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SIGNED = "signed", _("Signed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Decree(TimeStampedModel):
+    """A recipients' decree (SK penerima): the official act that fixes which groups receive
+    the programme's grants, signed by an official, numbered from the register when signed.
+
+    A draft takes every awarded grant of the programme not yet in a decree; grants awarded
+    later go into a further decree. A grant is transferred (or its aid handed over) only
+    once it is in a signed decree.
+    """
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="decrees"
+    )
+    signatory = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=DecreeStatus.choices, default=DecreeStatus.DRAFT
+    )
+    letter = models.OneToOneField(
+        "letters.Letter",
+        verbose_name=_("register entry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decree",
+    )
+    signed_on = models.DateField(_("decree date"), null=True, blank=True)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("prepared by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("recipients' decree (SK)")
+        verbose_name_plural = _("recipients' decrees (SK)")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="decree_signed_has_number_and_date",
+                condition=Q(status="draft")
+                | Q(status="cancelled", letter__isnull=True)
+                | Q(letter__isnull=False, signed_on__isnull=False),
+                violation_error_message=_("A signed decree has its number and date."),
+            ),
+            models.CheckConstraint(
+                name="decree_cancelled_has_reason",
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
+                violation_error_message=_("A cancelled decree needs a reason."),
+            ),
+            models.CheckConstraint(
+                name="decree_status_valid", condition=Q(status__in=DecreeStatus.values)
+            ),
+        ]
+
+    def __str__(self):
+        if self.letter_id:
+            return f"SK {self.letter.number}"
+        return gettext("Draft decree for %(program)s") % {"program": self.program.name}
+
+    def get_absolute_url(self):
+        return reverse("grants:decree_detail", args=[self.pk])
+
+    @property
+    def number(self) -> str:
+        return self.letter.number if self.letter_id else ""
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == DecreeStatus.SIGNED
+
+
 class GrantStatus(models.TextChoices):
     AWARDED = "awarded", _("Awarded")
     TRANSFERRED = "transferred", _("Transferred")
@@ -208,8 +339,14 @@ class Grant(TimeStampedModel):
         related_name="grants",
     )
     amount = models.PositiveBigIntegerField(_("amount (Rp)"))
-    agreement_number = models.CharField(_("agreement number (NPHD)"), max_length=100, blank=True)
-    agreement_date = models.DateField(_("agreement date"), null=True, blank=True)
+    decree = models.ForeignKey(
+        Decree,
+        verbose_name=_("recipients' decree (SK)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grants",
+    )
     awarded_on = models.DateField(_("award date"))
     awarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -228,6 +365,9 @@ class Grant(TimeStampedModel):
     # the tranche services under this row's lock and checked by the database.
     committed_amount = models.PositiveBigIntegerField(_("committed in tranches (Rp)"), default=0)
     withdrawn_amount = models.PositiveBigIntegerField(_("withdrawn (Rp)"), default=0)
+    # What the accepted spending of its tranches accounts for (in-kind aid: the handover
+    # record); kept by the spending and handover services under this row's lock.
+    accounted_amount = models.PositiveBigIntegerField(_("accounted for (Rp)"), default=0)
 
     objects = GrantQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -255,6 +395,11 @@ class Grant(TimeStampedModel):
                 violation_error_message=_("The tranches would exceed the grant."),
             ),
             models.CheckConstraint(
+                name="grant_accounted_within_withdrawn",
+                condition=Q(accounted_amount__lte=F("withdrawn_amount")),
+                violation_error_message=_("More is accounted for than was withdrawn."),
+            ),
+            models.CheckConstraint(
                 name="grant_transferred_has_date",
                 condition=Q(status__in=["awarded", "cancelled"]) | Q(transferred_on__isnull=False),
                 violation_error_message=_("A transferred grant needs its transfer date."),
@@ -272,7 +417,7 @@ class Grant(TimeStampedModel):
         if self.program_id is None:
             return
         errors = {}
-        for name in ("agreement_date", "transferred_on", "completed_on"):
+        for name in ("transferred_on", "completed_on"):
             day = getattr(self, name)
             label = self._meta.get_field(name).verbose_name
             message = day and programme_date_error(self.program, day, capfirst(label))
@@ -288,6 +433,16 @@ class Grant(TimeStampedModel):
     def available_amount(self) -> int:
         """What may still be requested in tranches."""
         return self.amount - self.committed_amount
+
+    @property
+    def agreement(self):
+        """The grant's agreement (NPHD) in force: issued or signed, not cancelled (a query
+        each time it is asked: callers keep it)."""
+        return (
+            self.agreements.exclude(status=AgreementStatus.CANCELLED)
+            .select_related("letter", "signatory", "scan")
+            .first()
+        )
 
 
 class TrancheStatus(models.TextChoices):
@@ -339,6 +494,15 @@ class Tranche(TimeStampedModel):
     decision_note = models.TextField(_("decision note"), blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     bank_reference = models.CharField(_("bank reference"), max_length=100, blank=True)
+    # The approval letter's entry in the outgoing-letter register, taken at the approval.
+    letter = models.OneToOneField(
+        "letters.Letter",
+        verbose_name=_("approval letter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tranche",
+    )
 
     objects = TrancheQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -374,6 +538,11 @@ class Tranche(TimeStampedModel):
                 violation_error_message=_("A rejected tranche needs a reason."),
             ),
             models.CheckConstraint(
+                name="tranche_approved_has_letter",
+                condition=~Q(status__in=["approved", "withdrawn"]) | Q(letter__isnull=False),
+                violation_error_message=_("An approved tranche has its letter in the register."),
+            ),
+            models.CheckConstraint(
                 name="tranche_withdrawn_has_date",
                 condition=~Q(status="withdrawn") | Q(withdrawn_on__isnull=False),
             ),
@@ -392,3 +561,419 @@ class Tranche(TimeStampedModel):
             message = programme_date_error(self.grant.program, self.withdrawn_on, label)
             if message:
                 raise ValidationError({"withdrawn_on": message})
+
+
+# The paper trail: signed scans, agreements -----------------------------------------------
+
+
+def grant_document_upload_to(document, filename):
+    return f"grant-documents/{document.grant_id}/{document.stored_name}"
+
+
+class GrantDocumentKind(models.TextChoices):
+    AGREEMENT_SCAN = "agreement_scan", _("Signed agreement (NPHD)")
+    HANDOVER_SCAN = "handover_scan", _("Signed handover record (BAST)")
+    RECEIPT = "receipt", _("Receipt or photo of a purchase")
+
+
+class GrantDocumentQuerySet(RegionScopedQuerySet):
+    regency_path = "grant__group__regency"
+
+
+class GrantDocument(StoredUpload):
+    """A file of a grant's paper trail (a signed scan, a receipt), checked by its content
+    (groups.documents.sniff_document) and served only through a scoped view."""
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="documents"
+    )
+    kind = models.CharField(_("document kind"), max_length=20, choices=GrantDocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=grant_document_upload_to, max_length=200)
+
+    objects = GrantDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grant document")
+        verbose_name_plural = _("grant documents")
+        ordering = ["grant_id", "kind", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="grant_document_kind_valid", condition=Q(kind__in=GrantDocumentKind.values)
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+    def get_absolute_url(self):
+        return reverse("grants:document_download", args=[self.pk])
+
+
+class AgreementStatus(models.TextChoices):
+    ISSUED = "issued", _("To be signed")
+    SIGNED = "signed", _("Signed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class AgreementQuerySet(RegionScopedQuerySet):
+    regency_path = "grant__group__regency"
+
+
+class Agreement(TimeStampedModel):
+    """A grant agreement (NPHD, Naskah Perjanjian Hibah Daerah) between the head of the
+    office and the group's ketua: issued with a number from the register, printed, signed by
+    both parties, and its signed scan uploaded. The aid reaches the group only after that.
+
+    One agreement in force per grant; a cancelled one keeps its number (with the reason) and
+    another can be issued. Agreements entered before the register (free-text numbers) have
+    no register entry and keep their old number in `legacy_number`.
+    """
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="agreements"
+    )
+    letter = models.OneToOneField(
+        "letters.Letter",
+        verbose_name=_("register entry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreement",
+    )
+    legacy_number = models.CharField(
+        _("number given before the register"), max_length=100, blank=True
+    )
+    issued_on = models.DateField(_("agreement date"))
+    signatory = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed for the province by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=AgreementStatus.choices, default=AgreementStatus.ISSUED
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    scan = models.OneToOneField(
+        GrantDocument,
+        verbose_name=_("signed scan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    objects = AgreementQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("grant agreement (NPHD)")
+        verbose_name_plural = _("grant agreements (NPHD)")
+        ordering = ["-issued_on", "-pk"]
+        indexes = [models.Index(fields=["status", "issued_on"], name="agreement_status_issued")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant"],
+                condition=~Q(status="cancelled"),
+                name="agreement_one_in_force_per_grant",
+                violation_error_message=_("The grant already has an agreement in force."),
+            ),
+            models.CheckConstraint(
+                name="agreement_numbered",
+                condition=Q(letter__isnull=False, signatory__isnull=False)
+                | (Q(letter__isnull=True) & ~Q(legacy_number="")),
+                violation_error_message=_("An agreement has a number and a signatory."),
+            ),
+            models.CheckConstraint(
+                name="agreement_signed_has_scan",
+                condition=~Q(status="signed")
+                | Q(signed_on__isnull=False, scan__isnull=False)
+                | Q(signed_on__isnull=False, letter__isnull=True),
+                violation_error_message=_("A signed agreement has its date and signed scan."),
+            ),
+            models.CheckConstraint(
+                name="agreement_cancelled_has_reason",
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
+                violation_error_message=_("A cancelled agreement needs a reason."),
+            ),
+            models.CheckConstraint(
+                name="agreement_status_valid", condition=Q(status__in=AgreementStatus.values)
+            ),
+        ]
+
+    def __str__(self):
+        return f"NPHD {self.number}"
+
+    def get_absolute_url(self):
+        return self.grant.get_absolute_url()
+
+    @property
+    def number(self) -> str:
+        return self.letter.number if self.letter_id else self.legacy_number
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == AgreementStatus.SIGNED
+
+
+class HandoverStatus(models.TextChoices):
+    ISSUED = "issued", _("To be signed")
+    SIGNED = "signed", _("Handed over")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class HandoverQuerySet(RegionScopedQuerySet):
+    regency_path = "grant__group__regency"
+
+
+class Handover(TimeStampedModel):
+    """A record of handover (BAST, berita acara serah terima) of in-kind aid: the goods
+    handed over to the group, item by item, whose values add up to the grant. Issued with
+    a number from the register and printed; once its signed scan is uploaded the aid has
+    reached the group: for in-kind programmes it takes the place of the bank transfer
+    (the grant becomes active, its whole value handed over at once).
+    """
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="handovers"
+    )
+    letter = models.OneToOneField(
+        "letters.Letter",
+        verbose_name=_("register entry"),
+        on_delete=models.PROTECT,
+        related_name="handover",
+    )
+    handed_over_on = models.DateField(_("handover date"))
+    place = models.CharField(_("place of handover"), max_length=200)
+    official = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handed over by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=HandoverStatus.choices, default=HandoverStatus.ISSUED
+    )
+    scan = models.OneToOneField(
+        GrantDocument,
+        verbose_name=_("signed scan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    total = models.PositiveBigIntegerField(_("value of the goods (Rp)"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    objects = HandoverQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("handover record (BAST)")
+        verbose_name_plural = _("handover records (BAST)")
+        ordering = ["-handed_over_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant"],
+                condition=~Q(status="cancelled"),
+                name="handover_one_in_force_per_grant",
+                violation_error_message=_("The grant already has a handover record in force."),
+            ),
+            models.CheckConstraint(
+                name="handover_signed_has_scan",
+                condition=~Q(status="signed") | Q(scan__isnull=False),
+                violation_error_message=_("A signed handover record has its signed scan."),
+            ),
+            models.CheckConstraint(
+                name="handover_cancelled_has_reason",
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
+                violation_error_message=_("A cancelled handover record needs a reason."),
+            ),
+            models.CheckConstraint(name="handover_total_positive", condition=Q(total__gt=0)),
+            models.CheckConstraint(
+                name="handover_status_valid", condition=Q(status__in=HandoverStatus.values)
+            ),
+        ]
+
+    def __str__(self):
+        return f"BAST {self.number}"
+
+    def get_absolute_url(self):
+        return self.grant.get_absolute_url()
+
+    @property
+    def number(self) -> str:
+        return self.letter.number
+
+
+class HandoverItem(models.Model):
+    """One line of a handover record: what was handed over, how many, at what unit value."""
+
+    handover = models.ForeignKey(
+        Handover, verbose_name=_("handover record"), on_delete=models.CASCADE, related_name="items"
+    )
+    position = models.PositiveSmallIntegerField(_("line"))
+    name = models.CharField(_("item"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit = models.CharField(_("unit"), max_length=30)
+    unit_value = models.PositiveBigIntegerField(_("unit value (Rp)"))
+
+    class Meta:
+        verbose_name = _("handed-over item")
+        verbose_name_plural = _("handed-over items")
+        ordering = ["handover_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["handover", "position"], name="handover_item_line"),
+            models.CheckConstraint(
+                name="handover_item_positive", condition=Q(quantity__gt=0, unit_value__gt=0)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} {self.unit} {self.name}"
+
+    @property
+    def value(self) -> int:
+        return self.quantity * self.unit_value
+
+
+# Spending accountability per tranche -------------------------------------------------
+
+
+class SpendingStatus(models.TextChoices):
+    DRAFT = "draft", _("Being recorded")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
+
+
+class SpendingReportQuerySet(RegionScopedQuerySet):
+    regency_path = "tranche__grant__group__regency"
+
+
+class SpendingReport(TimeStampedModel):
+    """What a withdrawn tranche bought, line by line with a receipt or photo each: recorded
+    by the regency officer, accepted or returned (with a reason) by the head of the regency
+    office or province staff. One per withdrawn tranche, opened when it is withdrawn.
+
+    draft → submitted → accepted, or submitted → returned → submitted.
+    """
+
+    tranche = models.OneToOneField(
+        Tranche, verbose_name=_("tranche"), on_delete=models.PROTECT, related_name="spending"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=SpendingStatus.choices, default=SpendingStatus.DRAFT
+    )
+    # The sum of the lines, kept by the services under the grant's lock.
+    total = models.PositiveBigIntegerField(_("spent (Rp)"), default=0)
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    objects = SpendingReportQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("spending of a tranche")
+        verbose_name_plural = _("spending of tranches")
+        ordering = ["tranche_id"]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="spending_status")]
+        constraints = [
+            models.CheckConstraint(
+                name="spending_returned_has_reason",
+                condition=~Q(status="returned") | ~Q(return_reason=""),
+                violation_error_message=_("Returned spending needs a reason."),
+            ),
+            models.CheckConstraint(
+                name="spending_status_valid", condition=Q(status__in=SpendingStatus.values)
+            ),
+        ]
+
+    def __str__(self):
+        return gettext("Spending of tranche %(n)d") % {"n": self.tranche.sequence}
+
+    def get_absolute_url(self):
+        return reverse("grants:spending_detail", args=[self.pk])
+
+
+class SpendingLineQuerySet(RegionScopedQuerySet):
+    regency_path = "report__tranche__grant__group__regency"
+
+
+class SpendingLine(TimeStampedModel):
+    """One purchase paid from a tranche, with the receipt (nota/kwitansi) or photo of it."""
+
+    report = models.ForeignKey(
+        SpendingReport,
+        verbose_name=_("spending of a tranche"),
+        on_delete=models.CASCADE,
+        related_name="lines",
+    )
+    item = models.CharField(_("item bought"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit = models.CharField(_("unit"), max_length=30)
+    amount = models.PositiveBigIntegerField(_("amount paid (Rp)"))
+    spent_on = models.DateField(_("date of purchase"))
+    supplier = models.CharField(_("supplier"), max_length=200)
+    receipt = models.OneToOneField(
+        GrantDocument,
+        verbose_name=_("receipt or photo"),
+        on_delete=models.PROTECT,
+        related_name="spending_line",
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = SpendingLineQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("spending line")
+        verbose_name_plural = _("spending lines")
+        ordering = ["report_id", "spent_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="spending_line_positive", condition=Q(amount__gt=0, quantity__gt=0)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item} ({self.amount})"

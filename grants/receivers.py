@@ -28,14 +28,23 @@ def group_with_grant_stays(*, group, regency_id, **kwargs):
 
 @receiver(verification_criteria, dispatch_uid="grants.verification_criteria")
 def newest_open_programme(**kwargs):
-    """The member bounds of the newest open programme."""
-    bounds = (
+    """The group criteria of the newest open programme: its member bounds, households,
+    highest DTSEN decile and the documents it wants uploaded."""
+    program = (
         Program.objects.filter(status=ProgramStatus.OPEN)
         .order_by("-fiscal_year", "-pk")
-        .values_list("min_members", "max_members")
+        .only("min_members", "max_members", "min_households", "max_decile", "required_documents")
         .first()
     )
-    return Criteria(*bounds) if bounds else None
+    if program is None:
+        return None
+    return Criteria(
+        min_members=program.min_members,
+        max_members=program.max_members,
+        min_households=program.min_households,
+        max_decile=program.max_decile,
+        required_documents=tuple(program.required_documents or ()),
+    )
 
 
 @receiver(group_page, dispatch_uid="grants.group_page")

@@ -27,15 +27,31 @@ from core.rules import ensure
 from core.scoping import require
 from grants import rules, signals
 from grants.models import (
+    Agreement,
+    AgreementStatus,
+    Decree,
+    DecreeStatus,
     Grant,
+    GrantDocument,
+    GrantDocumentKind,
     GrantStatus,
+    Handover,
+    HandoverItem,
+    HandoverStatus,
     Program,
     ProgramQuota,
     ProgramStatus,
+    SpendingLine,
+    SpendingReport,
+    SpendingStatus,
     Tranche,
     TrancheStatus,
+    programme_date_error,
 )
+from groups.documents import sniff_document
 from groups.models import BusinessGroup
+from letters.models import DocumentKind
+from letters.services import cancel_letter, issue_letter
 
 
 def _changed(grant_or_program_id, regency_id=None, *, change: str) -> None:
@@ -53,7 +69,7 @@ def _changed(grant_or_program_id, regency_id=None, *, change: str) -> None:
 def _locked_grant(grant) -> Grant:
     return (
         Grant.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("program", "group")
+        .select_related("program", "group", "decree")
         .get(pk=grant.pk)
     )
 
@@ -136,7 +152,7 @@ def program_close(*, program, by) -> Program:
 # Awards ------------------------------------------------------------------------------
 
 
-def _award_one(*, program, quota, group, amount, by, agreement_number="", agreement_date=None):
+def _award_one(*, program, quota, group, amount, by):
     ensure(rules.award(program=program, quota=quota, group=group, user=by))
     ensure(rules.award_amount(program=program, quota=quota, amount=amount))
     program.awarded_amount += amount
@@ -145,8 +161,6 @@ def _award_one(*, program, quota, group, amount, by, agreement_number="", agreem
         program=program,
         group=group,
         amount=amount,
-        agreement_number=agreement_number,
-        agreement_date=agreement_date,
         awarded_on=timezone.localdate(),
         awarded_by=by,
     )
@@ -172,7 +186,7 @@ def _save_counters(program, quota):
 
 
 @transaction.atomic
-def grant_award(*, program, group, by, amount=None, agreement_number="", agreement_date=None):
+def grant_award(*, program, group, by, amount=None):
     """Award a grant to an eligible group, within the budget and the regency's quota."""
     require(by, Action.GRANT_AWARD, regency_id=group.regency_id)
     program, quota = _lock_program_and_quota(program.pk, group.regency_id)
@@ -183,8 +197,6 @@ def grant_award(*, program, group, by, amount=None, agreement_number="", agreeme
         group=group,
         amount=amount or program.default_amount,
         by=by,
-        agreement_number=agreement_number,
-        agreement_date=agreement_date,
     )
     _save_counters(program, quota)
     _changed(grant, change="awarded")
@@ -219,6 +231,465 @@ def grant_award_bulk(*, program, regency_id, groups, by) -> list[Grant]:
     _save_counters(program, quota)
     _changed(program.pk, regency_id, change="awarded")
     return grants
+
+
+# Recipients' decrees (SK penerima) ---------------------------------------------------
+
+
+def _locked_decree(decree) -> Decree:
+    return (
+        Decree.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("program", "signatory")
+        .get(pk=decree.pk)
+    )
+
+
+@transaction.atomic
+def decree_prepare(*, program, signatory, by) -> Decree:
+    """A draft decree naming every awarded grant of the programme not yet in a decree, to
+    be signed by `signatory`. The programme's lock keeps awards out while the list is made."""
+    program = _locked_program(program)
+    grants = list(
+        rules.grants_without_decree(program)
+        .select_for_update(no_key=True, of=("self",))
+        .order_by("group__regency_id", "group__name", "pk")
+    )
+    ensure(rules.decree_prepare(program=program, user=by, waiting=len(grants)))
+    ensure(rules.decree_signatory(user=signatory))
+    decree = Decree(program=program, signatory=signatory, prepared_by=by)
+    decree._change_reason = "prepared"
+    decree._history_user = by
+    decree.save()
+    for grant in grants:
+        grant.decree = decree
+        grant._change_reason = "in_decree"
+        grant._history_user = by
+        grant.save(update_fields=["decree", "updated_at"])
+    return decree
+
+
+@transaction.atomic
+def decree_sign(*, decree, by, signed_on: datetime.date) -> Decree:
+    """draft → signed on `signed_on`: the decree takes its number from the register."""
+    decree = _locked_decree(decree)
+    ensure(rules.decree_sign(decree=decree, user=by))
+    ensure(rules.decree_date(decree=decree, day=signed_on))
+    count = decree.grants.count()
+    decree.letter = issue_letter(
+        kind=DocumentKind.DECREE,
+        subject=(
+            f"Penetapan penerima {decree.program.name} Tahun Anggaran "
+            f"{decree.program.fiscal_year} ({count} kelompok)"
+        ),
+        by=by,
+        signed_by=decree.signatory,
+        issued_on=signed_on,
+    )
+    decree.status = DecreeStatus.SIGNED
+    decree.signed_on = signed_on
+    decree._change_reason = "signed"
+    decree._history_user = by
+    decree.save()
+    return decree
+
+
+@transaction.atomic
+def decree_cancel(*, decree, by, reason: str) -> Decree:
+    """A draft, or a signed decree whose grants have not received their aid, is cancelled:
+    its grants wait for another decree; a signed one keeps its number, with the reason."""
+    reason = required_reason(reason)
+    decree = _locked_decree(decree)
+    grants = list(decree.grants.select_for_update(no_key=True, of=("self",)).order_by("pk"))
+    ensure(rules.decree_cancel(decree=decree, user=by))
+    for grant in grants:
+        grant.decree = None
+        grant._change_reason = "out_of_decree"
+        grant._history_user = by
+        grant.save(update_fields=["decree", "updated_at"])
+    if decree.letter_id:
+        cancel_letter(letter=decree.letter, by=by, reason=reason)
+    decree.status = DecreeStatus.CANCELLED
+    decree.cancel_reason = reason
+    decree._change_reason = "cancelled"
+    decree._history_user = by
+    decree.save()
+    return decree
+
+
+# Grant agreements (NPHD) ------------------------------------------------------------
+
+
+def _store_document(grant, *, kind, upload, by) -> GrantDocument:
+    """A file of the grant's paper trail, checked by its content, written to storage."""
+    content_type, extension = sniff_document(upload)
+    document = GrantDocument.from_upload(
+        upload, content_type=content_type, extension=extension, by=by, grant=grant, kind=kind
+    )
+    document.save()
+    return document
+
+
+def _forget_files_on_rollback(documents):
+    """Files written during a transaction that then failed are deleted again."""
+    for document in documents:
+        document.file.delete(save=False)
+
+
+def _locked_agreement(agreement) -> Agreement:
+    grant = _locked_grant(agreement.grant)
+    agreement = (
+        Agreement.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("letter", "signatory")
+        .get(pk=agreement.pk)
+    )
+    agreement.grant = grant
+    return agreement
+
+
+@transaction.atomic
+def agreement_issue(*, grant, signatory, by, issued_on: datetime.date | None = None):
+    """The grant's agreement (NPHD), numbered from the register, to print and sign."""
+    grant = _locked_grant(grant)
+    ensure(rules.agreement_issue(grant=grant, user=by))
+    ensure(rules.decree_signatory(user=signatory))
+    issued_on = issued_on or timezone.localdate()
+    if issued_on > timezone.localdate() or (
+        grant.decree.signed_on and issued_on < grant.decree.signed_on
+    ):
+        raise DomainError(_("The agreement date is between the decree's date and today."))
+    group = grant.group
+    agreement = Agreement(
+        grant=grant,
+        letter=issue_letter(
+            kind=DocumentKind.AGREEMENT,
+            subject=f"NPHD {group.name} ({group.registration_number}), {grant.program.name}",
+            by=by,
+            signed_by=signatory,
+            regency_id=group.regency_id,
+            issued_on=issued_on,
+        ),
+        issued_on=issued_on,
+        signatory=signatory,
+        issued_by=by,
+    )
+    agreement._change_reason = "issued"
+    agreement._history_user = by
+    agreement.save()
+    return agreement
+
+
+def agreement_sign(*, agreement, by, signed_on: datetime.date, scan):
+    """issued → signed: the scan of the agreement signed by both parties (a PDF, JPEG or
+    PNG, checked by its content) is kept with it. The aid can then go out."""
+    written = []
+    try:
+        with transaction.atomic():
+            agreement = _locked_agreement(agreement)
+            ensure(rules.agreement_sign(agreement=agreement, user=by))
+            ensure(rules.agreement_sign_date(agreement=agreement, day=signed_on))
+            document = _store_document(
+                agreement.grant, kind=GrantDocumentKind.AGREEMENT_SCAN, upload=scan, by=by
+            )
+            written.append(document)
+            agreement.scan = document
+            agreement.signed_on = signed_on
+            agreement.status = AgreementStatus.SIGNED
+            agreement._change_reason = "signed"
+            agreement._history_user = by
+            agreement.save()
+            return agreement
+    except Exception:
+        _forget_files_on_rollback(written)
+        raise
+
+
+def _cancel_agreement(agreement, *, by, reason):
+    if agreement.letter_id:
+        cancel_letter(letter=agreement.letter, by=by, reason=reason)
+    agreement.status = AgreementStatus.CANCELLED
+    agreement.cancel_reason = reason
+    agreement._change_reason = "cancelled"
+    agreement._history_user = by
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def agreement_cancel(*, agreement, by, reason: str):
+    """A wrong agreement of a grant not yet given its aid: cancelled with the reason; it
+    keeps its number in the register and another can be issued."""
+    reason = required_reason(reason)
+    agreement = _locked_agreement(agreement)
+    ensure(rules.agreement_cancel(agreement=agreement, user=by))
+    return _cancel_agreement(agreement, by=by, reason=reason)
+
+
+# Handover records (BAST) of in-kind aid ------------------------------------------------
+
+
+def _locked_handover(handover) -> Handover:
+    grant = _locked_grant(handover.grant)
+    handover = (
+        Handover.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("letter", "official")
+        .get(pk=handover.pk)
+    )
+    handover.grant = grant
+    return handover
+
+
+def _handover_items(items) -> list[HandoverItem]:
+    lines = []
+    for position, item in enumerate(items, start=1):
+        name = (item.get("name") or "").strip()
+        quantity, unit_value = item.get("quantity") or 0, item.get("unit_value") or 0
+        if not name or quantity <= 0 or unit_value <= 0:
+            raise DomainError(
+                _("Line %(n)d: an item needs its name, a quantity and a unit value.")
+                % {"n": position}
+            )
+        lines.append(
+            HandoverItem(
+                position=position,
+                name=name,
+                quantity=quantity,
+                unit=(item.get("unit") or "").strip() or "unit",
+                unit_value=unit_value,
+            )
+        )
+    if not lines:
+        raise DomainError(_("List the goods handed over."))
+    return lines
+
+
+@transaction.atomic
+def handover_issue(
+    *, grant, items: list[dict], official, by, handed_over_on: datetime.date, place: str
+):
+    """The record of handover of an in-kind grant: its items add up to the grant. It takes
+    the next BAST number of the register and is printed to be signed at the handover."""
+    grant = _locked_grant(grant)
+    ensure(rules.handover_issue(grant=grant, user=by))
+    ensure(rules.decree_signatory(user=official))
+    lines = _handover_items(items)
+    total = sum(line.value for line in lines)
+    ensure(rules.handover_items_total(grant=grant, total=total))
+    agreement = grant.agreement
+    if handed_over_on < agreement.signed_on:
+        raise DomainError(_("The handover cannot be before the agreement was signed."))
+    message = programme_date_error(grant.program, handed_over_on, _("The handover date"))
+    if message and handed_over_on <= timezone.localdate():
+        raise DomainError(message)
+    group = grant.group
+    handover = Handover(
+        grant=grant,
+        letter=issue_letter(
+            kind=DocumentKind.HANDOVER,
+            subject=f"BAST {group.name} ({group.registration_number}), {grant.program.name}",
+            by=by,
+            signed_by=official,
+            regency_id=group.regency_id,
+            issued_on=handed_over_on,
+        ),
+        handed_over_on=handed_over_on,
+        place=(place or "").strip() or group.village.name,
+        official=official,
+        total=total,
+        issued_by=by,
+    )
+    handover._change_reason = "issued"
+    handover._history_user = by
+    handover.save()
+    for line in lines:
+        line.handover = handover
+    HandoverItem.objects.bulk_create(lines)
+    return handover
+
+
+def handover_sign(*, handover, by, scan):
+    """issued → signed: the record signed by both parties is uploaded. For in-kind aid this
+    takes the place of the transfer: the grant becomes active on the handover date, its
+    whole value handed over (committed and withdrawn) and accounted for by the record."""
+    written = []
+    try:
+        with transaction.atomic():
+            handover = _locked_handover(handover)
+            ensure(rules.handover_sign(handover=handover, user=by))
+            document = _store_document(
+                handover.grant, kind=GrantDocumentKind.HANDOVER_SCAN, upload=scan, by=by
+            )
+            written.append(document)
+            handover.scan = document
+            handover.status = HandoverStatus.SIGNED
+            handover._change_reason = "signed"
+            handover._history_user = by
+            handover.save()
+            grant = handover.grant
+            grant.status = GrantStatus.ACTIVE
+            grant.transferred_on = handover.handed_over_on
+            grant.transfer_reference = handover.number
+            # The whole value handed over at once, accounted for by the record itself.
+            grant.committed_amount = grant.withdrawn_amount = grant.amount
+            grant.accounted_amount = handover.total
+            grant._change_reason = "handed_over"
+            grant._history_user = by
+            grant.save()
+            _changed(grant, change="transferred")
+            return handover
+    except Exception:
+        _forget_files_on_rollback(written)
+        raise
+
+
+@transaction.atomic
+def handover_cancel(*, handover, by, reason: str):
+    """A record not yet signed is withdrawn (wrong items, another date): it keeps its
+    number, marked cancelled with the reason; another can be prepared."""
+    reason = required_reason(reason)
+    handover = _locked_handover(handover)
+    ensure(rules.handover_cancel(handover=handover, user=by))
+    cancel_letter(letter=handover.letter, by=by, reason=reason)
+    handover.status = HandoverStatus.CANCELLED
+    handover.cancel_reason = reason
+    handover._change_reason = "cancelled"
+    handover._history_user = by
+    handover.save()
+    return handover
+
+
+# Spending accountability per tranche -----------------------------------------------------
+
+
+def _locked_spending(report) -> SpendingReport:
+    """The grant first, then the tranche's spending (the order of every tranche service)."""
+    tranche = Tranche.objects.select_related("grant").get(pk=report.tranche_id)
+    grant = _locked_grant(tranche.grant)
+    report = (
+        SpendingReport.objects.select_for_update(of=("self",))
+        .select_related("tranche")
+        .get(pk=report.pk)
+    )
+    report.tranche.grant = grant
+    return report
+
+
+def _set_spending(report, *, by, log, **fields):
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report._change_reason = log
+    report._history_user = by
+    report.save()
+    return report
+
+
+def spending_line_add(
+    *, report, by, item: str, quantity: int, unit: str, amount: int, spent_on, supplier, receipt
+):
+    """A purchase paid from the tranche, with its receipt or photo (PDF, JPEG or PNG,
+    checked by content); the lines never add up to more than the tranche."""
+    written = []
+    try:
+        with transaction.atomic():
+            report = _locked_spending(report)
+            ensure(rules.spending_line_add(report=report, user=by))
+            ensure(rules.spending_line(report=report, amount=amount, spent_on=spent_on))
+            if not (item or "").strip() or not (supplier or "").strip():
+                raise DomainError(_("Say what was bought and from whom."))
+            document = _store_document(
+                report.tranche.grant, kind=GrantDocumentKind.RECEIPT, upload=receipt, by=by
+            )
+            written.append(document)
+            line = SpendingLine(
+                report=report,
+                item=item.strip(),
+                quantity=quantity or 1,
+                unit=(unit or "").strip() or "unit",
+                amount=amount,
+                spent_on=spent_on,
+                supplier=supplier.strip(),
+                receipt=document,
+                added_by=by,
+            )
+            line._change_reason = "added"
+            line._history_user = by
+            line.save()
+            _set_spending(report, by=by, log="line_added", total=report.total + amount)
+            return line
+    except Exception:
+        _forget_files_on_rollback(written)
+        raise
+
+
+@transaction.atomic
+def spending_line_remove(*, line, by):
+    """A line recorded by mistake goes, with its receipt."""
+    report = _locked_spending(line.report)
+    ensure(rules.spending_write(report=report, user=by))
+    line = SpendingLine.objects.select_related("receipt").get(pk=line.pk, report=report)
+    document = line.receipt
+    line._history_user = by
+    line.delete()
+    document.delete()
+    transaction.on_commit(lambda: document.file.delete(save=False))
+    return _set_spending(report, by=by, log="line_removed", total=report.total - line.amount)
+
+
+@transaction.atomic
+def spending_submit(*, report, by):
+    """draft or returned → submitted for review."""
+    report = _locked_spending(report)
+    ensure(rules.spending_submit(report=report, user=by))
+    return _set_spending(
+        report,
+        by=by,
+        log="submitted",
+        status=SpendingStatus.SUBMITTED,
+        submitted_by=by,
+        submitted_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def spending_accept(*, report, by):
+    """submitted → accepted: what it accounts for counts on the grant (and the dashboard)."""
+    report = _locked_spending(report)
+    ensure(rules.spending_review(report=report, user=by))
+    report = _set_spending(
+        report,
+        by=by,
+        log="accepted",
+        status=SpendingStatus.ACCEPTED,
+        return_reason="",
+        reviewed_by=by,
+        reviewed_at=timezone.now(),
+    )
+    grant = report.tranche.grant
+    grant.accounted_amount += report.total
+    grant._change_reason = "spending_accepted"
+    grant._history_user = by
+    grant.save(update_fields=["accounted_amount", "updated_at"])
+    _changed(grant, change="spending")
+    return report
+
+
+@transaction.atomic
+def spending_return(*, report, by, reason: str):
+    """submitted → returned, with what the officer must fix."""
+    reason = required_reason(reason)
+    report = _locked_spending(report)
+    ensure(rules.spending_review(report=report, user=by))
+    return _set_spending(
+        report,
+        by=by,
+        log="returned",
+        status=SpendingStatus.RETURNED,
+        return_reason=reason,
+        reviewed_by=by,
+        reviewed_at=timezone.now(),
+    )
+
+
+# Grants ------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -258,6 +729,13 @@ def grant_cancel(*, grant, by, reason: str):
     grant.status_reason = reason
     grant._change_reason = "cancelled"
     grant.save()
+    agreement = grant.agreement
+    if agreement is not None:  # it keeps its number, cancelled with the grant's reason
+        _cancel_agreement(
+            Agreement.objects.select_for_update(no_key=True).get(pk=agreement.pk),
+            by=by,
+            reason=reason,
+        )
     _changed(grant, change="cancelled")
     return grant
 
@@ -297,7 +775,11 @@ def _tranche_request(*, grant, amount, purpose, by, token):
     existing = Tranche.objects.filter(request_token=token).first()
     if existing is not None:
         return existing
-    tranches = list(grant.tranches.select_for_update().order_by("sequence"))
+    tranches = list(
+        grant.tranches.select_for_update(of=("self",))
+        .select_related("spending")
+        .order_by("sequence")
+    )
     ensure(rules.tranche_request(grant=grant, user=by, tranches=tranches))
     if not (purpose or "").strip():
         raise DomainError(_("The purpose of the withdrawal is required."))
@@ -345,9 +827,21 @@ def _decide(tranche, *, by, status, note, reason_key):
 
 @transaction.atomic
 def tranche_approve(*, tranche, by, note: str = ""):
-    """requested → approved, by an approver who did not request it."""
+    """requested → approved, by an approver who did not request it; the approval letter
+    takes its number from the register, signed by the approver."""
     tranche = _locked_tranche(tranche)
     ensure(rules.tranche_approve(tranche=tranche, user=by))
+    group = tranche.grant.group
+    tranche.letter = issue_letter(
+        kind=DocumentKind.TRANCHE_LETTER,
+        subject=(
+            f"Persetujuan pencairan dana hibah tahap {tranche.sequence} "
+            f"{group.name} ({group.registration_number})"
+        ),
+        by=by,
+        signed_by=by,
+        regency_id=group.regency_id,
+    )
     audit.record(audit.Event.TRANCHE_APPROVED, obj=tranche, user=by, detail=note.strip())
     return _decide(
         tranche, by=by, status=TrancheStatus.APPROVED, note=note.strip(), reason_key="approved"
@@ -393,6 +887,11 @@ def tranche_mark_withdrawn(*, tranche, by, withdrawn_on: datetime.date, referenc
     tranche.bank_reference = reference.strip()
     tranche._change_reason = "withdrawn"
     tranche.save()
+    # What it buys is accounted for, line by line, before the next tranche.
+    spending = SpendingReport(tranche=tranche)
+    spending._change_reason = "opened"
+    spending._history_user = by
+    spending.save()
     grant = tranche.grant
     grant.withdrawn_amount += tranche.amount
     if grant.status == GrantStatus.TRANSFERRED:

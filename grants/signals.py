@@ -9,7 +9,8 @@ from django.dispatch import Signal
 
 # A change to what the dashboard counts of one programme in one regency
 # (kwargs: program_id, regency_id, change): change is "awarded", "tranche" (a tranche was
-# requested, decided, cancelled or withdrawn), "transferred", "completed" or "cancelled".
+# requested, decided, cancelled or withdrawn), "spending" (a tranche's spending was
+# accepted), "transferred" (or in-kind aid handed over), "completed" or "cancelled".
 grants_changed = Signal()
 
 # A programme's fields changed (kwargs: program, changed: set of field names).

@@ -95,3 +95,98 @@ class TrancheQueueTable(tables.Table):
 
     def render_age(self, value):
         return (timezone.localdate() - timezone.localdate(value)).days
+
+
+class DecreeTable(tables.Table):
+    number = tables.TemplateColumn(
+        template_name="grants/includes/decree_number_cell.html",
+        verbose_name=_("Number"),
+        order_by=("letter__number", "pk"),
+    )
+    signed_on = tables.DateColumn(verbose_name=_("Decree date"), short=False, default="—")
+    program = tables.Column(verbose_name=_("Programme"), order_by=("program_id", "-pk"))
+    signatory = tables.Column(verbose_name=_("Signed by"), orderable=False, attrs=wide_only())
+    grant_count = tables.Column(verbose_name=_("Groups"), attrs=NUMBER)
+    grant_total = MoneyColumn(verbose_name=_("Amount"))
+    status = tables.TemplateColumn(
+        template_name="grants/includes/status_badge_cell.html", order_by=("status", "-pk")
+    )
+
+    class Meta:
+        attrs = {**TABLE_ATTRS, "id": "decrees"}
+        empty_text = _("No decree yet.")
+
+    def render_program(self, record):
+        return record.program.name
+
+
+class AgreementTable(tables.Table):
+    number = tables.Column(
+        verbose_name=_("Number"), accessor="letter__number", order_by=("letter__number", "pk")
+    )
+    issued_on = tables.DateColumn(verbose_name=_("Agreement date"), short=False)
+    group = tables.Column(
+        linkify=lambda record: record.grant.get_absolute_url(),
+        accessor="grant__group__name",
+        verbose_name=_("Group"),
+    )
+    regency = tables.Column(
+        accessor="grant__group__regency", verbose_name=_("Regency/city"), attrs=wide_only()
+    )
+    amount = MoneyColumn(accessor="grant__amount", verbose_name=_("Amount"))
+    signed_on = tables.DateColumn(verbose_name=_("Signed on"), short=False, default="—")
+    status = tables.TemplateColumn(
+        template_name="grants/includes/status_badge_cell.html", order_by=("status", "-pk")
+    )
+
+    class Meta:
+        attrs = {**TABLE_ATTRS, "id": "agreements"}
+        empty_text = _("No agreement matches.")
+
+    def render_number(self, record):
+        return record.number
+
+
+class HandoverTable(tables.Table):
+    number = tables.Column(
+        verbose_name=_("Number"), accessor="letter__number", order_by=("letter__number", "pk")
+    )
+    handed_over_on = tables.DateColumn(verbose_name=_("Handover date"), short=False)
+    group = tables.Column(
+        linkify=lambda record: record.grant.get_absolute_url(),
+        accessor="grant__group__name",
+        verbose_name=_("Group"),
+    )
+    regency = tables.Column(
+        accessor="grant__group__regency", verbose_name=_("Regency/city"), attrs=wide_only()
+    )
+    total = MoneyColumn(verbose_name=_("Value of the goods"))
+    status = tables.TemplateColumn(
+        template_name="grants/includes/status_badge_cell.html", order_by=("status", "-pk")
+    )
+
+    class Meta:
+        attrs = {**TABLE_ATTRS, "id": "handovers"}
+        empty_text = _("No handover record matches.")
+
+
+class SpendingTable(tables.Table):
+    group = tables.Column(
+        linkify=lambda record: record.get_absolute_url(),
+        accessor="tranche__grant__group__name",
+        verbose_name=_("Group"),
+        order_by=("tranche__grant__group__name", "tranche__sequence"),
+    )
+    regency = tables.Column(
+        accessor="tranche__grant__group__regency", verbose_name=_("Regency/city"), attrs=wide_only()
+    )
+    sequence = tables.Column(accessor="tranche__sequence", verbose_name=_("Tranche"), attrs=NUMBER)
+    withdrawn = MoneyColumn(accessor="tranche__amount", verbose_name=_("Withdrawn"))
+    total = MoneyColumn(verbose_name=_("Accounted for"))
+    status = tables.TemplateColumn(
+        template_name="grants/includes/status_badge_cell.html", order_by=("status", "pk")
+    )
+
+    class Meta:
+        attrs = {**TABLE_ATTRS, "id": "spending"}
+        empty_text = _("No tranche's spending matches.")

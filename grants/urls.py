@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grants import pdf_views, views
+from grants import paper_views, pdf_views, views
 
 app_name = "grants"
 
@@ -29,4 +29,39 @@ urlpatterns = [
     path("tahap/<int:pk>/dicairkan/", views.tranche_withdrawn, name="tranche_withdrawn"),
     path("tahap/<int:pk>/surat.pdf", pdf_views.tranche_letter, name="tranche_letter"),
     path("<int:pk>/ringkasan.pdf", pdf_views.grant_summary_pdf, name="grant_summary_pdf"),
+    # The paper trail
+    path("sk/", paper_views.decree_list, name="decree_list"),
+    path("sk/ekspor/", paper_views.decree_list_export, name="decree_list_export"),
+    path("sk/<int:pk>/", paper_views.decree_detail, name="decree_detail"),
+    path("sk/<int:pk>/tandatangani/", paper_views.decree_sign, name="decree_sign"),
+    path("sk/<int:pk>/batalkan/", paper_views.decree_cancel, name="decree_cancel"),
+    path(
+        "sk/<int:pk>/lampiran.pdf", paper_views.decree_attachment_pdf, name="decree_attachment_pdf"
+    ),
+    path("program/<int:pk>/sk-baru/", paper_views.decree_prepare, name="decree_prepare"),
+    path("nphd/", paper_views.agreement_list, name="agreement_list"),
+    path("nphd/ekspor/", paper_views.agreement_list_export, name="agreement_list_export"),
+    path("<int:pk>/nphd/", paper_views.agreement_issue, name="agreement_issue"),
+    path("nphd/<int:pk>/tandatangani/", paper_views.agreement_sign, name="agreement_sign"),
+    path("nphd/<int:pk>/batalkan/", paper_views.agreement_cancel, name="agreement_cancel"),
+    path("nphd/<int:pk>/nphd.pdf", paper_views.agreement_pdf, name="agreement_pdf"),
+    path("dokumen/<int:pk>/", paper_views.document_download, name="document_download"),
+    path("bast/", paper_views.handover_list, name="handover_list"),
+    path("bast/ekspor/", paper_views.handover_list_export, name="handover_list_export"),
+    path("<int:pk>/bast/", paper_views.handover_issue, name="handover_issue"),
+    path("bast/<int:pk>/tandatangani/", paper_views.handover_sign, name="handover_sign"),
+    path("bast/<int:pk>/batalkan/", paper_views.handover_cancel, name="handover_cancel"),
+    path("bast/<int:pk>/bast.pdf", paper_views.handover_pdf, name="handover_pdf"),
+    path("belanja/", paper_views.spending_list, name="spending_list"),
+    path("belanja/ekspor/", paper_views.spending_list_export, name="spending_list_export"),
+    path("belanja/<int:pk>/", paper_views.spending_detail, name="spending_detail"),
+    path("belanja/<int:pk>/tambah/", paper_views.spending_line_add, name="spending_line_add"),
+    path("belanja/<int:pk>/serahkan/", paper_views.spending_submit, name="spending_submit"),
+    path("belanja/<int:pk>/terima/", paper_views.spending_accept, name="spending_accept"),
+    path("belanja/<int:pk>/kembalikan/", paper_views.spending_return, name="spending_return"),
+    path(
+        "belanja/baris/<int:pk>/hapus/",
+        paper_views.spending_line_remove,
+        name="spending_line_remove",
+    ),
 ]

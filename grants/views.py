@@ -24,16 +24,21 @@ from core.xlsx import table_response
 from grants import exports, rules, selectors, services
 from grants.filters import GrantFilter, TrancheQueueFilter
 from grants.forms import (
+    AgreementIssueForm,
     AwardForm,
     BulkAwardForm,
     DecisionNoteForm,
+    DecreePrepareForm,
     ProgramForm,
+    ScanForm,
     TrancheRequestForm,
     TransferForm,
+    UploadForm,
     WithdrawalForm,
     quota_formset,
 )
 from grants.models import (
+    GrantStatus,
     Program,
     ProgramQuota,
     Tranche,
@@ -160,6 +165,7 @@ def _program_page(request, program, *, regency_code=None, bulk_form=None, award_
         "can_edit": rules.program_edit(program=program, user=user),
         "can_open": rules.program_open(program=program, user=user),
         "can_close": rules.program_close(program=program, user=user),
+        **_decree_part(program, user),
     }
     if quota is not None:
         grants = selectors.grant_list(user=user).filter(
@@ -196,6 +202,18 @@ def _int_or_none(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def _decree_part(program, user) -> dict:
+    """The programme's decrees, and the form to prepare one for its grants not in one."""
+    waiting = rules.grants_without_decree(program).count()
+    can_prepare = rules.decree_prepare(program=program, user=user, waiting=waiting)
+    return {
+        "decrees": list(selectors.decree_list(user=user).filter(program=program).order_by("pk")),
+        "decree_waiting": waiting,
+        "can_prepare_decree": can_prepare,
+        "decree_form": DecreePrepareForm() if can_prepare else None,
+    }
 
 
 def _program_url(program, regency_id):
@@ -313,6 +331,11 @@ def grant_detail(request, pk):
         if rules.tranche_mark_withdrawn(tranche=tranche, user=user):
             tranche.withdrawal_form = WithdrawalForm(auto_id=f"id_tranche{tranche.pk}_%s")
     request_answer = rules.tranche_request(grant=grant, user=user, tranches=tranches)
+    transfer_answer = rules.transfer(grant=grant, user=user)
+    agreement = grant.agreement
+    can_issue_agreement = rules.agreement_issue(grant=grant, user=user)
+    handover = rules.handover_in_force(grant)
+    handover_sign = handover is not None and rules.handover_sign(handover=handover, user=user)
     return render(
         request,
         "grants/grant_detail.html",
@@ -326,10 +349,33 @@ def grant_detail(request, pk):
             # Why an officer cannot ask now (a report to write, a request waiting).
             "request_refused": "" if request_answer.forbidden else request_answer.reason,
             "decidable": [t for t in tranches if rules.tranche_approve(tranche=t, user=user)],
-            "can_transfer": rules.transfer(grant=grant, user=user),
+            "can_transfer": transfer_answer,
+            # Why the aid cannot reach the group yet (no signed decree, no signed NPHD...).
+            "transfer_refused": ""
+            if transfer_answer or transfer_answer.forbidden or grant.status != GrantStatus.AWARDED
+            else transfer_answer.reason,
             "can_cancel": rules.cancel(grant=grant, user=user),
             "can_complete": rules.complete(grant=grant, user=user),
             "transfer_form": TransferForm(),
+            "agreement": agreement,
+            "past_agreements": selectors.cancelled_agreements(grant=grant),
+            "can_issue_agreement": can_issue_agreement,
+            "agreement_form": AgreementIssueForm(grant=grant) if can_issue_agreement else None,
+            "can_sign_agreement": agreement is not None
+            and rules.agreement_sign(agreement=agreement, user=user),
+            "can_cancel_agreement": agreement is not None
+            and rules.agreement_cancel(agreement=agreement, user=user),
+            "scan_form": ScanForm(auto_id="id_agreement_%s"),
+            "handover": handover,
+            "can_issue_handover": rules.handover_issue(grant=grant, user=user),
+            "can_sign_handover": handover_sign,
+            # Why the signed record cannot be uploaded yet (a later date, a training...).
+            "handover_refused": handover_sign.reason
+            if handover is not None and not handover_sign and not handover_sign.forbidden
+            else "",
+            "can_cancel_handover": handover is not None
+            and rules.handover_cancel(handover=handover, user=user),
+            "upload_form": UploadForm(auto_id="id_handover_%s"),
             "reason_form": ReasonForm(),
         },
     )
@@ -446,6 +492,7 @@ def tranche_queue(request):
     if can_decide:
         for row in table.page.object_list:
             row.record.decision = rules.tranche_approve(tranche=row.record, user=request.user)
+            row.record.may_reject = rules.tranche_reject(tranche=row.record, user=request.user)
     return render(
         request,
         "grants/tranche_queue.html",

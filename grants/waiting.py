@@ -75,3 +75,87 @@ def grants_awaiting_first_tranche(user):
             _grant_list_url(status=GrantStatus.TRANSFERRED, tranche="none"),
         )
     ]
+
+
+@waiting_provider
+def decrees_to_sign(user):
+    """Draft decrees whose signing is to be recorded (their grants wait for it)."""
+    return [
+        WaitingLine(
+            _("Draft decrees to record as signed"),
+            rules.decrees_to_sign(user).count(),
+            f"{reverse('grants:decree_list')}?status=draft",
+        )
+    ]
+
+
+@waiting_provider
+def agreements_to_issue(user):
+    """Grants of a signed decree whose agreement (NPHD) is still to be issued."""
+    return [
+        WaitingLine(
+            _("Grants in a signed decree without an agreement (NPHD)"),
+            rules.grants_to_issue_agreement(user).count(),
+            _grant_list_url(status=GrantStatus.AWARDED, paper="no_agreement"),
+        )
+    ]
+
+
+@waiting_provider
+def agreements_to_sign(user):
+    """Agreements printed for signing whose signed scan is still to be uploaded."""
+    return [
+        WaitingLine(
+            _("Agreements (NPHD) to have signed and upload"),
+            rules.agreements_to_sign(user).count(),
+            f"{reverse('grants:agreement_list')}?status=issued",
+        )
+    ]
+
+
+@waiting_provider
+def handovers_to_prepare(user):
+    """In-kind grants whose decree and agreement are signed: their BAST is to prepare."""
+    return [
+        WaitingLine(
+            _("In-kind grants to hand over (BAST to prepare)"),
+            rules.grants_to_hand_over(user).count(),
+            _grant_list_url(status=GrantStatus.AWARDED, paper="to_hand_over"),
+        )
+    ]
+
+
+@waiting_provider
+def handovers_to_sign(user):
+    """Handover records printed whose signed scan is still to be uploaded."""
+    return [
+        WaitingLine(
+            _("Handover records (BAST) to upload signed"),
+            rules.handovers_to_sign(user).count(),
+            f"{reverse('grants:handover_list')}?status=issued",
+        )
+    ]
+
+
+@waiting_provider
+def spending_to_record(user):
+    """Withdrawn tranches whose purchases are still to record (or were returned)."""
+    return [
+        WaitingLine(
+            _("Spending of withdrawn tranches to record"),
+            rules.spending_to_record(user).count(),
+            f"{reverse('grants:spending_list')}?status=draft",
+        )
+    ]
+
+
+@waiting_provider
+def spending_to_review(user):
+    """Spending submitted by the regency officers, to accept or return."""
+    return [
+        WaitingLine(
+            _("Spending of tranches to review"),
+            rules.spending_to_review(user).count(),
+            f"{reverse('grants:spending_list')}?status=submitted",
+        )
+    ]

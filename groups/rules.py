@@ -25,7 +25,7 @@ from core.indonesia import check_nik
 from core.rules import ALLOWED, Answer, ask, first_refusal, refuse
 from core.scoping import role_and_scope
 from groups import signals
-from groups.models import GroupStatus, MemberRole
+from groups.models import DocumentKind, GroupStatus, MemberRole
 
 # A province-wide user may correct a group's data until it is rejected or inactive; a
 # regency officer only while it is proposed (afterwards the province has checked it).
@@ -134,11 +134,29 @@ def _ready(problems: list[str]) -> Answer:
 
 @dataclass(frozen=True)
 class Criteria:
-    """What a group needs to be verified. Permensos 2/2019: a KUBE has 5 to 20 members;
-    the newest open programme may set its own bounds (grants answers the question)."""
+    """What a group needs to be verified. Permensos 2/2019: a KUBE has 5 to 20 members from
+    at least 5 households (distinct family cards), from the poorest deciles of the DTSEN
+    register; the newest open programme may set its own (grants answers the question)."""
 
     min_members: int = 5
     max_members: int = 20
+    min_households: int = 5
+    max_decile: int = 4
+    required_documents: tuple[str, ...] = ()  # DocumentKind values
+
+
+@dataclass(frozen=True)
+class Check:
+    """One verification criterion as the group page lists it: what it asks, what the group
+    has, and the problem when it is not met."""
+
+    label: str
+    found: str
+    problem: str = ""
+
+    @property
+    def met(self) -> bool:
+        return not self.problem
 
 
 def verification_criteria() -> Criteria:
@@ -200,38 +218,112 @@ def _duplicate_nik_problems(members: list[tuple[str, str]]) -> list[str]:
     return [_("The same NIK is entered twice: %(niks)s.") % {"niks": ", ".join(twice)}]
 
 
-def verification_problems(group, criteria: Criteria | None = None):
-    """What keeps a group from being verified, as Indonesian sentences (empty: none): the
-    programme's member bounds, the composition every save requires (for groups saved before
-    it was required), and a bank account in the group's name."""
+def verification_checks(group, criteria: Criteria | None = None) -> list[Check]:
+    """Each verification criterion with what the group has, in the order the group page
+    lists them: members, households, deciles, one ketua, the bank account, the documents."""
     criteria = criteria or verification_criteria()
     members = getattr(group, "active_members", None)
     if members is None:  # not prefetched (the "Menunggu Anda" line prefetches them)
-        members = group.members.filter(active=True).only("nik", "role")
-    members = [(m.nik, m.role) for m in members]
-    problems = []
-    if not criteria.min_members <= len(members) <= criteria.max_members:
-        problems.append(
-            _("The group has %(count)d active members; it needs %(min)d to %(max)d.")
-            % {"count": len(members), "min": criteria.min_members, "max": criteria.max_members}
+        members = group.members.filter(active=True).only("nik", "role", "kk_number", "decile")
+    members = list(members)
+    count, bounds = len(members), {"min": criteria.min_members, "max": criteria.max_members}
+    checks = [
+        Check(
+            _("%(min)d to %(max)d active members") % bounds,
+            str(count),
+            ""
+            if criteria.min_members <= count <= criteria.max_members
+            else _("The group has %(count)d active members; it needs %(min)d to %(max)d.")
+            % {"count": count, **bounds},
+        ),
+        _households(members, criteria),
+        _deciles(members, criteria),
+    ]
+    chairs = sum(1 for m in members if m.role == MemberRole.CHAIR)
+    roles = _role_problems([(m.nik, m.role) for m in members])
+    roles += _duplicate_nik_problems([(m.nik, m.role) for m in members])
+    checks.append(Check(_("Exactly one chair (ketua)"), str(chairs), " ".join(roles)))
+    checks.append(_bank_account(group))
+    if criteria.required_documents:
+        checks.append(_documents(group, criteria))
+    return checks
+
+
+def _households(members, criteria) -> Check:
+    households = len({m.kk_number for m in members})
+    return Check(
+        _("At least %(n)d households (distinct No. KK)") % {"n": criteria.min_households},
+        str(households),
+        ""
+        if households >= criteria.min_households
+        else _(
+            "The members come from %(count)d households (No. KK); a KUBE needs at least %(min)d."
         )
-    problems += _role_problems(members) + _duplicate_nik_problems(members)
+        % {"count": households, "min": criteria.min_households},
+    )
+
+
+def _deciles(members, criteria) -> Check:
+    above = sum(1 for m in members if m.decile is not None and m.decile > criteria.max_decile)
+    unknown = sum(1 for m in members if m.decile is None)
+    problem = ""
+    if above:
+        problem = _("%(count)d members are above DTSEN decile %(max)d (highest: %(highest)d).") % {
+            "count": above,
+            "max": criteria.max_decile,
+            "highest": max(m.decile for m in members if m.decile is not None),
+        }
+    elif unknown:
+        problem = _("The DTSEN decile of %(count)d members is not recorded.") % {"count": unknown}
+    known = [m.decile for m in members if m.decile is not None]
+    return Check(
+        _("Every member at DTSEN decile %(max)d or below") % {"max": criteria.max_decile},
+        _("highest %(decile)d") % {"decile": max(known)} if known else "—",
+        problem,
+    )
+
+
+def _bank_account(group) -> Check:
+    label = _("A bank account in the group's name")
     if not (group.bank_name and group.account_number and group.account_holder):
-        problems.append(_("The bank, account number and account holder must be filled in."))
-    elif _normalized(group.name) not in _normalized(group.account_holder):
-        problems.append(
-            _("The bank account is not in the group's name (holder: %(holder)s).")
-            % {"holder": group.account_holder}
+        return Check(
+            label, "—", _("The bank, account number and account holder must be filled in.")
         )
-    return problems
+    if _normalized(group.name) not in _normalized(group.account_holder):
+        return Check(
+            label,
+            group.account_holder,
+            _("The bank account is not in the group's name (holder: %(holder)s).")
+            % {"holder": group.account_holder},
+        )
+    return Check(label, group.account_holder)
 
 
-def problems_before_verification(group, criteria: Criteria | None = None) -> list[str]:
-    """What keeps a group waiting for verification from it (the group page lists them for
-    every reader); none for a group in any other status."""
+def _documents(group, criteria) -> Check:
+    have = set(group.documents.values_list("kind", flat=True))
+    labels = dict(DocumentKind.choices)
+    missing = [str(labels[kind]) for kind in criteria.required_documents if kind not in have]
+    wanted = ", ".join(str(labels[kind]) for kind in criteria.required_documents)
+    return Check(
+        _("Documents uploaded: %(kinds)s") % {"kinds": wanted},
+        str(len(criteria.required_documents) - len(missing)),
+        _("Upload the group's documents: %(kinds)s.") % {"kinds": ", ".join(missing)}
+        if missing
+        else "",
+    )
+
+
+def verification_problems(group, criteria: Criteria | None = None):
+    """What keeps a group from being verified, as Indonesian sentences (empty: none)."""
+    return [check.problem for check in verification_checks(group, criteria) if not check.met]
+
+
+def checks_before_verification(group, criteria: Criteria | None = None) -> list[Check]:
+    """The verification criteria of a group waiting for verification, each with what the
+    group has (the group page lists them for every reader); none in any other status."""
     if group.status != GroupStatus.PROPOSED:
         return []
-    return verification_problems(group, criteria)
+    return verification_checks(group, criteria)
 
 
 def nik_warnings(member, *, regency_code: str) -> list[str]:

@@ -55,7 +55,8 @@ def group_detail(request, pk):
     for member in members:
         member.warnings = rules.nik_warnings(member, regency_code=group.regency_id)
     user = request.user
-    problems = rules.problems_before_verification(group)
+    checks = rules.checks_before_verification(group)
+    problems = [check.problem for check in checks if not check.met]
     return render(
         request,
         "groups/group_detail.html",
@@ -65,6 +66,7 @@ def group_detail(request, pk):
             "documents": selectors.group_documents(group=group),
             "history": selectors.group_history(group=group),
             "parts": page_parts(signals.group_page, group=group, user=user),
+            "checks": checks,
             "problems": problems,
             # What the user may do now: the predicates the services ask (groups/rules.py).
             "actions": {

@@ -10,6 +10,7 @@ from core.xlsx import dated_filename, xlsx_response
 from grants.admin import ProgramAdmin
 from reports import exports, selectors
 from reports.models import (
+    AccountabilityReport,
     OwingSpan,
     ProgressReport,
     RegencySummary,
@@ -174,3 +175,31 @@ class OwingSpanAdmin(SummaryAdmin):
     @admin.display(description=_("last period"))
     def last(self, span):
         return "—" if span.last_period is None else Period.from_index(span.last_period)
+
+
+export_lpjs = export_action(
+    stem="lpj",
+    sheet="LPJ",
+    columns=exports.LPJ_COLUMNS,
+    records=lambda user: selectors.lpj_list(user=user),
+)
+
+
+@admin.register(AccountabilityReport)
+class AccountabilityReportAdmin(SimpleHistoryAdmin):
+    """LPJs change only through their page (submit, receive, return)."""
+
+    actions = [export_lpjs]
+    list_display = ["group", "year", "status", "submitted_at", "received_on", "receipt"]
+    list_filter = ["status", "year", "group__regency"]
+    list_select_related = ["group", "receipt"]
+    search_fields = ["group__name", "group__registration_number", "receipt__number"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in AccountabilityReport._meta.concrete_fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

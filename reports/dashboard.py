@@ -36,12 +36,14 @@ from groups.models import BusinessGroup, GroupStatus
 from regions.models import Regency
 from reports.models import (
     BusinessCondition,
+    LpjOwingSpan,
+    LpjSummary,
     OwingSpan,
     RegencySummary,
     ReportSummary,
     RevenueChange,
 )
-from reports.periods import Period
+from reports.periods import LpjYear, Period
 
 COMPLIANCE_PERIODS = 4  # periods shown in the compliance chart
 
@@ -61,6 +63,7 @@ class GrantFigures:
     amount_awarded: int = 0
     amount_transferred: int = 0
     amount_withdrawn: int = 0
+    amount_accounted: int = 0  # of the withdrawn, what accepted spending accounts for
     tranches_waiting: int = 0
     oldest_waiting_at: datetime.datetime | None = None
 
@@ -99,6 +102,31 @@ class PeriodCompliance:
 
 
 @dataclass
+class LpjFigures:
+    """One year's LPJs in a regency (or the total): groups owing, submitted, received."""
+
+    year: LpjYear
+    owing: int = 0
+    submitted: int = 0
+    received: int = 0
+
+    @property
+    def missing(self) -> int:
+        """Owed and neither submitted nor received (not written, or returned)."""
+        return max(self.owing - self.submitted - self.received, 0)
+
+    @property
+    def received_percent(self):
+        return percent(self.received, self.owing)
+
+
+def lpj_years(today: datetime.date) -> list[LpjYear]:
+    """The last year whose LPJ is already due, and the year whose LPJ is due next."""
+    current = today.year if today > datetime.date(today.year, 1, 10) else today.year - 1
+    return [LpjYear(current - 1), LpjYear(current)]
+
+
+@dataclass
 class Row:
     """One regency's figures (or, with code "", the total of the viewer's scope)."""
 
@@ -111,6 +139,7 @@ class Row:
     conditions: dict = field(default_factory=lambda: dict.fromkeys(BusinessCondition.values, 0))
     revenue_change_median: int | None = None
     revenue_change_groups: int = 0
+    lpjs: list = field(default_factory=list)  # LpjFigures, per year of lpj_years
 
     @property
     def groups_total(self) -> int:
@@ -148,6 +177,15 @@ class Row:
         return percent(self.money.amount_withdrawn, self.money.amount_awarded)
 
     @property
+    def accounted_percent(self):
+        """Of what the groups withdrew, the share their accepted spending accounts for."""
+        return percent(self.money.amount_accounted, self.money.amount_withdrawn)
+
+    @property
+    def amount_unaccounted(self) -> int:
+        return self.money.amount_withdrawn - self.money.amount_accounted
+
+    @property
     def remaining_percent(self):
         return percent(self.amount_remaining, self.money.amount_awarded)
 
@@ -171,6 +209,7 @@ class Dashboard:
     periods: list[Period]
     program_id: int | None
     year: int | None
+    lpj_years: list = field(default_factory=list)
 
     @property
     def single_regency(self) -> bool:
@@ -212,6 +251,7 @@ def _grant_figures(*, user, program_id, year) -> dict[str, GrantFigures]:
             s_amount_awarded=Sum("amount_awarded"),
             s_amount_transferred=Sum("amount_transferred"),
             s_amount_withdrawn=Sum("amount_withdrawn"),
+            s_amount_accounted=Sum("amount_accounted"),
             s_tranches_waiting=Sum("tranches_waiting"),
             s_oldest=Min("oldest_waiting_at"),
         )
@@ -222,6 +262,7 @@ def _grant_figures(*, user, program_id, year) -> dict[str, GrantFigures]:
             amount_awarded=row["s_amount_awarded"] or 0,
             amount_transferred=row["s_amount_transferred"] or 0,
             amount_withdrawn=row["s_amount_withdrawn"] or 0,
+            amount_accounted=row["s_amount_accounted"] or 0,
             tranches_waiting=row["s_tranches_waiting"] or 0,
             oldest_waiting_at=row["s_oldest"],
         )
@@ -311,6 +352,42 @@ def _median(values: list[int]) -> int | None:
     return (abs(total) + 1) // 2 * (1 if total >= 0 else -1)
 
 
+# Accountability reports (LPJ) -----------------------------------------------------------
+
+
+def _lpj_figures(*, user, years) -> dict[str, dict[int, dict[str, int]]]:
+    """Per regency and year: groups owing (from the LPJ owing spans) and LPJs submitted and
+    received (from the LPJ summaries): two queries, whatever the programme."""
+    figures: dict[str, dict[int, dict[str, int]]] = {}
+    owing = {
+        f"y{y.year}": Sum(
+            "groups",
+            filter=Q(first_year__lte=y.year)
+            & (Q(last_year__isnull=True) | Q(last_year__gte=y.year)),
+        )
+        for y in years
+    }
+    for row in (
+        LpjOwingSpan.objects.visible_to(user)
+        .filter(_in_province())
+        .order_by()
+        .values("regency_id")
+        .annotate(**owing)
+    ):
+        for y in years:
+            figures.setdefault(row["regency_id"], {}).setdefault(y.year, {})["owing"] = (
+                row[f"y{y.year}"] or 0
+            )
+    for row in (
+        LpjSummary.objects.visible_to(user)
+        .filter(_in_province(), year__in=[y.year for y in years])
+        .values("regency_id", "year", "submitted", "received")
+    ):
+        year = figures.setdefault(row["regency_id"], {}).setdefault(row["year"], {})
+        year["submitted"], year["received"] = row["submitted"], row["received"]
+    return figures
+
+
 # The dashboard ------------------------------------------------------------------------
 
 
@@ -375,6 +452,17 @@ def dashboard(*, user, program_id=None, year=None, today=None) -> Dashboard:
     for code, values in middles.items():
         if code in rows:
             rows[code].revenue_change_median = _median(values)
+    years = lpj_years(today)
+    lpjs = _lpj_figures(user=user, years=years)
+    for code, row in rows.items():
+        row.lpjs = [LpjFigures(y, **lpjs.get(code, {}).get(y.year, {})) for y in years]
+    total.lpjs = [LpjFigures(y) for y in years]
+    for row in rows.values():
+        for mine, theirs in zip(total.lpjs, row.lpjs, strict=True):
+            mine.owing += theirs.owing
+            mine.submitted += theirs.submitted
+            mine.received += theirs.received
+
     total.revenue_change_median = _median([item["change"] for item in overall])
     total.revenue_change_groups = overall[0]["overall_size"] if overall else 0
 
@@ -397,4 +485,5 @@ def dashboard(*, user, program_id=None, year=None, today=None) -> Dashboard:
         periods=periods,
         program_id=program_id,
         year=year,
+        lpj_years=years,
     )

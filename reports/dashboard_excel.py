@@ -23,6 +23,9 @@ MONEY_COLUMNS = (
     Column("Sisa (Rp)", kind=RUPIAH),
     Column("% Sisa", kind=PERCENT),
     *_counts("Tahap Menunggu Persetujuan", "Menunggu Terlama (hari)", width=12),
+    Column("Dipertanggungjawabkan (Rp)", kind=RUPIAH),
+    Column("% Dipertanggungjawabkan dari Dicairkan", kind=PERCENT, width=14),
+    Column("Belum Dipertanggungjawabkan (Rp)", kind=RUPIAH),
 )
 COMPLIANCE_COLUMNS = (
     *REGENCY,
@@ -70,6 +73,9 @@ def write_dashboard(*, figures, fileobj) -> None:
                 row.remaining_percent,
                 m.tranches_waiting,
                 row.oldest_waiting_days,
+                m.amount_accounted,
+                row.accounted_percent,
+                row.amount_unaccounted,
             ),
         )
         for c in row.compliance:

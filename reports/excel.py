@@ -1,6 +1,8 @@
 """The overdue-report list as an xlsx file (see core.xlsx for the conventions)."""
 
-from core.xlsx import CODE, DATE, NUMBER, Column, write_table
+from openpyxl import Workbook
+
+from core.xlsx import CODE, DATE, NUMBER, Column, add_sheet, append_records
 
 SHEET = "Laporan Terlambat"
 
@@ -19,6 +21,24 @@ COLUMNS = (
 )
 
 
-def write_overdue(*, rows, fileobj) -> None:
-    """Write the rows of reports.selectors.overdue_rows, in their order, into `fileobj`."""
-    write_table(fileobj, sheet=SHEET, columns=COLUMNS, rows=rows)
+LPJ_SHEET = "LPJ Terlambat"
+LPJ_COLUMNS = (
+    Column("Kode Kabupaten/Kota", "regency_code", CODE, 12),
+    Column("Kabupaten/Kota", "regency_name", width=24),
+    Column("No. Registrasi", "registration_number", CODE, 18),
+    Column("Nama Kelompok", "group_name", width=32),
+    Column("Tahun LPJ", "year.year", NUMBER, 8),
+    Column("Jatuh Tempo", "due", DATE, 14),
+    Column("Hari Terlambat", "days_late", NUMBER, 10),
+    Column("Status LPJ", "status_label", width=16),
+    Column("Alasan Dikembalikan", "return_reason", width=40),
+)
+
+
+def write_overdue(*, rows, fileobj, lpj_rows=()) -> None:
+    """The rows of reports.selectors.overdue_rows, and those of overdue_lpj_rows on a
+    second sheet, in their order, into `fileobj`."""
+    workbook = Workbook(write_only=True)
+    append_records(add_sheet(workbook, SHEET, COLUMNS), COLUMNS, rows)
+    append_records(add_sheet(workbook, LPJ_SHEET, LPJ_COLUMNS), LPJ_COLUMNS, lpj_rows)
+    workbook.save(fileobj)

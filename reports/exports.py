@@ -1,7 +1,7 @@
 """Columns of the reports app's list exports (see core.xlsx; the overdue list is in
 reports/excel.py)."""
 
-from core.xlsx import CODE, DATETIME, NUMBER, RUPIAH, Column, days_since
+from core.xlsx import CODE, DATE, DATETIME, NUMBER, RUPIAH, Column, days_since
 
 
 def _submitter(report):
@@ -32,4 +32,17 @@ REPORT_COLUMNS = (
 REVIEW_QUEUE_COLUMNS = (
     *REPORT_COLUMNS,
     Column("Menunggu (hari)", lambda r: days_since(r.submitted_at), NUMBER),
+)
+
+LPJ_COLUMNS = (
+    Column("Tahun", "year", NUMBER, 8),
+    Column("No. Registrasi", "group.registration_number", CODE),
+    Column("Nama Kelompok", "group.name", width=32),
+    Column("Kabupaten/Kota", "group.regency.name", width=24),
+    Column("Status LPJ", "get_status_display", width=14),
+    Column("Diserahkan Oleh", lambda r: r.submitted_by.get_full_name() or r.submitted_by.username),
+    Column("Waktu Penyerahan", "submitted_at", DATETIME, 17),
+    Column("Nomor Tanda Terima", lambda r: r.receipt.number if r.receipt else "", CODE, 36),
+    Column("Tanggal Diterima", "received_on", DATE, 13),
+    Column("Alasan Dikembalikan", "return_reason", width=40),
 )

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grants.models import Grant
 from regions.models import Regency
-from reports.models import ProgressReport
+from reports.models import AccountabilityReport, LpjStatus, ProgressReport
 
 
 class OverdueFilter(django_filters.FilterSet):
@@ -37,6 +37,22 @@ class ReviewQueueFilter(django_filters.FilterSet):
     class Meta:
         model = ProgressReport
         fields = ["regency"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["regency"].queryset = Regency.objects.visible_to(user).in_province()
+
+
+class LpjFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("Year"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=LpjStatus.choices)
+    regency = django_filters.ModelChoiceFilter(
+        label=_("Regency/city"), field_name="group__regency", queryset=Regency.objects.none()
+    )
+
+    class Meta:
+        model = AccountabilityReport
+        fields = ["year", "status", "regency"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -131,6 +131,109 @@ class ProgressReport(TimeStampedModel):
         return Period(self.year, self.term)
 
 
+class LpjStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    RECEIVED = "received", _("Received")
+    RETURNED = "returned", _("Returned")
+
+
+class AccountabilityReportQuerySet(RegionScopedQuerySet):
+    regency_path = "group__regency"
+
+
+class AccountabilityReport(TimeStampedModel):
+    """A group's yearly accountability report (LPJ, laporan pertanggungjawaban) for its grants:
+    assembled from the year's accepted spending (or handover record) and progress reports,
+    due on 10 January of the next year. The regency officer submits it; province staff
+    receive it, with a receipt numbered from the register, or return it with a reason.
+
+    submitted → received, or submitted → returned → submitted. One per group and year.
+    """
+
+    group = models.ForeignKey(
+        "groups.BusinessGroup",
+        verbose_name=_("group"),
+        on_delete=models.PROTECT,
+        related_name="accountability_reports",
+    )
+    grant = models.ForeignKey(
+        "grants.Grant",
+        verbose_name=_("grant"),
+        on_delete=models.PROTECT,
+        related_name="accountability_reports",
+        help_text=_("The grant it is filed under (the group's first grant owing the year)."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    statement = models.TextField(
+        _("summary of the use of the grant"),
+        help_text=_("In the group's words: what the money did for the business this year."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=LpjStatus.choices, default=LpjStatus.SUBMITTED
+    )
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    receipt = models.OneToOneField(
+        "letters.Letter",
+        verbose_name=_("receipt (register entry)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lpj",
+    )
+
+    objects = AccountabilityReportQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("accountability report (LPJ)")
+        verbose_name_plural = _("accountability reports (LPJ)")
+        ordering = ["-year", "group_id"]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="lpj_status_submitted")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "year"],
+                name="lpj_one_per_group_per_year",
+                violation_error_message=_("The group already has an LPJ for this year."),
+            ),
+            models.CheckConstraint(
+                name="lpj_received_has_receipt",
+                condition=~Q(status="received")
+                | Q(receipt__isnull=False, received_on__isnull=False, received_by__isnull=False),
+                violation_error_message=_("A received LPJ has its numbered receipt."),
+            ),
+            models.CheckConstraint(
+                name="lpj_returned_has_reason",
+                condition=~Q(status="returned") | ~Q(return_reason=""),
+                violation_error_message=_("A returned LPJ needs a reason."),
+            ),
+            models.CheckConstraint(
+                name="lpj_status_valid", condition=Q(status__in=LpjStatus.values)
+            ),
+        ]
+
+    def __str__(self):
+        return f"LPJ {self.year} · {self.group.name}"
+
+    def get_absolute_url(self):
+        return reverse("reports:lpj_detail", args=[self.pk])
+
+
 class ReminderLog(models.Model):
     """One row per reminder sent, so a rerun of send_report_reminders never repeats one."""
 
@@ -138,6 +241,8 @@ class ReminderLog(models.Model):
         DUE_SOON = "due_soon", _("Due within 7 days")
         OVERDUE = "overdue", _("Overdue")
         ESCALATED = "escalated", _("More than 30 days late (to the province)")
+
+    # `term` 0 is the year's accountability report (LPJ), 1-3 a catur wulan's report.
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -197,6 +302,7 @@ class RegencySummary(TimeStampedModel, ProgrammeRegencyRow):
     amount_awarded = models.PositiveBigIntegerField(_("amount awarded (Rp)"), default=0)
     amount_transferred = models.PositiveBigIntegerField(_("amount transferred (Rp)"), default=0)
     amount_withdrawn = models.PositiveBigIntegerField(_("amount withdrawn (Rp)"), default=0)
+    amount_accounted = models.PositiveBigIntegerField(_("amount accounted for (Rp)"), default=0)
     tranches_waiting = models.PositiveIntegerField(_("tranches waiting"), default=0)
     oldest_waiting_at = models.DateTimeField(_("oldest waiting since"), null=True, blank=True)
 
@@ -207,6 +313,7 @@ class RegencySummary(TimeStampedModel, ProgrammeRegencyRow):
         "amount_awarded",
         "amount_transferred",
         "amount_withdrawn",
+        "amount_accounted",
         "tranches_waiting",
     )
     FIGURES = (*TOTALS, "oldest_waiting_at")
@@ -355,3 +462,69 @@ class RevenueChange(ProgrammeRegencyRow):
 
     def __str__(self):
         return f"{self.report_id} {self.change}"
+
+
+class LpjSummary(models.Model):
+    """Per regency and year, the groups whose LPJ is submitted (not yet received) or
+    received: the dashboard's LPJ figures, whatever the programme (a group writes one LPJ a
+    year for all its grants). Derived data: reports.summaries.refresh_lpj_summary recomputes
+    a regency's year after every LPJ change."""
+
+    regency = models.ForeignKey(
+        "regions.Regency",
+        verbose_name=_("regency/city"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    submitted = models.PositiveIntegerField(_("submitted, not received"), default=0)
+    received = models.PositiveIntegerField(_("received"), default=0)
+
+    objects = SummaryQuerySet.as_manager()
+
+    FIGURES = ("submitted", "received")
+
+    class Meta:
+        verbose_name = _("LPJ summary")
+        verbose_name_plural = _("LPJ summaries")
+        ordering = ["regency_id", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["regency", "year"], name="lpj_summary_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.regency_id} {self.year}"
+
+
+class LpjOwingSpan(models.Model):
+    """`groups` groups of a regency owe an LPJ for every year from `first_year` to
+    `last_year` (none: until their grants are completed), each group counted once in a
+    year whatever its grants. Derived data, like OwingSpan: rebuilt for a regency when a
+    grant there is transferred (or handed over), completed or cancelled."""
+
+    regency = models.ForeignKey(
+        "regions.Regency",
+        verbose_name=_("regency/city"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    first_year = models.PositiveSmallIntegerField(_("first year"))
+    last_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
+    groups = models.PositiveIntegerField(_("groups"))
+
+    objects = SummaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("LPJ owing span")
+        verbose_name_plural = _("LPJ owing spans")
+        ordering = ["regency_id", "first_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_year__isnull=True) | Q(last_year__gte=F("first_year")),
+                name="lpj_owing_span_ordered",
+            ),
+            models.CheckConstraint(condition=Q(groups__gt=0), name="lpj_owing_span_groups"),
+        ]
+
+    def __str__(self):
+        return f"{self.regency_id} {self.first_year}-{self.last_year or ''}: {self.groups}"

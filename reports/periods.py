@@ -77,3 +77,41 @@ def periods_owed(*, transferred_on, completed_on=None, today) -> list[Period]:
         return []
     last = Period.of(min(completed_on or today, today))
     return [p for p in periods_between(Period.of(transferred_on), last) if p.due <= today]
+
+
+# The yearly accountability report (LPJ): due on 10 January of the next year.
+LPJ_DUE = (1, 10)  # month, day of the next year
+
+
+@dataclass(frozen=True, order=True)
+class LpjYear:
+    """The LPJ of one calendar year; `term` 0 files it beside the catur wulan (1-3) in the
+    reminders' log."""
+
+    year: int
+    term: int = 0
+
+    @property
+    def due(self) -> datetime.date:
+        return datetime.date(self.year + 1, *LPJ_DUE)
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date(self.year, 1, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        return datetime.date(self.year, 12, 31)
+
+    def __str__(self):
+        return _("LPJ %(year)d") % {"year": self.year}
+
+
+def lpj_years_owed(*, transferred_on, completed_on=None, today) -> list[LpjYear]:
+    """The years whose LPJ a grant owes by `today`: from the year of its transfer to the
+    year of its completion (or today's), counting only those already due."""
+    if transferred_on is None:
+        return []
+    last = min(completed_on or today, today).year
+    years = [LpjYear(year) for year in range(transferred_on.year, last + 1)]
+    return [y for y in years if y.due <= today]

@@ -38,12 +38,3 @@ def program_recap_pdf(request, pk):
         rekap_pdf.regency_recap(user=request.user, program=program),
         f"rekap-kabupaten-{program.fiscal_year}-{program.pk}.pdf",
     )
-
-
-@require_safe
-def program_beneficiaries_pdf(request, pk):
-    program = _program(request, pk)
-    return inline_pdf(
-        rekap_pdf.beneficiary_attachment(user=request.user, program=program),
-        f"lampiran-penerima-{program.fiscal_year}-{program.pk}.pdf",
-    )

@@ -36,9 +36,15 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
 from accounts.roles import Role
-from grants.models import Grant, GrantStatus
-from reports.models import ProgressReport, ReminderLog, ReportStatus
-from reports.periods import Period, periods_owed
+from grants.models import TRANSFERRED_STATUSES, Grant, GrantStatus
+from reports.models import (
+    AccountabilityReport,
+    LpjStatus,
+    ProgressReport,
+    ReminderLog,
+    ReportStatus,
+)
+from reports.periods import LpjYear, Period, lpj_years_owed, periods_owed
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +65,7 @@ class Outstanding:
     grants from two programmes owes one report, so it is one line logged for both grants."""
 
     group: object  # groups.BusinessGroup, with its regency
-    period: Period
+    period: Period | LpjYear  # a catur wulan's report, or the year's LPJ (term 0)
     grant_ids: tuple[int, ...]
     days_late: int  # 0 on the due date, negative before it
 
@@ -163,6 +169,40 @@ def outstanding_reports(*, today: datetime.date) -> list[Outstanding]:
     ]
 
 
+def outstanding_lpjs(*, today: datetime.date) -> list[Outstanding]:
+    """Yearly accountability reports (LPJ, due 10 January) late or due within DUE_SOON_DAYS:
+    neither submitted nor received. A completed grant still owes the LPJ of its last year."""
+    horizon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    grants = (
+        Grant.objects.filter(status__in=TRANSFERRED_STATUSES, transferred_on__isnull=False)
+        .select_related("group__regency")
+        .order_by("pk")
+    )
+    done = set(
+        AccountabilityReport.objects.filter(
+            status__in=(LpjStatus.SUBMITTED, LpjStatus.RECEIVED)
+        ).values_list("group_id", "year")
+    )
+    owed = defaultdict(list)
+    groups = {}
+    for grant in grants:
+        for year in lpj_years_owed(
+            transferred_on=grant.transferred_on, completed_on=grant.completed_on, today=horizon
+        ):
+            if (grant.group_id, year.year) not in done:
+                owed[grant.group_id, year].append(grant.pk)
+                groups[grant.group_id] = grant.group
+    return [
+        Outstanding(
+            group=groups[group_id],
+            period=year,
+            grant_ids=tuple(grant_ids),
+            days_late=(today - year.due).days,
+        )
+        for (group_id, year), grant_ids in owed.items()
+    ]
+
+
 def _recipients():
     users = (
         get_user_model()
@@ -176,12 +216,12 @@ def _recipients():
 
 def _candidates(today) -> list[Reminder]:
     """Per recipient, the items not yet logged for them (and that kind)."""
-    items = outstanding_reports(today=today)
+    items = outstanding_reports(today=today) + outstanding_lpjs(today=today)
     recipients = _recipients()
     logged = set(
         ReminderLog.objects.filter(
             recipient__in=[user.pk for user in recipients],
-            grant__status__in=REMINDED_GRANT_STATUSES,
+            grant__status__in=TRANSFERRED_STATUSES,
         ).values_list("recipient_id", "grant_id", "year", "term", "kind")
     )
     escalated = sorted(
@@ -255,6 +295,7 @@ def _render(reminder: Reminder, today) -> None:
             "recipient": reminder.recipient.get_full_name() or reminder.recipient.username,
             "today": formats.date_format(today),
             "count": len(reminder.entries),
+            "has_lpj": any(isinstance(item.period, LpjYear) for item, _k in reminder.entries),
             "due_soon_days": DUE_SOON_DAYS,
             "escalate_after_days": ESCALATE_AFTER_DAYS,
         }

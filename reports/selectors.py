@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy
 from core.history import HistoryEntry, history_entries, history_fields, newest_first
 from core.indonesia import format_rupiah
 from grants.models import TRANSFERRED_STATUSES, Grant, GrantStatus
-from reports.models import ProgressReport, ReportStatus
-from reports.periods import Period, periods_owed
+from reports.models import AccountabilityReport, LpjStatus, ProgressReport, ReportStatus
+from reports.periods import LpjYear, Period, lpj_years_owed, periods_owed
 
 
 def latest_due_period(grant, *, today=None):
@@ -350,3 +350,158 @@ def group_reports(*, group, today) -> GroupReports:
             cells.append(Cell(value, compared))
         rows.append(Row(name, str(label), kind, cells))
     return GroupReports(columns=columns, rows=rows, grants=grants)
+
+
+# The yearly accountability report (LPJ) -------------------------------------------------
+
+# Grants whose group owes LPJs: a completed grant still owes the LPJ of its last year.
+LPJ_GRANT_STATUSES = TRANSFERRED_STATUSES
+
+
+@dataclass(frozen=True)
+class LpjRow:
+    """One group's LPJ of one year that is due and neither submitted nor received."""
+
+    group_id: int
+    group_name: str
+    registration_number: str
+    regency_code: str
+    regency_name: str
+    year: LpjYear
+    due: datetime.date
+    days_late: int  # negative: days left
+    lpj_id: int | None = None
+    status: str = ""  # "" when not submitted yet, else "returned"
+    return_reason: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return str(MISSING_LPJ_LABEL) if not self.status else str(LpjStatus(self.status).label)
+
+    @property
+    def url(self) -> str:
+        return reverse("reports:lpj_group", args=[self.group_id, self.year.year])
+
+
+MISSING_LPJ_LABEL = gettext_lazy("Not submitted")
+
+
+def lpj_rows(*, user, today, regency=None, within_days: int = 0) -> list[LpjRow]:
+    """LPJs due by today (or within `within_days` days) that are neither submitted nor
+    received, for the groups the user may see; by regency, group, year. Two queries."""
+    horizon = today + datetime.timedelta(days=within_days)
+    grants = Grant.objects.visible_to(user).filter(
+        status__in=LPJ_GRANT_STATUSES, transferred_on__isnull=False
+    )
+    if regency is not None:
+        grants = grants.filter(group__regency=regency)
+    grants = list(grants.select_related("group__regency").order_by("group_id", "pk"))
+    if not grants:
+        return []
+    done = {
+        (group_id, year): (pk, status, reason)
+        for group_id, year, pk, status, reason in AccountabilityReport.objects.filter(
+            group_id__in={g.group_id for g in grants}
+        ).values_list("group_id", "year", "pk", "status", "return_reason")
+    }
+    rows, seen = [], set()
+    for grant in grants:
+        group = grant.group
+        for period in lpj_years_owed(
+            transferred_on=grant.transferred_on, completed_on=grant.completed_on, today=horizon
+        ):
+            key = (group.pk, period.year)
+            if key in seen:
+                continue
+            seen.add(key)
+            pk, status, reason = done.get(key, (None, "", ""))
+            if pk is not None and status != LpjStatus.RETURNED:
+                continue
+            rows.append(
+                LpjRow(
+                    group_id=group.pk,
+                    group_name=group.name,
+                    registration_number=group.registration_number,
+                    regency_code=group.regency_id,
+                    regency_name=group.regency.name,
+                    year=period,
+                    due=period.due,
+                    days_late=(today - period.due).days,
+                    lpj_id=pk,
+                    status=status,
+                    return_reason=reason,
+                )
+            )
+    rows.sort(key=lambda r: (r.regency_code, r.group_name, r.group_id, r.year))
+    return rows
+
+
+def overdue_lpj_rows(*, user, today, regency=None) -> list[LpjRow]:
+    """LPJs past their due date (10 January) not submitted, or returned."""
+    return [row for row in lpj_rows(user=user, today=today, regency=regency) if row.days_late > 0]
+
+
+def lpj_list(*, user):
+    return AccountabilityReport.objects.visible_to(user).select_related(
+        "group__regency", "receipt", "submitted_by", "received_by"
+    )
+
+
+LPJ_REASONS = {
+    "submitted": gettext_lazy("Submitted"),
+    "resubmitted": gettext_lazy("Submitted again"),
+    "received": gettext_lazy("Received"),
+    "returned": gettext_lazy("Returned"),
+}
+
+
+def lpj_history(*, lpj, limit=50) -> list[HistoryEntry]:
+    fields = history_fields(
+        AccountabilityReport,
+        exclude={
+            "id",
+            "group",
+            "grant",
+            "year",
+            "created_at",
+            "updated_at",
+            "receipt",
+            "submitted_by",
+            "submitted_at",
+            "received_by",
+        },
+    )
+    records = AccountabilityReport.history.filter(id=lpj.pk).select_related("history_user")
+    return newest_first(
+        history_entries(
+            records, subject=lambda r: f"LPJ {r.year}", fields=fields, reasons=LPJ_REASONS
+        ),
+        limit=limit,
+    )
+
+
+@dataclass(frozen=True)
+class GroupLpj:
+    year: LpjYear
+    lpj: AccountabilityReport | None
+
+    @property
+    def url(self) -> str:
+        return reverse("reports:lpj_group", args=[self.lpj_group_id, self.year.year])
+
+    lpj_group_id: int = 0
+
+
+def group_lpjs(*, group, grants, today=None) -> list[GroupLpj]:
+    """The years the group owes (or will owe) an LPJ for, newest first, with its LPJ."""
+    today = today or timezone.localdate()
+    years = set()
+    for grant in grants:
+        if grant.transferred_on:
+            last = min(grant.completed_on or today, today).year
+            years.update(range(grant.transferred_on.year, last + 1))
+    lpjs = {lpj.year: lpj for lpj in AccountabilityReport.objects.filter(group=group)}
+    return [
+        GroupLpj(LpjYear(year), lpjs.get(year), lpj_group_id=group.pk)
+        for year in sorted(years | set(lpjs), reverse=True)
+    ]

@@ -12,10 +12,16 @@ from django.utils.translation import gettext as _
 import audit
 from core.errors import DomainError, required_reason
 from core.rules import ensure
+from letters.models import DocumentKind
+from letters.services import issue_letter
 from reports import rules
-from reports.models import ProgressReport, ReportStatus
+from reports.models import AccountabilityReport, LpjStatus, ProgressReport, ReportStatus
 from reports.periods import Period
-from reports.summaries import record_revenue_changes, refresh_report_summary
+from reports.summaries import (
+    record_revenue_changes,
+    refresh_lpj_summary,
+    refresh_report_summary,
+)
 
 FIGURES = [
     "revenue",
@@ -141,3 +147,115 @@ def report_warnings(report, *, registered_members: int) -> list[str]:
             % {"active": report.active_members, "registered": registered_members}
         )
     return warnings
+
+
+# The yearly accountability report (LPJ) -------------------------------------------------
+
+
+def _locked_lpj(lpj) -> AccountabilityReport:
+    return (
+        AccountabilityReport.objects.select_for_update(of=("self",))
+        .select_related("group")
+        .get(pk=lpj.pk)
+    )
+
+
+def _refresh_lpj(lpj) -> None:
+    refresh_lpj_summary(regency_id=lpj.group.regency_id, year=lpj.year)
+
+
+def _statement(statement) -> str:
+    statement = (statement or "").strip()
+    if not statement:
+        raise DomainError(_("Summarise how the group used the grant this year."))
+    return statement
+
+
+def lpj_submit(*, group, year: int, statement: str, by) -> AccountabilityReport:
+    """The group's LPJ of `year`, filed under its first grant owing that year."""
+    statement = _statement(statement)
+    grants = list(rules.lpj_grants(group=group, year=year))
+    ensure(rules.lpj_submit(group=group, year=year, user=by, grants=grants))
+    lpj = AccountabilityReport(
+        group=group,
+        grant=grants[0],
+        year=year,
+        statement=statement,
+        submitted_by=by,
+        submitted_at=timezone.now(),
+    )
+    lpj._change_reason = "submitted"
+    lpj._history_user = by
+    try:
+        with transaction.atomic():
+            lpj.save()
+            _refresh_lpj(lpj)
+    except IntegrityError:
+        raise DomainError(
+            _("The LPJ for %(year)d has already been submitted.") % {"year": year}
+        ) from None
+    return lpj
+
+
+def _set_lpj(lpj, *, by, log, **fields):
+    for name, value in fields.items():
+        setattr(lpj, name, value)
+    lpj._change_reason = log
+    lpj._history_user = by
+    lpj.save()
+    _refresh_lpj(lpj)
+    return lpj
+
+
+@transaction.atomic
+def lpj_resubmit(*, lpj, statement: str, by) -> AccountabilityReport:
+    """returned → submitted, corrected."""
+    statement = _statement(statement)
+    lpj = _locked_lpj(lpj)
+    ensure(rules.lpj_resubmit(lpj=lpj, user=by))
+    return _set_lpj(
+        lpj,
+        by=by,
+        log="resubmitted",
+        statement=statement,
+        status=LpjStatus.SUBMITTED,
+        submitted_by=by,
+        submitted_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def lpj_receive(*, lpj, by) -> AccountabilityReport:
+    """submitted → received: the receipt takes its number from the register, signed by the
+    official who receives the LPJ."""
+    lpj = _locked_lpj(lpj)
+    ensure(rules.lpj_receive(lpj=lpj, user=by))
+    group = lpj.group
+    today = timezone.localdate()
+    receipt = issue_letter(
+        kind=DocumentKind.LPJ_RECEIPT,
+        subject=f"Tanda terima LPJ {lpj.year} {group.name} ({group.registration_number})",
+        by=by,
+        signed_by=by,
+        regency_id=group.regency_id,
+        issued_on=today,
+    )
+    return _set_lpj(
+        lpj,
+        by=by,
+        log="received",
+        status=LpjStatus.RECEIVED,
+        receipt=receipt,
+        received_by=by,
+        received_on=today,
+        return_reason="",
+    )
+
+
+@transaction.atomic
+def lpj_return(*, lpj, by, reason: str) -> AccountabilityReport:
+    """submitted → returned, with what to correct."""
+    reason = required_reason(reason)
+    lpj = _locked_lpj(lpj)
+    ensure(rules.lpj_return(lpj=lpj, user=by))
+    return _set_lpj(lpj, by=by, log="returned", status=LpjStatus.RETURNED, return_reason=reason)

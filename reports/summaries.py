@@ -54,6 +54,10 @@ from grants.models import (
 from regions.models import Regency
 from reports.dashboard import GrantFigures
 from reports.models import (
+    AccountabilityReport,
+    LpjOwingSpan,
+    LpjStatus,
+    LpjSummary,
     OwingSpan,
     ProgressReport,
     RegencySummary,
@@ -81,6 +85,7 @@ def grant_figures_from_rows(*, grants, tranches) -> dict[tuple, GrantFigures]:
             amount_awarded=Sum("amount"),
             amount_transferred=Sum("amount", filter=transferred),
             amount_withdrawn=Sum("withdrawn_amount"),
+            amount_accounted=Sum("accounted_amount"),
         )
     ):
         key = (row.pop("program_id"), row.pop("regency_id"))
@@ -220,6 +225,44 @@ def revenue_changes_from_rows(reports) -> dict[int, tuple]:
         )
     )
     return {pk: tuple(rest) for pk, *rest in rows}
+
+
+def lpj_spans_from_rows(grants) -> Counter:
+    """LpjOwingSpan counts per (regency_id, first_year, last_year), from one query over the
+    grants: each group's years owing an LPJ (its grants' years from transfer to completion,
+    merged), each group counted once in a year."""
+    years = defaultdict(list)
+    for group_id, regency_id, transferred_on, completed_on in (
+        grants.filter(status__in=TRANSFERRED_STATUSES, transferred_on__isnull=False)
+        .order_by()
+        .values_list("group_id", "group__regency_id", "transferred_on", "completed_on")
+        .iterator(chunk_size=5000)
+    ):
+        years[(regency_id, group_id)].append(
+            (transferred_on.year, completed_on.year if completed_on else None)
+        )
+    counts = Counter()
+    for (regency_id, _group_id), spans in years.items():
+        for first, last in _merged(spans):
+            counts[(regency_id, first, last)] += 1
+    return counts
+
+
+def lpj_figures_from_rows(lpjs) -> dict[tuple, dict[str, int]]:
+    """LpjSummary figures per (regency_id, year), in one query."""
+    figures = {}
+    for row in (
+        lpjs.order_by()
+        .values("year", regency_id=F("group__regency_id"))
+        .annotate(
+            submitted=Count("id", filter=Q(status=LpjStatus.SUBMITTED)),
+            received=Count("id", filter=Q(status=LpjStatus.RECEIVED)),
+        )
+    ):
+        counts = {name: row[name] for name in LpjSummary.FIGURES}
+        if any(counts.values()):
+            figures[(row["regency_id"], row["year"])] = counts
+    return figures
 
 
 def owes(period: Period) -> Q:
@@ -380,11 +423,40 @@ def refresh_report_summary(*, program_id: int, regency_id: str, period: Period |
 
 @transaction.atomic
 def refresh_owing_spans(*, regency_id: str) -> None:
-    """Rebuild the regency's owing spans (every scope) from its grants."""
+    """Rebuild the regency's owing spans (every scope), and its LPJ owing spans, from its
+    grants."""
     _lock_regency(regency_id)
-    counts = owing_spans_from_rows(Grant.objects.filter(group__regency_id=regency_id))
+    grants = Grant.objects.filter(group__regency_id=regency_id)
+    counts = owing_spans_from_rows(grants)
     OwingSpan.objects.filter(regency_id=regency_id).delete()
     OwingSpan.objects.bulk_create(_owing_spans(counts))
+    LpjOwingSpan.objects.filter(regency_id=regency_id).delete()
+    LpjOwingSpan.objects.bulk_create(_lpj_spans(lpj_spans_from_rows(grants)))
+
+
+def _lpj_spans(counts: Counter) -> list[LpjOwingSpan]:
+    return [
+        LpjOwingSpan(regency_id=regency_id, first_year=first, last_year=last, groups=groups)
+        for (regency_id, first, last), groups in counts.items()
+    ]
+
+
+def _lpj_summaries(figures: dict) -> list[LpjSummary]:
+    return [
+        LpjSummary(regency_id=regency_id, year=year, **counts)
+        for (regency_id, year), counts in figures.items()
+    ]
+
+
+@transaction.atomic
+def refresh_lpj_summary(*, regency_id: str, year: int) -> None:
+    """Recompute the LPJ figures of one regency and year (after an LPJ changed)."""
+    _lock_regency(regency_id)
+    figures = lpj_figures_from_rows(
+        AccountabilityReport.objects.filter(group__regency_id=regency_id, year=year)
+    )
+    LpjSummary.objects.filter(regency_id=regency_id, year=year).delete()
+    LpjSummary.objects.bulk_create(_lpj_summaries(figures))
 
 
 @transaction.atomic
@@ -423,7 +495,15 @@ def refresh_all_summaries() -> dict[str, int]:
     changes = revenue_changes_from_rows(ProgressReport.objects.all())
     RevenueChange.objects.all().delete()
     RevenueChange.objects.bulk_create(_revenue_changes(changes), batch_size=5000)
+    lpj_spans = lpj_spans_from_rows(Grant.objects.all())
+    LpjOwingSpan.objects.all().delete()
+    LpjOwingSpan.objects.bulk_create(_lpj_spans(lpj_spans), batch_size=5000)
+    lpjs = lpj_figures_from_rows(AccountabilityReport.objects.all())
+    LpjSummary.objects.all().delete()
+    LpjSummary.objects.bulk_create(_lpj_summaries(lpjs), batch_size=5000)
     return {
+        "lpj_spans": len(lpj_spans),
+        "lpjs": len(lpjs),
         "grants": len(grant_figures),
         "reports": len(report_figures),
         "spans": len(spans),

@@ -81,3 +81,25 @@ class ReviewQueueTable(tables.Table):
 
     def render_age(self, value):
         return (timezone.localdate() - timezone.localdate(value)).days
+
+
+class LpjTable(tables.Table):
+    group = tables.Column(
+        linkify=lambda record: record.get_absolute_url(),
+        accessor="group__name",
+        verbose_name=_("Group"),
+        order_by=("group__name", "year"),
+    )
+    regency = tables.Column(accessor="group__regency", verbose_name=_("Regency/city"))
+    year = tables.Column(verbose_name=_("Year"), localize=False)
+    submitted_at = tables.DateTimeColumn(verbose_name=_("Submitted"), short=True)
+    receipt = tables.Column(
+        verbose_name=_("Receipt number"), accessor="receipt__number", default="—"
+    )
+    status = tables.TemplateColumn(
+        template_name="grants/includes/status_badge_cell.html", order_by=("status", "pk")
+    )
+
+    class Meta:
+        attrs = {**TABLE_ATTRS, "id": "lpj"}
+        empty_text = _("No LPJ matches.")

@@ -19,9 +19,18 @@ urlpatterns = [
     path("kelompok/<int:pk>/ekspor/", views.group_reports_export, name="group_reports_export"),
 ]
 
-from reports import dashboard_views, rekap_views  # noqa: E402
+from reports import dashboard_views, lpj_views, rekap_views  # noqa: E402
 
 urlpatterns += [
+    path("lpj/", lpj_views.lpj_list, name="lpj_list"),
+    path("lpj/ekspor/", lpj_views.lpj_list_export, name="lpj_list_export"),
+    path("lpj/<int:pk>/", lpj_views.lpj_detail, name="lpj_detail"),
+    path("lpj/<int:pk>/serahkan-ulang/", lpj_views.lpj_resubmit, name="lpj_resubmit"),
+    path("lpj/<int:pk>/terima/", lpj_views.lpj_receive, name="lpj_receive"),
+    path("lpj/<int:pk>/kembalikan/", lpj_views.lpj_return, name="lpj_return"),
+    path("kelompok/<int:pk>/lpj/<int:year>/", lpj_views.lpj_group, name="lpj_group"),
+    path("kelompok/<int:pk>/lpj/<int:year>/serahkan/", lpj_views.lpj_submit, name="lpj_submit"),
+    path("kelompok/<int:pk>/lpj/<int:year>/lpj.pdf", lpj_views.lpj_pdf_view, name="lpj_pdf"),
     path("dasbor/", dashboard_views.dashboard, name="dashboard"),
     path("dasbor/ekspor/", dashboard_views.dashboard_export, name="dashboard_export"),
     path(
@@ -31,10 +40,5 @@ urlpatterns += [
     ),
     path(
         "dasbor/program/<int:pk>/rekap.pdf", rekap_views.program_recap_pdf, name="program_recap_pdf"
-    ),
-    path(
-        "dasbor/program/<int:pk>/lampiran-penerima.pdf",
-        rekap_views.program_beneficiaries_pdf,
-        name="program_beneficiaries_pdf",
     ),
 ]

@@ -227,7 +227,15 @@ def group_reports(request, pk):
         column.may_write = bool(
             column.create_url and rules.report_create(grant=grant, period=column.period, user=user)
         )
-    return render(request, "reports/group_reports.html", {"group": group, "data": data})
+    return render(
+        request,
+        "reports/group_reports.html",
+        {
+            "group": group,
+            "data": data,
+            "lpjs": selectors.group_lpjs(group=group, grants=data.grants),
+        },
+    )
 
 
 @require_GET
@@ -258,6 +266,12 @@ def _overdue(request):
     return overdue_filter, rows
 
 
+def _overdue_lpjs(request, overdue_filter):
+    return selectors.overdue_lpj_rows(
+        user=request.user, today=timezone.localdate(), regency=overdue_filter.chosen_regency
+    )
+
+
 def overdue(request):
     """Due reports that are missing, drafts or returned, per regency, with days late."""
     user = request.user
@@ -272,6 +286,7 @@ def overdue(request):
         request,
         "reports/overdue.html",
         {
+            "lpj_rows": _overdue_lpjs(request, overdue_filter),
             "filter": overdue_filter,
             "show_filter": user.has_province_scope,
             "table": table,
@@ -286,10 +301,11 @@ def overdue(request):
 def overdue_export(request):
     """The overdue list (same filter, only what the user may see) as an xlsx file."""
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
-    _filter, rows = _overdue(request)
+    overdue_filter, rows = _overdue(request)
+    lpj_rows = _overdue_lpjs(request, overdue_filter)
     return xlsx_response(
         filename=dated_filename("laporan-terlambat"),
-        write=lambda fileobj: excel.write_overdue(rows=rows, fileobj=fileobj),
+        write=lambda fileobj: excel.write_overdue(rows=rows, lpj_rows=lpj_rows, fileobj=fileobj),
     )
 
 

@@ -8,8 +8,11 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Action, can
 from core.waiting import WaitingLine, waiting_provider
-from reports import rules
+from reports import rules, selectors
 from reports.selectors import overdue_rows
+
+# An LPJ shows on the officer's home from 1 December (40 days before its 10 January).
+LPJ_NOTICE_DAYS = 40
 
 
 @waiting_provider
@@ -39,5 +42,25 @@ def regencies_with_overdue_reports(user):
             _("Regencies with overdue reports"),
             len({row.regency_code for row in rows}),
             reverse("reports:overdue"),
+        )
+    ]
+
+
+@waiting_provider
+def lpjs_due(user):
+    """The officer's groups whose LPJ is due within the coming weeks, overdue or returned."""
+    if not (user.is_regency_officer and can(user, Action.LPJ_SUBMIT)):
+        return []
+    rows = selectors.lpj_rows(user=user, today=timezone.localdate(), within_days=LPJ_NOTICE_DAYS)
+    return [WaitingLine(_("LPJs due or returned"), len(rows), f"{reverse('reports:overdue')}#lpj")]
+
+
+@waiting_provider
+def lpjs_to_receive(user):
+    return [
+        WaitingLine(
+            _("LPJs to receive"),
+            rules.lpjs_to_receive(user).count(),
+            f"{reverse('reports:lpj_list')}?status=submitted",
         )
     ]

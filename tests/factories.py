@@ -23,6 +23,11 @@ class UserFactory(DjangoModelFactory):
     last_name = factory.Faker("last_name", locale="id_ID")
     email = factory.LazyAttribute(lambda u: f"{u.username}@dinsos.example")
     role = Role.PROVINCE_STAFF
+    # Every test user is an official who can sign: position and a valid, unique NIP.
+    position = "Analis Kebijakan Ahli Muda"
+    nip = factory.Sequence(
+        lambda n: f"{1970 + n % 25}{n % 12 + 1:02d}{n % 28 + 1:02d}2005031{n % 999 + 1:03d}"
+    )
     password = factory.PostGenerationMethodCall("set_password", "sandi-uji-123")
 
     @factory.post_generation
@@ -84,7 +89,9 @@ class MemberFactory(DjangoModelFactory):
             district_code=m.group.district_id, birth_date=m.birth_date, sex=m.sex, serial=n + 1
         )
     )
-    kk_number = factory.LazyAttribute(lambda m: m.nik[:6] + "1203240001")
+    # Each member from a household of their own (a KUBE needs five), from the poorest deciles.
+    kk_number = factory.LazyAttributeSequence(lambda m, n: f"{m.nik[:6]}120324{n % 9999 + 1:04d}")
+    decile = 2
     full_name = factory.Faker("name", locale="id_ID")
     role = "anggota"
 
@@ -137,11 +144,30 @@ class GrantFactory(DjangoModelFactory):
     awarded_by = factory.LazyFunction(lambda: UserFactory(username="pemberi"))
 
 
+class LetterFactory(DjangoModelFactory):
+    """An entry of the outgoing-letter register (the services number real documents)."""
+
+    class Meta:
+        model = "letters.Letter"
+
+    kind = "tranche_letter"
+    year = 2026
+    sequence = factory.Sequence(lambda n: n + 1)
+    number = factory.LazyAttribute(lambda o: f"400.9.5/{o.sequence:04d}/UJI-{o.kind}/{o.year}")
+    issued_on = datetime.date(2026, 2, 16)
+    subject = "Dokumen uji"
+    issued_by = factory.LazyFunction(lambda: UserFactory(username="pencatat"))
+
+
 class TrancheFactory(DjangoModelFactory):
-    """The first tranche of a transferred grant, waiting for a decision."""
+    """The first tranche of a transferred grant, waiting for a decision (an approved or
+    withdrawn one gets its approval letter's register entry)."""
 
     class Meta:
         model = "grants.Tranche"
+
+    class Params:
+        has_letter = factory.LazyAttribute(lambda t: t.status in ("approved", "withdrawn"))
 
     grant = factory.SubFactory(
         GrantFactory,
@@ -151,10 +177,12 @@ class TrancheFactory(DjangoModelFactory):
     )
     sequence = 1
     amount = 10_000_000
+    status = "requested"
     purpose = "Pembelian bahan baku"
     request_token = factory.LazyFunction(uuid.uuid4)
     requested_by = factory.LazyFunction(lambda: RegencyOfficerFactory(username="peminta"))
     requested_at = factory.LazyFunction(timezone.now)
+    letter = factory.Maybe("has_letter", factory.SubFactory(LetterFactory), None)
 
 
 # Training and mentoring.

@@ -14,6 +14,7 @@ from core.pdf import (
     ISSUED_AT,
     STRIPE_FILL,
     OfficialDocument,
+    Signer,
     at_noon,
     label_id,
     tanggal,
@@ -97,6 +98,6 @@ def attendance_list(session, rows) -> bytes:
     pdf.signature(
         place_and_date=f"{_place(session)}, {tanggal(session.start_date)}",
         role="Fasilitator,",
-        name=session.facilitator,
+        signer=Signer(session.facilitator),
     )
     return pdf.render()

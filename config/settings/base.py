@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "regions",
+    "letters",
     "groups",
     "grants",
     "reports",

@@ -21,7 +21,7 @@ from reports.periods import periods_owed
 from tests.browser.conftest import DESKTOP, PHONE, login, screenshot
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
-from tests.grants.money import eligible_group, open_program
+from tests.grants.money import eligible_group, open_program, record_transfer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,7 +54,7 @@ def grant(kaltim, province_staff, paser_officer, head):
     program = open_program()
     group = eligible_group("64.01", name="KUBE Sumber Rejeki")
     grant = grant_services.grant_award(program=program, group=group, by=province_staff)
-    grant = grant_services.grant_record_transfer(
+    grant = record_transfer(
         grant=grant,
         by=province_staff,
         transferred_on=today - datetime.timedelta(days=180),
@@ -166,7 +166,7 @@ def test_group_reports_side_by_side_on_a_phone(
     today = timezone.localdate()
     group = eligible_group("64.01", name="KUBE Maju Bersama")
     grant = grant_services.grant_award(program=open_program(), group=group, by=province_staff)
-    grant = grant_services.grant_record_transfer(
+    grant = record_transfer(
         grant=grant,
         by=province_staff,
         transferred_on=today - datetime.timedelta(days=420),

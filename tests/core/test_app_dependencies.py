@@ -9,7 +9,18 @@ from pathlib import Path
 
 from django.conf import settings
 
-ORDER = ["accounts", "core", "audit", "regions", "groups", "grants", "reports", "training", "demo"]
+ORDER = [
+    "accounts",
+    "core",
+    "audit",
+    "regions",
+    "letters",
+    "groups",
+    "grants",
+    "reports",
+    "training",
+    "demo",
+]
 BASE = Path(settings.BASE_DIR)
 
 

@@ -17,16 +17,23 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from demo.grants import PROGRAM_NAME
+from demo.in_kind import PROGRAM_NAME as IN_KIND_PROGRAM
 from grants.models import (
     COMMITTED_STATUSES,
+    Agreement,
     Grant,
     GrantStatus,
+    Handover,
     Program,
     ProgramQuota,
+    SpendingReport,
+    SpendingStatus,
     Tranche,
     TrancheStatus,
 )
 from groups.models import BusinessGroup, GroupStatus
+from letters.models import DocumentKind, Letter
+from reports.models import AccountabilityReport
 
 pytestmark = pytest.mark.django_db
 
@@ -74,11 +81,27 @@ def test_seed_demo_tells_the_grants_story_once():
     per_regency = Counter(g.group.regency_id for g in grants)
     for code, quota in quotas.items():
         assert quota.awarded_count == per_regency[code] <= quota.group_count
-    assert len({g.agreement_number for g in grants}) == len(grants)
-    assert all(g.agreement_number.startswith("NPHD/064/2026/") for g in grants)
-    assert all(datetime.date(2026, 1, 1) <= g.agreement_date <= datetime.date(2026, 3, 31)
-               for g in grants)  # fmt: skip
+    # One signed decree names them all; each has its NPHD numbered from the register, and
+    # the aid went out only after the NPHD was signed and its scan uploaded.
+    (decree,) = program.decrees.all()
+    assert decree.status == "signed" and decree.grants.count() == len(grants)
+    assert decree.number == "400.9.5/0001/SK-PENERIMA/DINSOS/2026"
+    assert decree.signatory.username == "kepala.dinas"
+    agreements = {
+        a.grant_id: a
+        for a in Agreement.objects.filter(grant__program=program).select_related("letter", "scan")
+    }
+    assert len(agreements) == len(grants) - 1  # one grant still waits for its NPHD
+    numbers = sorted(a.letter.sequence for a in agreements.values())
+    assert numbers == list(range(1, len(agreements) + 1))
     transferred = [g for g in grants if g.transferred_on]
+    for grant in transferred:
+        agreement = agreements[grant.pk]
+        assert agreement.status == "signed" and agreement.scan.content_type == "image/png"
+        assert agreement.signed_on <= grant.transferred_on
+    waiting_for_scan = [a for a in agreements.values() if a.status == "issued"]
+    assert waiting_for_scan
+    assert all(a.grant.status == GrantStatus.AWARDED for a in waiting_for_scan)
     assert len(grants) - len(transferred) >= 3  # a few transfers still to record
     assert len(transferred) > 0.9 * len(grants)
     assert all(datetime.date(2026, 2, 1) <= g.transferred_on <= datetime.date(2026, 7, 31)
@@ -138,6 +161,60 @@ def test_seed_demo_tells_the_grants_story_once():
     assert {t.requested_by.username for t in waiting if t.grant.group.regency_id == "64.01"} == {
         "petugas.paser"
     }
+
+    # Every withdrawn tranche is accounted for, or being accounted for, with receipts; a
+    # second tranche came only after the first's spending was accepted in full.
+    spending = {
+        r.tranche_id: r
+        for r in SpendingReport.objects.filter(tranche__grant__program=program).prefetch_related(
+            "lines__receipt"
+        )
+    }
+    withdrawn_tranches = [t for t in tranches if t.status == TrancheStatus.WITHDRAWN]
+    assert set(spending) == {t.pk for t in withdrawn_tranches}
+    assert {r.status for r in spending.values()} == set(SpendingStatus.values)
+    for report in spending.values():
+        assert report.total == sum(line.amount for line in report.lines.all())
+        assert all(line.receipt.content_type == "image/png" for line in report.lines.all())
+    for grant in grants:
+        drawn = sorted(
+            (t for t in withdrawn_tranches if t.grant_id == grant.pk), key=lambda t: t.sequence
+        )
+        for earlier in drawn[:-1]:  # a later one was asked for after it
+            assert spending[earlier.pk].status == SpendingStatus.ACCEPTED
+            assert spending[earlier.pk].total == earlier.amount
+    paser = Counter(
+        r.status for r in spending.values() if r.tranche.grant.group.regency_id == "64.01"
+    )
+    assert paser[SpendingStatus.SUBMITTED] and paser[SpendingStatus.DRAFT]
+    for grant in Grant.objects.filter(program=program):
+        accepted = sum(
+            r.total
+            for r in spending.values()
+            if r.tranche.grant_id == grant.pk and r.status == SpendingStatus.ACCEPTED
+        )
+        assert grant.accounted_amount == accepted
+
+    # In-kind aid: three Paser groups, one handed over with a signed BAST.
+    in_kind = Program.objects.get(name=IN_KIND_PROGRAM)
+    handovers = list(Handover.objects.filter(grant__program=in_kind))
+    assert in_kind.grants.count() == 3 and len(handovers) == 2
+    (handed_over,) = [h for h in handovers if h.status == "signed"]
+    assert handed_over.grant.status == GrantStatus.ACTIVE
+    assert handed_over.total == handed_over.grant.amount == handed_over.grant.accounted_amount
+
+    # The LPJs of the groups whose grant was completed: Paser's received with its receipt.
+    lpjs = list(AccountabilityReport.objects.select_related("group", "receipt"))
+    assert lpjs and all(lpj.year == 2026 for lpj in lpjs)
+    (paser_lpj,) = [lpj for lpj in lpjs if lpj.group.regency_id == "64.01"]
+    assert paser_lpj.status == "received"
+    assert paser_lpj.receipt.number == "400.9.5/0001/TT-LPJ/DINSOS/2026"
+
+    # Every kind of document is in the register, numbered without gaps per kind and year.
+    for kind in DocumentKind.values:
+        sequences = sorted(Letter.objects.filter(kind=kind).values_list("sequence", flat=True))
+        assert sequences == list(range(1, len(sequences) + 1)), kind
+        assert sequences, kind
 
     # The summary comes after the groups' and before the logins.
     assert f"Demo grants: {len(grants)} in {PROGRAM_NAME} ({len(grants)} awarded now" in output

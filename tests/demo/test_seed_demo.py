@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from core.indonesia import check_nik
 from groups.models import BusinessGroup, GroupStatus, Member, MemberRole, RegistrationCounter
-from groups.rules import nik_warnings
+from groups.rules import nik_warnings, verification_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +96,15 @@ def test_seed_demo_tells_the_kaltim_story():
         assert 1 <= member.decile <= 10
     assert {m.sex for m in members} == {"L", "P"}
     assert sum(m.decile <= 4 for m in members) > 0.8 * len(members)
+
+    # Two proposed Paser groups cannot be verified: the register says otherwise.
+    problems = [
+        problem
+        for group in BusinessGroup.objects.filter(regency_id="64.01", status="proposed")
+        for problem in verification_problems(group)
+    ]
+    assert any("di atas desil DTSEN 4 (tertinggi: 7)" in p for p in problems), problems
+    assert any("dari 1 rumah tangga (No. KK)" in p for p in problems), problems
 
     # The summary comes before the logins, which stay last.
     assert "Demo business groups: 175 (175 created, 0 already present)" in output

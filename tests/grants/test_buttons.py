@@ -8,7 +8,13 @@ from django.utils import timezone
 from grants import rules, services
 from grants.models import Program, ProgramQuota
 from tests.contract import assert_contract
-from tests.grants.money import RP20JT, eligible_group, open_program, transferred_grant
+from tests.grants.money import (
+    RP20JT,
+    eligible_group,
+    open_program,
+    ready_for_aid,
+    transferred_grant,
+)
 
 
 def request(grant, officer, amount):
@@ -30,6 +36,7 @@ def grants(kaltim, province_staff, paser_officer, approver):
     """Paser grants in every state that matters to an action."""
     program = open_program(max_tranches=3)
     awarded = services.grant_award(program=program, group=eligible_group(), by=province_staff)
+    ready_for_aid(awarded, province_staff)
     transferred = transferred_grant(program, province_staff)
     waiting = transferred_grant(program, province_staff)
     requested = request(waiting, paser_officer, 5_000_000)
@@ -102,6 +109,7 @@ def test_transfer(client, everyone, grants):
 def test_transfer_waiting_for_a_training(client, province_staff, kaltim):
     program = open_program(transfer_needs_training=True)
     grant = services.grant_award(program=program, group=eligible_group(), by=province_staff)
+    ready_for_aid(grant, province_staff)
     assert not assert_contract(
         client,
         province_staff,

@@ -18,6 +18,7 @@ from grants import pdf, services
 from grants.models import Program, ProgramQuota, Tranche
 from groups.models import BusinessGroup, GroupStatus
 from tests.factories import group_with_members
+from tests.grants.money import record_transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -36,24 +37,19 @@ def open_program():
         status="open",
         # Later tranches here need no progress reports (the reports app's gate).
         tranche_needs_report=False,
+        spending_share_percent=0,
     )
     ProgramQuota.objects.create(program=program, regency_id="64.01", group_count=35)
     ProgramQuota.objects.create(program=program, regency_id="64.03", group_count=16)
     return program
 
 
-def transferred_grant(*, program, by, number="NPHD/064/2026/0007", **group_fields):
+def transferred_grant(*, program, by, **group_fields):
     group = group_with_members(4, **group_fields)
     BusinessGroup.objects.filter(pk=group.pk).update(status=GroupStatus.ELIGIBLE)
     group.refresh_from_db()
-    grant = services.grant_award(
-        program=program,
-        group=group,
-        by=by,
-        agreement_number=number,
-        agreement_date=datetime.date(2026, 1, 20),
-    )
-    return services.grant_record_transfer(
+    grant = services.grant_award(program=program, group=group, by=by)
+    return record_transfer(
         grant=grant,
         by=by,
         transferred_on=datetime.date(2026, 2, 10),
@@ -100,6 +96,8 @@ def approved(grant, paser_officer, approver):
     """Tranche 1, Rp10.000.000, requested by Siti Rahmawati (Paser) on 12 August 2026 and
     approved by Hendra Saputra on 17 August 2026."""
     approver.last_name, paser_officer.last_name = "Saputra", "Rahmawati"
+    approver.position = "Kepala Bidang Perlindungan dan Jaminan Sosial"
+    approver.nip = "198001012005031001"
     approver.save()
     paser_officer.save()
     tranche = services.tranche_request(
@@ -146,16 +144,31 @@ class TestLetter:
             "Atas nama : KUBE Amplang Sejahtera",
             # The programme, the agreement, the amount and what it is for.
             "Program : Bantuan Modal Usaha KUBE 2026 (Tahun Anggaran 2026)",
-            "Nomor NPHD : NPHD/064/2026/0007, tanggal 20 Januari 2026",
+            "Nomor NPHD : 400.9.5/0001/NPHD/DINSOS/2026, tanggal 19 Januari 2026",
             "Jumlah pencairan : Rp10.000.000 (sepuluh juta rupiah)",
             "Keperluan : Pembelian bahan baku ikan pipih dan kemasan amplang",
             "Nilai hibah Rp20.000.000; telah dicairkan sebelum tahap ini Rp0; sisa hibah "
             "setelah pencairan tahap ini Rp10.000.000.",
-            # Signed by the approver on the decision date, in Indonesian.
-            "Samarinda, 17 Agustus 2026 Yang menyetujui, Hendra Saputra",
+            # Signed by the approver on the decision date, with position and NIP.
+            "Samarinda, 17 Agustus 2026 Yang menyetujui, Kepala Bidang Perlindungan dan "
+            "Jaminan Sosial Hendra Saputra NIP. 19800101 200503 1 001",
             "Kepala Dinas Sosial Kabupaten Paser",
         ]:
             assert expected in text, expected
+
+    def test_takes_its_number_from_the_register_at_the_approval(self, approved, approver):
+        letter = approved.letter
+        assert letter.number == "400.9.5/0001/PENCAIRAN/DINSOS/2026"
+        assert pdf.letter_number(approved) == letter.number
+        assert (letter.kind, letter.signed_by, letter.regency_id) == (
+            "tranche_letter",
+            approver,
+            "64.01",
+        )
+        assert letter.subject == (
+            "Persetujuan pencairan dana hibah tahap 1 KUBE Amplang Sejahtera "
+            f"({approved.grant.group.registration_number})"
+        )
 
     def test_is_in_indonesian_whatever_the_users_language(self, approved):
         indonesian = pdf.tranche_approval_letter(approved)
@@ -240,7 +253,7 @@ class TestSummary:
         text = text_of(pdf.grant_summary(approved.grant))
 
         assert "RINGKASAN DANA HIBAH" in text
-        assert "Nomor NPHD : NPHD/064/2026/0007, tanggal 20 Januari 2026" in text
+        assert "Nomor NPHD : 400.9.5/0001/NPHD/DINSOS/2026, tanggal 19 Januari 2026" in text
         assert "Ditransfer : 10 Februari 2026 (ref. SP2D/00107/LS/2026)" in text
         assert "No. Tanggal pengajuan Jumlah Status Diputuskan oleh Ditarik" in text
         assert "Rp10.000.000 Dicairkan Hendra Saputra 20 Agustus 2026" in text

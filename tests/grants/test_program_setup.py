@@ -17,6 +17,9 @@ SETUP = {
     "first_tranche_max_percent": "50",
     "max_tranches": "3",
     "tranche_needs_report": "on",
+    "spending_share_percent": "100",
+    "min_households": "5",
+    "max_decile": "4",
 }
 
 

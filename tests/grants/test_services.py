@@ -10,7 +10,13 @@ from core.rules import refuse
 from grants import services, signals
 from grants.models import Grant, GrantStatus, Program, ProgramQuota, Tranche, TrancheStatus
 from tests.factories import UserFactory
-from tests.grants.money import RP20JT, eligible_group, open_program, transferred_grant
+from tests.grants.money import (
+    RP20JT,
+    eligible_group,
+    open_program,
+    ready_for_aid,
+    transferred_grant,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +116,7 @@ class TestAward:
 class TestTransfer:
     def test_transfer_needs_a_reference_and_a_past_date(self, program, province_staff):
         grant = services.grant_award(program=program, group=eligible_group(), by=province_staff)
+        ready_for_aid(grant, province_staff)
         with pytest.raises(DomainError):
             services.grant_record_transfer(
                 grant=grant,

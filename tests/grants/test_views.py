@@ -21,6 +21,7 @@ from tests.factories import (
     ProgramQuotaFactory,
     TrancheFactory,
 )
+from tests.grants.money import ready_for_aid, record_transfer
 
 RP20JT = 20_000_000
 TRANSFERRED = {"status": "transferred", "transferred_on": datetime.date(2026, 2, 9)}
@@ -337,7 +338,7 @@ class TestTranches:
 @pytest.mark.django_db
 class TestGrantActions:
     def test_province_staff_record_the_transfer(self, client, province_staff, program):
-        grant = GrantFactory(program=program)
+        grant = ready_for_aid(GrantFactory(program=program), province_staff)
         client.force_login(province_staff)
         response = client.post(
             reverse("grants:grant_transfer", args=[grant.pk]),
@@ -385,7 +386,7 @@ class TestGrantActions:
         self, client, province_staff, paser_officer, program
     ):
         grant = services.grant_award(program=program, group=eligible(), by=province_staff)
-        services.grant_record_transfer(
+        record_transfer(
             grant=grant, by=province_staff, transferred_on=datetime.date(2026, 2, 9), reference="T1"
         )
         request_tranche(grant, paser_officer, amount=4_000_000)
@@ -396,7 +397,8 @@ class TestGrantActions:
         content = response.content.decode()
         assert "Rp16.000.000" in content
         history = response.context["history"]
-        assert len(history) == 4  # awarded, transferred, committed, tranche requested
+        # awarded, named in a decree, transferred, committed, tranche requested
+        assert len(history) == 5
         assert any("Rp0 → Rp4.000.000" in f"{c[1]} → {c[2]}" for e in history for c in e.changes)
 
 
@@ -452,14 +454,12 @@ class TestAwards:
                 "regency": "64.01",
                 "group": group.pk,
                 "amount": "Rp15.000.000",
-                "agreement_number": "NPHD/001/2026",
-                "agreement_date": "2026-01-20",
             },
             follow=True,
         )
         grant = Grant.objects.get()
         assert response.redirect_chain[-1][0] == grant.get_absolute_url()
-        assert grant.amount == 15_000_000 and grant.agreement_number == "NPHD/001/2026"
+        assert grant.amount == 15_000_000 and grant.agreement is None  # issued later
         assert refreshed(program).awarded_amount == 15_000_000
 
     def test_closed_programme_offers_no_award(self, client, province_staff, program):
@@ -475,7 +475,7 @@ class TestWaitingLines:
     def test_each_role_sees_its_grant_work(
         self, client, province_staff, approver, paser_officer, berau_officer, program
     ):
-        GrantFactory(program=program)  # awarded: to transfer
+        ready_for_aid(GrantFactory(program=program), province_staff)  # awarded: to transfer
         waiting = GrantFactory(program=program, **TRANSFERRED)
         request_tranche(waiting, paser_officer)
         approved = GrantFactory(program=program, **TRANSFERRED)
@@ -534,10 +534,11 @@ class TestQueryCounts:
                 decided_at=timezone.now(),
             )
         client.force_login(province_staff)
-        # session, user, the grant (programme, group, regency, awarded by), its tranches
-        # (requested by, decided by), grant history, tranche history, and the idle-timeout
-        # session refresh (savepoint, update, release)
-        with django_assert_num_queries(9):
+        # session, user, the grant (programme, group, regency, awarded by, decree), its
+        # tranches (requested by, decided by, letter), its agreement and its handover record
+        # in force, grant history, tranche history, its cancelled agreements, and the
+        # idle-timeout session refresh (savepoint, update, release)
+        with django_assert_num_queries(12):
             response = client.get(reverse("grants:grant_detail", args=[paser_grant.pk]))
         assert response.status_code == 200
         assert len(response.context["tranches"]) == tranches
@@ -616,7 +617,7 @@ class TestAdmin:
         self, client, superuser, province_staff, program
     ):
         grant = services.grant_award(program=program, group=eligible(), by=province_staff)
-        services.grant_record_transfer(
+        record_transfer(
             grant=grant, by=province_staff, transferred_on=datetime.date(2026, 3, 2), reference="T"
         )
         client.force_login(superuser)

@@ -179,8 +179,10 @@ class TestPage:
         client.force_login(province_staff)
         pk = dashboard_data["program"].pk
         content = client.get(reverse("reports:dashboard"), {"program": pk}).content.decode()
-        for name in ["program_rekap_xlsx", "program_recap_pdf", "program_beneficiaries_pdf"]:
+        for name in ["program_rekap_xlsx", "program_recap_pdf"]:
             assert reverse(f"reports:{name}", args=[pk]) in content
+        # The recipients' lists are the decrees' attachments.
+        assert f"{reverse('grants:decree_list')}?program={pk}" in content
 
     def test_filter_values_are_not_localized(self, client, dashboard_data, province_staff):
         client.force_login(province_staff)
@@ -268,9 +270,9 @@ class TestQueryCount:
         # session, user, the programmes (filter choices), the regencies, groups by
         # regency and status, the grant/tranche summaries, the owing spans, the report
         # summaries (per period and status, and conditions), the middle revenue changes
-        # per regency and overall (one query), and the idle-timeout session refresh
-        # (savepoint, update, release)
-        with django_assert_num_queries(12):
+        # per regency and overall (one query), the LPJ owing spans and the LPJ summaries,
+        # and the idle-timeout session refresh (savepoint, update, release)
+        with django_assert_num_queries(14):
             response = client.get(reverse("reports:dashboard"))
         total = response.context["d"].total
         assert total.groups_total == count

@@ -35,7 +35,7 @@ QUERIES = {
     "grants:program_list_export": 7,
     "grants:tranche_queue_export": 7,
     "reports:review_queue_export": 7,
-    "reports:overdue_export": 8,
+    "reports:overdue_export": 10,  # and the overdue LPJs' sheet: two queries
     "training:session_list_export": 7,
     "training:visit_list_export": 7,
     "training:coverage_export": 9,

@@ -222,9 +222,9 @@ class TestOverduePage:
             )
         client.force_login(province_staff)
         # session, user, the grants (group, regency, programme), the reports of their
-        # groups, the regency filter choices, and the idle-timeout session refresh
-        # (savepoint, update, release)
-        with django_assert_num_queries(8):
+        # groups, the grants owing LPJs (group, regency) and their groups' LPJs, the regency
+        # filter choices, and the idle-timeout session refresh (savepoint, update, release)
+        with django_assert_num_queries(10):
             response = client.get(reverse("reports:overdue"))
         assert response.context["row_count"] == 2 * groups
 
@@ -292,9 +292,9 @@ class TestExport:
             )
         client.force_login(province_staff)
         # session, user, the grants (group, regency, programme), the reports of their
-        # groups, the access log's entry and the idle-timeout session refresh (savepoint,
-        # update, release)
-        with django_assert_num_queries(8):
+        # groups, the grants owing LPJs and their groups' LPJs (the second sheet), the access
+        # log's entry and the idle-timeout session refresh (savepoint, update, release)
+        with django_assert_num_queries(10):
             response = client.get(reverse("reports:overdue_export"))
         assert len(read_xlsx(response)) == 1 + 2 * groups
 

@@ -1,5 +1,6 @@
-"""The programme's official PDFs: the recap per regency and the beneficiary decision
-attachment, with totals in figures and words, and nothing outside an officer's regency."""
+"""The programme's recap per regency as a PDF, with totals in figures and words, and
+nothing outside an officer's regency (the recipients' list is a decree's attachment:
+tests/grants/test_decrees.py)."""
 
 import datetime
 import io
@@ -8,7 +9,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from reports.rekap_pdf import beneficiary_attachment, regency_recap
+from reports.rekap_pdf import regency_recap
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +34,13 @@ class TestRegencyRecap:
         assert "Rp10.000.000 (sepuluh juta rupiah)" in text  # withdrawn
         assert "12,5 %" in text  # absorption of the province
 
+    def test_signed_by_who_compiled_it_with_position_and_nip(self, dashboard_data, province_staff):
+        text = text_of(regency_recap(user=province_staff, program=dashboard_data["program"]))
+        assert (
+            f"Yang membuat rekapitulasi, {province_staff.position} "
+            f"{province_staff.get_full_name()} NIP. {province_staff.nip_display}"
+        ) in text
+
     def test_berau_officer_sees_berau_only(self, dashboard_data, berau_officer):
         text = text_of(regency_recap(user=berau_officer, program=dashboard_data["program"]))
         assert "Kabupaten Berau" in text and "Kabupaten Paser" not in text
@@ -45,31 +53,8 @@ class TestRegencyRecap:
 
 
 @pytest.mark.django_db
-class TestBeneficiaryAttachment:
-    def test_groups_ketua_amount_account_and_total_in_words(self, dashboard_data, province_staff):
-        text = text_of(
-            beneficiary_attachment(user=province_staff, program=dashboard_data["program"])
-        )
-        assert "LAMPIRAN KEPUTUSAN" in text
-        group = dashboard_data["g1"].group
-        chair = group.members.get(role="ketua").full_name
-        assert group.name in text and chair in text and group.account_number in text
-        assert "Jumlah Kabupaten Paser" in text
-        assert "4 kelompok" in text
-        assert "Rp80.000.000 (delapan puluh juta rupiah)" in text
-
-    def test_berau_officer_sees_berau_only(self, dashboard_data, berau_officer):
-        text = text_of(
-            beneficiary_attachment(user=berau_officer, program=dashboard_data["program"])
-        )
-        assert dashboard_data["b1"].group.name in text
-        assert dashboard_data["g1"].group.name not in text
-        assert "Paser" not in text
-
-
-@pytest.mark.django_db
 class TestPages:
-    @pytest.mark.parametrize("name", ["program_recap_pdf", "program_beneficiaries_pdf"])
+    @pytest.mark.parametrize("name", ["program_recap_pdf"])
     def test_pdf_pages(self, client, dashboard_data, province_staff, name):
         url = reverse(f"reports:{name}", args=[dashboard_data["program"].pk])
         assert client.get(url).status_code == 302  # anonymous → login

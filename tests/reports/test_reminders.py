@@ -19,7 +19,7 @@ from reports.periods import Period
 from reports.reminders import send_report_reminders
 from tests.conftest import run_concurrently
 from tests.factories import RegencyOfficerFactory, UserFactory
-from tests.grants.money import eligible_group, open_program
+from tests.grants.money import eligible_group, open_program, record_transfer
 
 WITA = zoneinfo.ZoneInfo("Asia/Makassar")
 CW2 = Period(2026, 2)
@@ -50,7 +50,7 @@ def funded(program, staff, *, regency, name, transferred_on):
     grant = grant_services.grant_award(
         program=program, group=eligible_group(regency, name=name), by=staff
     )
-    return grant_services.grant_record_transfer(
+    return record_transfer(
         grant=grant, by=staff, transferred_on=transferred_on, reference="TRF-001"
     )
 

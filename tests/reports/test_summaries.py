@@ -15,6 +15,9 @@ from grants.models import Grant, Program, ProgramQuota, Tranche
 from reports import services as report_services
 from reports.dashboard import dashboard
 from reports.models import (
+    AccountabilityReport,
+    LpjOwingSpan,
+    LpjSummary,
     OwingSpan,
     ProgressReport,
     RegencySummary,
@@ -24,13 +27,15 @@ from reports.models import (
 from reports.periods import Period, periods_between
 from reports.summaries import (
     grant_figures_from_rows,
+    lpj_figures_from_rows,
+    lpj_spans_from_rows,
     owing_groups_from_rows,
     owing_spans_from_rows,
     report_figures_from_rows,
     revenue_changes_from_rows,
 )
 from tests.conftest import run_concurrently
-from tests.grants.money import eligible_group, open_program, transferred_grant
+from tests.grants.money import eligible_group, open_program, record_transfer, transferred_grant
 from tests.reports.conftest import figures
 
 TODAY = datetime.date(2026, 11, 26)
@@ -63,6 +68,13 @@ def stored():
             c.report_id: (c.program_id, c.program_year, c.regency_id, c.year, c.term, c.change)
             for c in RevenueChange.objects.all()
         },
+        "lpj_spans": {
+            (s.regency_id, s.first_year, s.last_year): s.groups for s in LpjOwingSpan.objects.all()
+        },
+        "lpjs": {
+            (s.regency_id, s.year): {n: getattr(s, n) for n in LpjSummary.FIGURES}
+            for s in LpjSummary.objects.all()
+        },
     }
 
 
@@ -78,6 +90,8 @@ def recomputed():
         "reports": report_figures_from_rows(ProgressReport.objects.all()),
         "spans": dict(owing_spans_from_rows(Grant.objects.all())),
         "changes": revenue_changes_from_rows(ProgressReport.objects.all()),
+        "lpj_spans": dict(lpj_spans_from_rows(Grant.objects.all())),
+        "lpjs": lpj_figures_from_rows(AccountabilityReport.objects.all()),
     }
 
 
@@ -127,7 +141,7 @@ def test_summaries_follow_every_transition(
         by=staff,
     )
     check("award in bulk")
-    grant = services.grant_record_transfer(
+    grant = record_transfer(
         grant=awarded, by=staff, transferred_on=datetime.date(2026, 3, 2), reference="TRF-9"
     )
     check("transfer")
@@ -177,7 +191,7 @@ def test_summaries_follow_every_transition(
     )
     services.grant_complete(grant=grant, by=staff)
     check("complete")
-    berau = services.grant_record_transfer(
+    berau = record_transfer(
         grant=Grant.objects.filter(group__regency_id="64.03").first(),
         by=staff,
         transferred_on=datetime.date(2026, 6, 1),
@@ -217,7 +231,7 @@ def test_a_group_with_grants_in_two_programmes_owes_each_period_once(kaltim, pro
     newer = open_program()
     group = eligible_group()
     first = services.grant_award(program=older, group=group, by=province_staff)
-    first = services.grant_record_transfer(
+    first = record_transfer(
         grant=first, by=province_staff, transferred_on=datetime.date(2025, 6, 2), reference="A"
     )
     # completed in March 2026 without the tranches grant_complete asks for; the transfer
@@ -226,7 +240,7 @@ def test_a_group_with_grants_in_two_programmes_owes_each_period_once(kaltim, pro
         status="completed", completed_on=datetime.date(2026, 3, 20)
     )
     second = services.grant_award(program=newer, group=group, by=province_staff)
-    services.grant_record_transfer(
+    record_transfer(
         grant=second, by=province_staff, transferred_on=datetime.date(2026, 2, 9), reference="B"
     )
     check("two programmes")
@@ -307,7 +321,7 @@ def test_concurrent_reviews_and_transfers_in_one_regency_leave_the_summaries_rig
 
     def act(item):
         if isinstance(item, Grant):
-            return services.grant_record_transfer(
+            return record_transfer(
                 grant=item, by=province_staff, transferred_on=TODAY, reference="TRF-X"
             )
         if isinstance(item, ProgressReport):
@@ -329,7 +343,7 @@ def test_concurrent_reviews_and_transfers_in_one_regency_leave_the_summaries_rig
 def test_the_summaries_are_read_only_in_the_admin(client, superuser, kaltim, province_staff):
     program = open_program()
     grant = services.grant_award(program=program, group=eligible_group(), by=province_staff)
-    services.grant_record_transfer(
+    record_transfer(
         grant=grant, by=province_staff, transferred_on=datetime.date(2026, 3, 2), reference="T"
     )
     client.force_login(superuser)

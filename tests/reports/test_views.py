@@ -426,10 +426,10 @@ class TestGroupReports:
             )
             period = period.next()
         client.force_login(paser_officer)
-        # session, user, the group (regency), its grants (programme), its reports, the
-        # officer's regency (navbar), and the idle-timeout session refresh (savepoint,
-        # update, release)
-        with django_assert_num_queries(9):
+        # session, user, the group (regency), its grants (programme), its reports, its
+        # LPJs, the officer's regency (navbar), and the idle-timeout session refresh
+        # (savepoint, update, release)
+        with django_assert_num_queries(10):
             response = client.get(reverse("reports:group_reports", args=[grant.group_id]))
         assert len(response.context["data"].columns) == periods
 

@@ -141,9 +141,10 @@ def test_group_timeline_queries_do_not_grow_with_events(
     # session, user, the group, its members, group history, member history, the timeline
     # (trainings attended with their count of members present; grants with programme and
     # awarded by; tranches with requested and decided by; visits with officer and photo
-    # count; reports with submitted and reviewed by), documents, and the idle-timeout session
-    # refresh (savepoint, update, release); an eligible group has no verification check
-    with django_assert_num_queries(15):
+    # count; reports with submitted and reviewed by), documents, the open programmes' quotas
+    # of its regency (the award buttons), and the idle-timeout session refresh (savepoint,
+    # update, release); an eligible group has no verification check
+    with django_assert_num_queries(16):
         response = client.get(reverse("groups:group_detail", args=[group.pk]))
     assert (
         len(page_timeline(response)) == 2 + 7 * events

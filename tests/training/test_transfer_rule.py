@@ -13,7 +13,7 @@ from core.errors import DomainError
 from grants import services
 from grants.models import GrantStatus
 from tests.factories import TrainingSessionFactory
-from tests.grants.money import eligible_group, open_program
+from tests.grants.money import eligible_group, open_program, ready_for_aid, record_transfer
 from training import services as training_services
 
 pytestmark = pytest.mark.django_db
@@ -36,11 +36,12 @@ def program(kaltim):
 
 @pytest.fixture
 def grant(program, province_staff):
-    return services.grant_award(program=program, group=eligible_group(), by=province_staff)
+    grant = services.grant_award(program=program, group=eligible_group(), by=province_staff)
+    return ready_for_aid(grant, province_staff)
 
 
 def transfer(grant, by, day=TRANSFER_DAY):
-    return services.grant_record_transfer(
+    return record_transfer(
         grant=grant, by=by, transferred_on=day, reference="SP2D-LS/0001/BPKAD/2026"
     )
 

@@ -12,6 +12,8 @@ from accounts.models import User
 from accounts.roles import Role
 from demo.grants import seed_grants
 from demo.groups import seed_groups
+from demo.in_kind import seed_in_kind
+from demo.lpj import seed_lpjs
 from demo.reports import seed_reports
 from demo.safety import DemoRefused, demo_email, ensure_demo_allowed
 from demo.training import seed_training
@@ -19,13 +21,68 @@ from regions.models import Regency
 from reports.summaries import refresh_all_summaries
 
 DEMO_USERS = [
-    # username, first name, last name, role, regency code, superuser
-    ("admin", "Admin", "TI", "", None, True),
-    ("staf.provinsi", "Rina", "Wulandari", Role.PROVINCE_STAFF, None, False),
-    ("penyetuju", "Hendra", "Saputra", Role.APPROVER, None, False),
-    ("petugas.paser", "Siti", "Rahmawati", Role.REGENCY_OFFICER, "64.01", False),
-    ("kepala.paser", "Bambang", "Sutrisno", Role.REGENCY_HEAD, "64.01", False),
-    ("petugas.berau", "Agus", "Pratama", Role.REGENCY_OFFICER, "64.03", False),
+    # username, first name, last name, role, regency code, superuser, position, NIP
+    ("admin", "Admin", "TI", "", None, True, "", ""),
+    (
+        "kepala.dinas",
+        "Darmawan",
+        "Setiadi",
+        Role.APPROVER,
+        None,
+        False,
+        "Kepala Dinas Sosial Provinsi Kalimantan Timur",
+        "196905121994031005",
+    ),
+    (
+        "staf.provinsi",
+        "Rina",
+        "Wulandari",
+        Role.PROVINCE_STAFF,
+        None,
+        False,
+        "Analis Kebijakan Ahli Muda pada Bidang Pemberdayaan Sosial",
+        "198703152010122003",
+    ),
+    (
+        "penyetuju",
+        "Hendra",
+        "Saputra",
+        Role.APPROVER,
+        None,
+        False,
+        "Kepala Bidang Pemberdayaan Sosial",
+        "197608212002121004",
+    ),
+    (
+        "petugas.paser",
+        "Siti",
+        "Rahmawati",
+        Role.REGENCY_OFFICER,
+        "64.01",
+        False,
+        "Pekerja Sosial Ahli Pertama",
+        "199205102019032011",
+    ),
+    (
+        "kepala.paser",
+        "Bambang",
+        "Sutrisno",
+        Role.REGENCY_HEAD,
+        "64.01",
+        False,
+        "Kepala Dinas Sosial Kabupaten Paser",
+        "197011071995031002",
+    ),
+    (
+        "petugas.berau",
+        "Agus",
+        "Pratama",
+        Role.REGENCY_OFFICER,
+        "64.03",
+        False,
+        "Penyuluh Sosial Ahli Pertama",
+        "199108262018011001",
+    ),
 ]
 
 
@@ -59,6 +116,8 @@ class Command(BaseCommand):
         self._groups(by_username)
         self._grants(by_username)
         self._reports(by_username)
+        self._in_kind(by_username)
+        self._lpjs(by_username)
         self._training(by_username)
         refresh_all_summaries()  # the dashboard's summaries, whatever wrote the rows
         self.stdout.write(self.style.SUCCESS(f"Demo users (password for all: {password}):"))
@@ -94,6 +153,8 @@ class Command(BaseCommand):
             province_staff=users["staf.provinsi"],
             approver=users["penyetuju"],
             officers={"64.01": users["petugas.paser"], "64.03": users["petugas.berau"]},
+            head=users["kepala.dinas"],
+            reviewers={"64.01": users["kepala.paser"]},
         )
         self.stdout.write(
             self.style.SUCCESS(
@@ -130,6 +191,34 @@ class Command(BaseCommand):
             f"  by status: {listed}; {summary.late} written late, {summary.missing} missing"
         )
 
+    def _in_kind(self, users):
+        summary = seed_in_kind(
+            province_staff=users["staf.provinsi"],
+            officer=users["petugas.paser"],
+            head=users["kepala.dinas"],
+        )
+        if summary.already_present:
+            self.stdout.write(f"Demo in-kind aid: {summary.already_present} grants already present")
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo in-kind aid: {summary.grants} grants in {summary.program}, "
+                    f"{summary.handed_over} handed over with a BAST"
+                )
+            )
+
+    def _lpjs(self, users):
+        summary = seed_lpjs(province_staff=users["staf.provinsi"])
+        if summary.already_present:
+            self.stdout.write(f"Demo LPJs: {summary.already_present} already present")
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo LPJs 2026: {summary.submitted} submitted by completed groups, "
+                    f"{summary.received} received with a numbered receipt"
+                )
+            )
+
     def _training(self, users):
         summary = seed_training(
             province_staff=users["staf.provinsi"],
@@ -154,7 +243,19 @@ class Command(BaseCommand):
         for problem in summary.problems:
             self.stdout.write(self.style.WARNING(f"  not done: {problem}"))
 
-    def _user(self, username, first_name, last_name, role, regency_code, superuser, *, password):
+    def _user(
+        self,
+        username,
+        first_name,
+        last_name,
+        role,
+        regency_code,
+        superuser,
+        position,
+        nip,
+        *,
+        password,
+    ):
         user, _ = User.objects.update_or_create(
             username=username,
             defaults={
@@ -166,6 +267,8 @@ class Command(BaseCommand):
                 "is_staff": superuser,
                 "is_superuser": superuser,
                 "is_active": True,
+                "position": position,
+                "nip": nip,
             },
         )
         user.set_password(password)
