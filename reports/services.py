@@ -13,6 +13,7 @@ from core.errors import DomainError, required_reason
 from core.rules import ensure
 from reports import rules
 from reports.models import ProgressReport, ReportStatus
+from reports.owed import refresh_owed_reports
 from reports.periods import Period
 from reports.summaries import record_revenue_changes, refresh_report_summary
 
@@ -65,6 +66,7 @@ def report_create(*, grant, period: Period, data: dict, by) -> ProgressReport:
     try:
         with transaction.atomic():
             report.save()
+            refresh_owed_reports(group_ids=[report.group_id])
     except IntegrityError:
         raise DomainError(
             _("%(group)s already has a report for %(period)s.")
@@ -95,6 +97,7 @@ def report_submit(*, report, by) -> ProgressReport:
     locked._change_reason = "submitted"
     locked.save()
     _refresh_summary(locked)
+    refresh_owed_reports(group_ids=[locked.group_id])
     return locked
 
 
@@ -123,7 +126,9 @@ def report_accept(*, report, by) -> ProgressReport:
 def report_return(*, report, by, reason: str) -> ProgressReport:
     """submitted → returned, with the reason the officer must fix."""
     reason = required_reason(reason)
-    return _review(report, by=by, status=ReportStatus.RETURNED, reason=reason, log="returned")
+    returned = _review(report, by=by, status=ReportStatus.RETURNED, reason=reason, log="returned")
+    refresh_owed_reports(group_ids=[returned.group_id])
+    return returned
 
 
 def report_warnings(report, *, registered_members: int) -> list[str]:

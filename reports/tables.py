@@ -1,37 +1,69 @@
 import django_tables2 as tables
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_tables2.data import TableData
+from django_tables2.utils import OrderBy
 
 from core.tables import NUMBER, TABLE_ATTRS, MoneyColumn, wide_only
+from reports.selectors import BY_GROUP, BY_PERIOD, BY_REGENCY, overdue_row
+
+
+class OverdueData(TableData):
+    """The overdue rows of reports.selectors.overdue_queryset for the table: ordered and
+    sliced in SQL (each order has its index), one page turned into OverdueRows, the count
+    given (the page counts rows, groups and regencies in one query)."""
+
+    def __init__(self, rows, *, count: int, today):
+        super().__init__(rows)
+        self.count, self.today = count, today
+
+    def __len__(self):
+        return self.count
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return [overdue_row(values, today=self.today) for values in self.data[key]]
+        return overdue_row(self.data[key], today=self.today)
+
+    def __iter__(self):
+        return (overdue_row(values, today=self.today) for values in self.data)
+
+    def order_by(self, aliases):
+        fields = []
+        for alias in aliases:
+            column = self.table.columns[OrderBy(alias).bare]
+            if alias[0] != column.order_by_alias[0]:
+                fields += column.order_by.opposite
+            else:
+                fields += column.order_by
+        self.data = self.data.order_by(*fields)
 
 
 class OverdueTable(tables.Table):
-    """Rows of reports.selectors.overdue_rows (a list, sorted in Python). On a phone: the
-    group with its report's state, the period, the days late and the button to write."""
+    """Rows of reports.selectors.overdue_queryset, paged and ordered in SQL (OverdueData).
+    On a phone: the group with its report's state, the period, the days late and the
+    button to write."""
 
     regency = tables.Column(
-        accessor="regency_name",
-        verbose_name=_("Regency/city"),
-        order_by=("regency_code", "group_name", "period"),
+        accessor="regency_name", verbose_name=_("Regency/city"), order_by=BY_REGENCY
     )
     group = tables.TemplateColumn(
         template_name="reports/includes/overdue_group_cell.html",
         accessor="group_name",
         verbose_name=_("Group"),
-        order_by=("group_name", "group_id", "period"),
+        order_by=BY_GROUP,
     )
-    period = tables.Column(
-        verbose_name=_("Period"), order_by=("period", "regency_code", "group_name")
-    )
+    period = tables.Column(verbose_name=_("Period"), order_by=BY_PERIOD)
     due = tables.DateColumn(
         verbose_name=_("Due"),
         short=False,
-        order_by=("due", "regency_code", "group_name"),
+        order_by=BY_PERIOD,
         attrs=wide_only("sm", "text-nowrap"),
     )
+    # more days late: an earlier period
     days_late = tables.Column(
         verbose_name=_("Days late"),
-        order_by=("days_late", "regency_code", "group_name"),
+        order_by=tuple(f"-{field}" for field in BY_PERIOD),
         attrs=NUMBER,
     )
     write = tables.TemplateColumn(

@@ -21,7 +21,7 @@ from reports.filters import OverdueFilter, ReviewQueueFilter
 from reports.forms import ReportForm
 from reports.models import ProgressReport
 from reports.periods import Period, periods_owed
-from reports.tables import OverdueTable, ReviewQueueTable
+from reports.tables import OverdueData, OverdueTable, ReviewQueueTable
 
 
 def _int_param(params, name):
@@ -250,23 +250,26 @@ def _one_regency_columns(user) -> list[str]:
     return [] if user.has_province_scope else ["regency"]
 
 
-def _overdue(request):
+def _overdue(request, today):
     overdue_filter = OverdueFilter(request.GET, user=request.user)
-    rows = selectors.overdue_rows(
-        user=request.user, today=timezone.localdate(), regency=overdue_filter.chosen_regency
+    rows = selectors.overdue_queryset(
+        user=request.user, today=today, regency=overdue_filter.chosen_regency
     )
     return overdue_filter, rows
 
 
 def overdue(request):
-    """Due reports that are missing, drafts or returned, per regency, with days late."""
+    """Due reports that are missing, drafts or returned, per regency, with days late:
+    read from the kept rows (reports.owed), counted, ordered and paged in SQL."""
     user = request.user
     require_role(user, Action.VIEW_PROGRAMME_DATA)
-    overdue_filter, rows = _overdue(request)
+    today = timezone.localdate()
+    overdue_filter, rows = _overdue(request, today)
+    counts = selectors.overdue_counts(rows)
     exclude = _one_regency_columns(user)
     if not can(user, Action.REPORT_WRITE):
         exclude.append("write")
-    table = OverdueTable(rows, exclude=exclude)
+    table = OverdueTable(OverdueData(rows, count=counts["row_count"], today=today), exclude=exclude)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(
         request,
@@ -275,9 +278,7 @@ def overdue(request):
             "filter": overdue_filter,
             "show_filter": user.has_province_scope,
             "table": table,
-            "row_count": len(rows),
-            "group_count": len({row.group_id for row in rows}),
-            "regency_count": len({row.regency_code for row in rows}),
+            **counts,
         },
     )
 
@@ -286,10 +287,14 @@ def overdue(request):
 def overdue_export(request):
     """The overdue list (same filter, only what the user may see) as an xlsx file."""
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
-    _filter, rows = _overdue(request)
+    today = timezone.localdate()
+    _filter, rows = _overdue(request, today)
     return xlsx_response(
         filename=dated_filename("laporan-terlambat"),
-        write=lambda fileobj: excel.write_overdue(rows=rows, fileobj=fileobj),
+        write=lambda fileobj: excel.write_overdue(
+            rows=(selectors.overdue_row(values, today=today) for values in rows.iterator()),
+            fileobj=fileobj,
+        ),
     )
 
 

@@ -15,12 +15,14 @@ from grants.models import Grant, Program, ProgramQuota, Tranche
 from reports import services as report_services
 from reports.dashboard import dashboard
 from reports.models import (
+    OwedReport,
     OwingSpan,
     ProgressReport,
     RegencySummary,
     ReportSummary,
     RevenueChange,
 )
+from reports.owed import extend_owed_reports, owed_reports_from_rows, stored_horizon
 from reports.periods import Period, periods_between
 from reports.summaries import (
     grant_figures_from_rows,
@@ -63,6 +65,10 @@ def stored():
             c.report_id: (c.program_id, c.program_year, c.regency_id, c.year, c.term, c.change)
             for c in RevenueChange.objects.all()
         },
+        "owed": {
+            (o.group_id, o.period): (o.regency_id, o.group_name, o.grant_id, o.report_id)
+            for o in OwedReport.objects.all()
+        },
     }
 
 
@@ -78,6 +84,7 @@ def recomputed():
         "reports": report_figures_from_rows(ProgressReport.objects.all()),
         "spans": dict(owing_spans_from_rows(Grant.objects.all())),
         "changes": revenue_changes_from_rows(ProgressReport.objects.all()),
+        "owed": owed_reports_from_rows(through=stored_horizon() or Period.of(TODAY).index),
     }
 
 
@@ -257,9 +264,11 @@ def test_the_command_rebuilds_every_summary(kaltim, province_staff, paser_office
     report_services.report_submit(report=report, by=paser_officer)
     expected = stored()
     assert expected["reports"] and expected["spans"]
+    assert expected["owed"]
     RegencySummary.objects.update(amount_awarded=1, tranches_waiting=9)
     ReportSummary.objects.update(submitted=7)
     OwingSpan.objects.update(groups=40)
+    OwedReport.objects.update(group_name="?")
     call_command("refresh_summaries", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert stored() == expected == recomputed()
 
@@ -368,3 +377,27 @@ def test_a_rebuild_while_reports_are_reviewed_keeps_every_review(
     assert stored() == recomputed()
     row = ReportSummary.objects.get(program=program, regency_id="64.01", year=2026, term=1)
     assert (row.accepted, row.submitted) == (5, 0)
+
+
+@pytest.mark.django_db
+def test_owed_reports_follow_a_new_period_and_the_group(
+    kaltim, province_staff, paser_officer, time_machine
+):
+    """A new catur wulan: its rows appear for every owing group at the first read; a
+    renamed group's rows carry the new name."""
+    program = open_program()
+    grant = transferred_grant(program, province_staff)
+    report_services.report_submit(
+        report=write_report(grant, CW1, officer=paser_officer), by=paser_officer
+    )
+    check("before")
+    assert {period for _group, period in stored()["owed"]} == {CW2.index, CW3.index}
+    time_machine.move_to(datetime.datetime(2027, 1, 5, 10, 0, tzinfo=datetime.UTC), tick=False)
+    extend_owed_reports(today=datetime.date(2027, 1, 5))
+    assert stored_horizon() == Period(2027, 1).index
+    check("a new period")
+    group = grant.group
+    group.name = "KUBE Baru"
+    group.save()
+    assert set(OwedReport.objects.values_list("group_name", flat=True)) == {"KUBE Baru"}
+    check("renamed")
