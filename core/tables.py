@@ -1,7 +1,12 @@
 """What the apps' django-tables2 tables share: the table's classes, right-aligned number
-and money columns, and columns shown only from a breakpoint up."""
+and money columns, columns shown only from a breakpoint up, and lean cells (a status
+badge written in Python, fragments rendered without the page's context processors)."""
 
 import django_tables2 as tables
+from django.middleware.csrf import get_token
+from django.template import Context, Template
+from django.template.loader import get_template
+from django.utils.html import format_html
 
 from core.indonesia import format_rupiah
 
@@ -25,3 +30,31 @@ class MoneyColumn(tables.Column):
 
     def render(self, value):
         return format_rupiah(value)
+
+
+class StatusColumn(tables.Column):
+    """A state as its badge (includes/status_badge.html), written in Python: no template
+    per cell."""
+
+    def render(self, record, value):
+        return format_html(
+            '<span class="badge status-badge status-{}">{}</span>',
+            value,
+            record.get_status_display(),
+        )
+
+
+class CellColumn(tables.TemplateColumn):
+    """A TemplateColumn whose fragment sees only `record`, `value`, `request` and the CSRF
+    token, in a plain Context: django-tables2's TemplateColumn renders each cell with a
+    RequestContext made from the whole page's context, so every context processor (the
+    navigation among them) ran again for every cell of a list."""
+
+    def render(self, record, table, value, bound_column, **kwargs):
+        request = getattr(table, "request", None)
+        context = {"record": record, "value": value, "request": request}
+        if request is not None:
+            context["csrf_token"] = get_token(request)
+        if self.template_code:
+            return Template(self.template_code).render(Context(context))
+        return get_template(self.template_name).template.render(Context(context))

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.numbers import format_percent, percent
-from core.tables import NUMBER, TABLE_ATTRS, MoneyColumn, wide_only
+from core.tables import NUMBER, TABLE_ATTRS, CellColumn, MoneyColumn, StatusColumn, wide_only
 from grants.models import Program
 
 # Shown from tablet width up: on a phone the queue keeps what a decision needs.
@@ -13,9 +13,7 @@ WIDE_ONLY = wide_only()
 class ProgramTable(tables.Table):
     name = tables.Column(linkify=True)
     fiscal_year = tables.Column(localize=False)  # 2026, not 2.026
-    status = tables.TemplateColumn(
-        template_name="grants/includes/status_badge_cell.html", order_by=("status", "name")
-    )
+    status = StatusColumn(order_by=("status", "name"))
     total_budget = MoneyColumn(verbose_name=_("Budget"))
     awarded_amount = MoneyColumn(verbose_name=_("Awarded"))
     budget_left = MoneyColumn(verbose_name=_("Left"), orderable=False, empty_values=())
@@ -45,9 +43,7 @@ class GrantTable(tables.Table):
     amount = MoneyColumn(verbose_name=_("Amount"))
     withdrawn_amount = MoneyColumn(verbose_name=_("Withdrawn"))
     available = MoneyColumn(verbose_name=_("Available"))
-    status = tables.TemplateColumn(
-        template_name="grants/includes/status_badge_cell.html", order_by=("status", "pk")
-    )
+    status = StatusColumn(order_by=("status", "pk"))
 
     class Meta:
         attrs = {**TABLE_ATTRS, "id": "grants"}
@@ -77,14 +73,14 @@ class TrancheQueueTable(tables.Table):
     )
     amount = MoneyColumn(verbose_name=_("Amount"))
     purpose = tables.Column(verbose_name=_("Purpose"))
-    requested = tables.TemplateColumn(
+    requested = CellColumn(
         template_name="grants/includes/requested_cell.html",
         verbose_name=_("Requested by"),
         accessor="requested_at",
         attrs=WIDE_ONLY,
     )
     age = tables.Column(verbose_name=_("Age (days)"), accessor="requested_at", attrs=NUMBER)
-    decide = tables.TemplateColumn(
+    decide = CellColumn(
         template_name="grants/includes/decide_cell.html", verbose_name="", empty_values=()
     )
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableData
 from django_tables2.utils import OrderBy
 
-from core.tables import NUMBER, TABLE_ATTRS, MoneyColumn, wide_only
+from core.tables import NUMBER, TABLE_ATTRS, CellColumn, MoneyColumn, wide_only
 from reports.selectors import BY_GROUP, BY_PERIOD, BY_REGENCY, overdue_row
 
 
@@ -47,7 +47,7 @@ class OverdueTable(tables.Table):
     regency = tables.Column(
         accessor="regency_name", verbose_name=_("Regency/city"), order_by=BY_REGENCY
     )
-    group = tables.TemplateColumn(
+    group = CellColumn(
         template_name="reports/includes/overdue_group_cell.html",
         accessor="group_name",
         verbose_name=_("Group"),
@@ -66,7 +66,7 @@ class OverdueTable(tables.Table):
         order_by=tuple(f"-{field}" for field in BY_PERIOD),
         attrs=NUMBER,
     )
-    write = tables.TemplateColumn(
+    write = CellColumn(
         template_name="reports/includes/write_cell.html",
         verbose_name="",
         orderable=False,
@@ -82,7 +82,7 @@ class ReviewQueueTable(tables.Table):
     """Oldest submission first, always: the order is the point of the queue. On a phone:
     the group (with its period) and how long it waits; the report's page has the actions."""
 
-    group = tables.TemplateColumn(
+    group = CellColumn(
         template_name="reports/includes/queue_group_cell.html",
         accessor="group__name",
         verbose_name=_("Report"),
@@ -92,14 +92,14 @@ class ReviewQueueTable(tables.Table):
     )
     revenue = MoneyColumn(verbose_name=_("Revenue"), attrs=wide_only("md", "money"))
     profit = MoneyColumn(verbose_name=_("Profit"), attrs=wide_only("md", "money"))
-    submitted = tables.TemplateColumn(
+    submitted = CellColumn(
         template_name="reports/includes/submitted_cell.html",
         verbose_name=_("Submitted by"),
         accessor="submitted_at",
         attrs=wide_only(),
     )
     age = tables.Column(verbose_name=_("Waiting (days)"), accessor="submitted_at", attrs=NUMBER)
-    decide = tables.TemplateColumn(
+    decide = CellColumn(
         template_name="reports/includes/review_cell.html",
         verbose_name="",
         empty_values=(),
