@@ -37,12 +37,16 @@ class GrantTable(tables.Table):
         order_by=("group__name", "pk"),
     )
     regency = tables.Column(
-        accessor="group__regency", verbose_name=_("Regency/city"), order_by=("group__regency_id",)
+        accessor="group__regency",
+        verbose_name=_("Regency/city"),
+        order_by=("group__regency_id", "pk"),
     )
-    program = tables.Column(verbose_name=_("Programme"), order_by=("program_id",))
-    amount = MoneyColumn(verbose_name=_("Amount"))
-    withdrawn_amount = MoneyColumn(verbose_name=_("Withdrawn"))
-    available = MoneyColumn(verbose_name=_("Available"))
+    program = tables.Column(
+        verbose_name=_("Programme"), order_by=("program_id", "awarded_on", "pk")
+    )
+    amount = MoneyColumn(verbose_name=_("Amount"), order_by=("amount", "pk"))
+    withdrawn_amount = MoneyColumn(verbose_name=_("Withdrawn"), order_by=("withdrawn_amount", "pk"))
+    available = MoneyColumn(verbose_name=_("Available"), order_by=("available", "pk"))
     status = StatusColumn(order_by=("status", "pk"))
 
     class Meta:
