@@ -6,6 +6,7 @@ import django_tables2 as tables
 from django.middleware.csrf import get_token
 from django.template import Context, Template
 from django.template.loader import get_template
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from core.indonesia import format_rupiah
@@ -54,7 +55,21 @@ class CellColumn(tables.TemplateColumn):
         request = getattr(table, "request", None)
         context = {"record": record, "value": value, "request": request}
         if request is not None:
-            context["csrf_token"] = get_token(request)
+            if not hasattr(table, "_csrf_token"):  # one masked token per table, not per cell
+                table._csrf_token = get_token(request)
+            context["csrf_token"] = table._csrf_token
         if self.template_code:
             return Template(self.template_code).render(Context(context))
         return get_template(self.template_name).template.render(Context(context))
+
+
+class DateColumn(tables.Column):
+    """A date in the locale's DATE_FORMAT (short: SHORT_DATE_FORMAT), formatted in Python:
+    django-tables2's DateColumn compiles a template for every cell."""
+
+    def __init__(self, *args, short=True, **kwargs):
+        self.format = "SHORT_DATE_FORMAT" if short else "DATE_FORMAT"
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return date_format(value, self.format)

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import NUMBER, TABLE_ATTRS, CellColumn, StatusColumn
+from core.tables import NUMBER, TABLE_ATTRS, CellColumn, DateColumn, StatusColumn
 from training.models import MentoringVisit, TrainingSession
 
 
@@ -36,7 +36,7 @@ class SessionTable(tables.Table):
 
 
 class VisitTable(tables.Table):
-    visited_on = tables.DateColumn(
+    visited_on = DateColumn(
         linkify=True, short=False, verbose_name=_("Date"), attrs={"td": {"class": "text-nowrap"}}
     )
     group = tables.Column(
@@ -76,7 +76,7 @@ class UnvisitedTable(tables.Table):
     regency = tables.Column(verbose_name=_("Regency/city"))
     district = tables.Column(verbose_name=_("District"))
     status = StatusColumn()
-    last_visit = tables.DateColumn(verbose_name=_("Last visit"), short=False, default="—")
+    last_visit = DateColumn(verbose_name=_("Last visit"), short=False, default="—")
 
     class Meta:
         attrs = {**TABLE_ATTRS, "id": "unvisited"}
