@@ -195,6 +195,7 @@ class World:
             "grants:tranche_request": first["grant"],
             "grants:program_detail": self.program,
             "grants:program_open": self.program,
+            "grants:program_update": self.program,
             "grants:program_close": self.program,
             "grants:grant_award": self.program,
             "grants:grant_award_bulk": self.program,
