@@ -12,7 +12,8 @@ from accounts.roles import Action, can
 from core.errors import DomainError
 from core.scoping import get_visible_or_404
 from core.view_helpers import add_errors_to_form, require_answer, require_role, transition_view
-from core.xlsx import dated_filename, table_response, write_table, xlsx_response
+from core.xlsx import dated_filename, table_response
+from core.xlsx_stream import table_stream_response
 from grants.models import Grant
 from groups.forms import ReasonForm
 from groups.models import BusinessGroup
@@ -237,11 +238,11 @@ def group_reports_export(request, pk):
     group = get_visible_or_404(BusinessGroup.objects.all(), user, pk=pk)
     require_role(user, Action.VIEW_PROGRAMME_DATA)
     reports = selectors.report_list(user=user).filter(group=group).order_by("year", "term")
-    return xlsx_response(
+    return table_stream_response(
         filename=f"laporan-{group.registration_number}.xlsx",
-        write=lambda fileobj: write_table(
-            fileobj, sheet="Laporan Perkembangan", columns=exports.REPORT_COLUMNS, rows=reports
-        ),
+        sheet="Laporan Perkembangan",
+        columns=exports.REPORT_COLUMNS,
+        rows=reports.iterator(chunk_size=2000),
     )
 
 
@@ -289,11 +290,12 @@ def overdue_export(request):
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     today = timezone.localdate()
     _filter, rows = _overdue(request, today)
-    return xlsx_response(
+    return table_stream_response(
         filename=dated_filename("laporan-terlambat"),
-        write=lambda fileobj: excel.write_overdue(
-            rows=(selectors.overdue_row(values, today=today) for values in rows.iterator()),
-            fileobj=fileobj,
+        sheet=excel.SHEET,
+        columns=excel.COLUMNS,
+        rows=(
+            selectors.overdue_row(values, today=today) for values in rows.iterator(chunk_size=2000)
         ),
     )
 

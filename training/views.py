@@ -19,7 +19,8 @@ from core.view_helpers import (
     show_errors,
     show_form_errors,
 )
-from core.xlsx import dated_filename, table_response, write_table, xlsx_response
+from core.xlsx import dated_filename, table_response, xlsx_response
+from core.xlsx_stream import table_stream_response
 from groups.models import BusinessGroup
 from regions.models import Regency
 from training import exports, pdf, rules, selectors, services
@@ -216,11 +217,11 @@ def attendance_xlsx(request, pk):
     session = _session(request, pk)
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     rows = selectors.attendance_sheet(session=session, user=request.user)
-    return xlsx_response(
+    return table_stream_response(
         filename=f"daftar-hadir-{session.start_date:%Y%m%d}-{session.pk}.xlsx",
-        write=lambda fileobj: write_table(
-            fileobj, sheet="Daftar Hadir", columns=exports.ATTENDANCE_COLUMNS, rows=rows
-        ),
+        sheet="Daftar Hadir",
+        columns=exports.ATTENDANCE_COLUMNS,
+        rows=rows,
     )
 
 
