@@ -2,9 +2,11 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_actions import EXPORT_DESCRIPTION
+from core.pagination import CappedPaginator
 from core.xlsx import dated_filename, xlsx_response
 from groups.excel import write_groups
 from groups.models import BusinessGroup, GroupDocument, Member, RegistrationCounter
+from regions.admin_filters import ProvinceRegencyFilter
 
 
 @admin.action(description=EXPORT_DESCRIPTION, permissions=["view"])
@@ -28,7 +30,7 @@ class MemberInline(admin.TabularInline):
 class BusinessGroupAdmin(SimpleHistoryAdmin):
     actions = [export_groups]
     list_display = ["registration_number", "name", "regency", "district", "sector", "status"]
-    list_filter = ["status", "sector", "regency"]
+    list_filter = ["status", "sector", ("regency", ProvinceRegencyFilter)]
     list_select_related = ["regency", "district"]
     search_fields = ["registration_number", "name", "members__nik"]
     readonly_fields = [
@@ -42,16 +44,18 @@ class BusinessGroupAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["regency", "district"]
     inlines = [MemberInline]
     show_full_result_count = False
+    paginator = CappedPaginator
 
 
 @admin.register(Member)
 class MemberAdmin(SimpleHistoryAdmin):
     list_display = ["full_name", "nik", "role", "group", "active"]
-    list_filter = ["role", "sex", "active", "group__regency"]
+    list_filter = ["role", "sex", "active", ("group__regency", ProvinceRegencyFilter)]
     list_select_related = ["group"]
     search_fields = ["nik", "kk_number", "full_name", "group__name"]
     raw_id_fields = ["group"]
     show_full_result_count = False
+    paginator = CappedPaginator
 
 
 @admin.register(GroupDocument)

@@ -11,6 +11,7 @@ from django_tables2 import RequestConfig
 from accounts.roles import Action, can
 from core.errors import DomainError
 from core.pages import page_parts
+from core.pagination import PAGINATE
 from core.scoping import get_visible_or_404
 from core.view_helpers import require_role, show_form_errors
 from groups import rules, selectors, services, signals
@@ -26,7 +27,7 @@ def group_list(request):
         request.GET, queryset=selectors.group_list(user=request.user), user=request.user
     )
     table = GroupTable(group_filter.qs)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    RequestConfig(request, paginate={**PAGINATE, "per_page": 25}).configure(table)
     return render(
         request,
         "groups/group_list.html",

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.pagination import CappedPaginator
 from regions.models import District, Province, Regency
 
 
@@ -23,3 +24,4 @@ class DistrictAdmin(admin.ModelAdmin):
     list_select_related = ["regency"]
     search_fields = ["code", "name", "regency__name"]
     show_full_result_count = False
+    paginator = CappedPaginator

@@ -18,10 +18,10 @@ class OverdueData(TableData):
 
     def __init__(self, rows, *, count: int, today):
         super().__init__(rows)
-        self.count, self.today = count, today
+        self.known_count, self.today = count, today
 
     def __len__(self):
-        return self.count
+        return self.known_count
 
     def __getitem__(self, key):
         if isinstance(key, slice):

@@ -10,6 +10,7 @@ from django_tables2 import RequestConfig
 
 from accounts.roles import Action, can
 from core.errors import DomainError
+from core.pagination import PAGINATE
 from core.scoping import get_visible_or_404
 from core.view_helpers import add_errors_to_form, require_answer, require_role, transition_view
 from core.xlsx import dated_filename, table_response
@@ -271,7 +272,7 @@ def overdue(request):
     if not can(user, Action.REPORT_WRITE):
         exclude.append("write")
     table = OverdueTable(OverdueData(rows, count=counts["row_count"], today=today), exclude=exclude)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    RequestConfig(request, paginate={**PAGINATE, "per_page": 50}).configure(table)
     return render(
         request,
         "reports/overdue.html",
@@ -312,7 +313,7 @@ def review_queue(request):
     """Submitted reports waiting for the head of the regency office or province staff."""
     require_role(request.user, Action.REPORT_REVIEW)
     queue_filter, table = _review_queue_table(request)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    RequestConfig(request, paginate={**PAGINATE, "per_page": 25}).configure(table)
     return render(
         request,
         "reports/review_queue.html",

@@ -10,6 +10,7 @@ from django_tables2 import RequestConfig
 
 from accounts.roles import Action, can
 from core.errors import DomainError
+from core.pagination import PAGINATE
 from core.pdf import inline_pdf
 from core.scoping import get_visible_or_404
 from core.view_helpers import (
@@ -42,7 +43,7 @@ def _session_table(request):
 def session_list(request):
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     session_filter, table = _session_table(request)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    RequestConfig(request, paginate={**PAGINATE, "per_page": 25}).configure(table)
     return render(
         request,
         "training/session_list.html",
@@ -238,7 +239,7 @@ def _visit_table(request):
 def visit_list(request):
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     visit_filter, table = _visit_table(request)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    RequestConfig(request, paginate={**PAGINATE, "per_page": 25}).configure(table)
     return render(
         request,
         "training/visit_list.html",
@@ -397,7 +398,7 @@ def coverage(request):
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     since, today, rows, chosen, unvisited = _coverage(request)
     table = UnvisitedTable(unvisited)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    RequestConfig(request, paginate={**PAGINATE, "per_page": 50}).configure(table)
     return render(
         request,
         "training/coverage.html",
