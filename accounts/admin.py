@@ -3,13 +3,12 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from regions.admin_filters import ProvinceRegencyFilter
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "get_full_name", "role", "regency", "is_active", "last_login"]
-    list_filter = ["role", ("regency", ProvinceRegencyFilter), "is_active", "is_superuser"]
+    list_filter = ["role", "regency", "is_active", "is_superuser"]
     list_select_related = ["regency"]
     search_fields = ["username", "first_name", "last_name", "email"]
     autocomplete_fields = ["regency"]
