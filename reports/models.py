@@ -435,3 +435,36 @@ class OwedHorizon(models.Model):
 
     def __str__(self):
         return str(Period.from_index(self.period))
+
+
+class OwedCount(models.Model):
+    """Per regency and period: how many OwedReport rows there are, and how many groups
+    have their earliest owed report in that period. The overdue page's totals add these
+    up to the last due period (a group owes a due report exactly when its earliest owed
+    report is due), so counting does not read a row per report.
+
+    Derived data: reports.owed recomputes a regency's rows whenever it rewrites owed
+    reports of its groups."""
+
+    regency = models.ForeignKey(
+        "regions.Regency",
+        verbose_name=_("regency/city"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    period = models.PositiveIntegerField(_("period"))  # Period.index
+    reports = models.PositiveIntegerField(_("reports"))
+    groups = models.PositiveIntegerField(_("groups whose earliest owed report this is"))
+
+    objects = SummaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("owed-report count")
+        verbose_name_plural = _("owed-report counts")
+        ordering = ["regency_id", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["regency", "period"], name="owed_count_one_per_period")
+        ]
+
+    def __str__(self):
+        return f"{self.regency_id} {Period.from_index(self.period)}: {self.reports}"

@@ -23,13 +23,13 @@ the horizon or rebuilding everything locks every regency first.
 import datetime
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery, Sum, Value
 from django.utils import timezone
 
 from grants.models import Grant, GrantStatus
 from groups.models import BusinessGroup
 from regions.models import Regency
-from reports.models import OwedHorizon, OwedReport, ProgressReport, ReportStatus
+from reports.models import OwedCount, OwedHorizon, OwedReport, ProgressReport, ReportStatus
 from reports.periods import Period
 
 # Grants whose group owes reports now (a completed grant owes nothing more on the lists).
@@ -107,6 +107,7 @@ def refresh_owed_reports(*, group_ids) -> None:
     rows = owed_reports_from_rows(through=horizon, group_ids=group_ids)
     OwedReport.objects.filter(group_id__in=group_ids).delete()
     OwedReport.objects.bulk_create(_owed(rows))
+    refresh_owed_counts(regency_ids=regencies.values_list("regency_id", flat=True))
 
 
 def _owed(rows: dict) -> list[OwedReport]:
@@ -188,6 +189,7 @@ def rebuild_owed_reports(*, today: datetime.date | None = None) -> int:
         for index in range(Period.of(first).index, through + 1):
             _insert_period(Period.from_index(index))
     _set_horizon(through)
+    refresh_owed_counts()
     return OwedReport.objects.count()
 
 
@@ -209,15 +211,69 @@ def extend_owed_reports(*, today: datetime.date) -> None:
             _insert_period(Period.from_index(index))
         if target > horizon:
             _set_horizon(target)
+            refresh_owed_counts()
+
+
+# Counts per regency and period (reports.models.OwedCount) -------------------------
+
+
+def owed_counts_from_rows(regency_ids=None) -> dict[tuple, tuple[int, int]]:
+    """{(regency_id, period): (owed reports, groups whose earliest owed report it is)}
+    from the OwedReport rows (two queries)."""
+    rows = OwedReport.objects.order_by()
+    if regency_ids is not None:
+        rows = rows.filter(regency_id__in=regency_ids)
+    counts = {}
+    for row in rows.values("regency_id", "period").annotate(n=Count("pk")):
+        counts[(row["regency_id"], row["period"])] = (row["n"], 0)
+    earliest = rows.values("group_id", "regency_id").annotate(first=Min("period"))
+    for row in earliest:
+        key = (row["regency_id"], row["first"])
+        reports, groups = counts[key]
+        counts[key] = (reports, groups + 1)
+    return counts
+
+
+def refresh_owed_counts(*, regency_ids=None) -> None:
+    """Recompute the counts of these regencies (every regency when None) from their rows;
+    the caller holds the regencies' locks."""
+    regency_ids = None if regency_ids is None else list(regency_ids)
+    counts = owed_counts_from_rows(regency_ids)
+    kept = OwedCount.objects.all()
+    if regency_ids is not None:
+        kept = kept.filter(regency_id__in=regency_ids)
+    kept.delete()
+    OwedCount.objects.bulk_create(
+        OwedCount(regency_id=regency_id, period=period, reports=reports, groups=groups)
+        for (regency_id, period), (reports, groups) in counts.items()
+    )
+
+
+def owed_totals(*, user, today: datetime.date, regency=None, extend=True) -> dict[str, int]:
+    """Reports due and not handed in, the groups that owe them and their regencies, for
+    what the user may see: added up from the counts per regency and period (one query,
+    whatever the number of groups)."""
+    if extend:
+        extend_owed_reports(today=today)
+    counts = OwedCount.objects.visible_to(user).filter(period__lte=last_due_index(today))
+    if regency is not None:
+        counts = counts.filter(regency=regency)
+    totals = counts.aggregate(
+        row_count=Sum("reports", default=0),
+        group_count=Sum("groups", default=0),
+        regency_count=Count("regency", distinct=True),
+    )
+    return totals
 
 
 # Reading ----------------------------------------------------------------------------
 
 
-def owed_due(*, user, today: datetime.date, regency=None):
+def owed_due(*, user, today: datetime.date, regency=None, extend=True):
     """Rows of the reports due by `today` and not handed in, for the groups the user may
-    see (after making sure the rows reach today's period)."""
-    extend_owed_reports(today=today)
+    see (after making sure the rows reach today's period, unless the caller did)."""
+    if extend:
+        extend_owed_reports(today=today)
     rows = OwedReport.objects.visible_to(user).filter(period__lte=last_due_index(today))
     if regency is not None:
         rows = rows.filter(regency=regency)

@@ -7,7 +7,7 @@ from core.rules import refuse
 from grants.signals import grants_changed, later_tranche_check, program_changed
 from groups.models import BusinessGroup
 from reports.models import OwedReport
-from reports.owed import refresh_owed_reports
+from reports.owed import refresh_owed_counts, refresh_owed_reports
 from reports.selectors import missing_due_report
 from reports.summaries import (
     refresh_all_summaries,
@@ -36,11 +36,19 @@ def keep_summaries(*, program_id, regency_id, change, group_id=None, **kwargs):
 @receiver(post_save, sender=BusinessGroup, dispatch_uid="reports.group_saved")
 def copy_group_name_and_regency(*, instance, created, **kwargs):
     """The owed reports carry the group's name and regency for the overdue list's order and
-    filter (one UPDATE of the group's rows, none when they did not change)."""
-    if not created:
-        OwedReport.objects.filter(group_id=instance.pk).exclude(
-            group_name=instance.name, regency_id=instance.regency_id
-        ).update(group_name=instance.name, regency_id=instance.regency_id)
+    filter (one UPDATE of the group's rows; after a move to another regency, the counts of
+    both regencies)."""
+    if created:
+        return
+    stale = OwedReport.objects.filter(group_id=instance.pk).exclude(
+        group_name=instance.name, regency_id=instance.regency_id
+    )
+    regencies = set(stale.values_list("regency_id", flat=True))  # one query, mostly empty
+    if not regencies:
+        return
+    stale.update(group_name=instance.name, regency_id=instance.regency_id)
+    if regencies != {instance.regency_id}:  # moved: the counts of both regencies follow
+        refresh_owed_counts(regency_ids=[*regencies, instance.regency_id])
 
 
 @receiver(program_changed, dispatch_uid="reports.program_changed")

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count, F
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from core.history import HistoryEntry, history_entries, history_fields, newest_f
 from core.indonesia import format_rupiah
 from grants.models import TRANSFERRED_STATUSES
 from reports.models import ProgressReport, ReportStatus
-from reports.owed import owed_due
+from reports.owed import owed_due, owed_totals
 from reports.periods import Period, periods_owed
 
 
@@ -115,11 +115,12 @@ BY_PERIOD = ("period", "regency_id", "group_name", "group_id")
 def overdue_queryset(*, user, today, regency=None):
     """The kept rows of the due reports that are missing, drafts or returned, for the
     groups the user may see, by regency, group and period (use `overdue_row` on each)."""
-    return (
-        owed_due(user=user, today=today, regency=regency)
-        .order_by(*BY_REGENCY)
-        .values(*OVERDUE_FIELDS, **OVERDUE_JOINED)
-    )
+    return shown(owed_due(user=user, today=today, regency=regency))
+
+
+def shown(owed):
+    """What the overdue list shows of the kept rows `owed` (reports.owed.owed_due)."""
+    return owed.order_by(*BY_REGENCY).values(*OVERDUE_FIELDS, **OVERDUE_JOINED)
 
 
 def overdue_row(values: dict, *, today) -> OverdueRow:
@@ -155,13 +156,10 @@ def overdue_rows(*, user, today, regency=None) -> list[OverdueRow]:
     ]
 
 
-def overdue_counts(rows) -> dict[str, int]:
-    """Reports, groups and regencies among the kept rows `rows` (one query)."""
-    return rows.order_by().aggregate(
-        row_count=Count("pk"),
-        group_count=Count("group_id", distinct=True),
-        regency_count=Count("regency_id", distinct=True),
-    )
+def overdue_counts(*, user, today, regency=None) -> dict[str, int]:
+    """Reports, groups and regencies of the overdue list (reports.owed.owed_totals; the
+    rows were extended to today by reports.owed.owed_due first)."""
+    return owed_totals(user=user, today=today, regency=regency, extend=False)
 
 
 def report_list(*, user):

@@ -22,6 +22,7 @@ from reports import excel, exports, rules, selectors, services
 from reports.filters import OverdueFilter, ReviewQueueFilter
 from reports.forms import ReportForm
 from reports.models import ProgressReport
+from reports.owed import owed_due
 from reports.periods import Period, periods_owed
 from reports.tables import OverdueData, OverdueTable, ReviewQueueTable
 
@@ -253,11 +254,10 @@ def _one_regency_columns(user) -> list[str]:
 
 
 def _overdue(request, today):
+    """The filter, and the kept rows of the due reports the user may see (reports.owed)."""
     overdue_filter = OverdueFilter(request.GET, user=request.user)
-    rows = selectors.overdue_queryset(
-        user=request.user, today=today, regency=overdue_filter.chosen_regency
-    )
-    return overdue_filter, rows
+    owed = owed_due(user=request.user, today=today, regency=overdue_filter.chosen_regency)
+    return overdue_filter, owed
 
 
 def overdue(request):
@@ -266,12 +266,15 @@ def overdue(request):
     user = request.user
     require_role(user, Action.VIEW_PROGRAMME_DATA)
     today = timezone.localdate()
-    overdue_filter, rows = _overdue(request, today)
-    counts = selectors.overdue_counts(rows)
+    overdue_filter, owed = _overdue(request, today)
+    counts = selectors.overdue_counts(user=user, today=today, regency=overdue_filter.chosen_regency)
     exclude = _one_regency_columns(user)
     if not can(user, Action.REPORT_WRITE):
         exclude.append("write")
-    table = OverdueTable(OverdueData(rows, count=counts["row_count"], today=today), exclude=exclude)
+    table = OverdueTable(
+        OverdueData(selectors.shown(owed), count=counts["row_count"], today=today),
+        exclude=exclude,
+    )
     RequestConfig(request, paginate={**PAGINATE, "per_page": 50}).configure(table)
     return render(
         request,
@@ -290,7 +293,8 @@ def overdue_export(request):
     """The overdue list (same filter, only what the user may see) as an xlsx file."""
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     today = timezone.localdate()
-    _filter, rows = _overdue(request, today)
+    _filter, owed = _overdue(request, today)
+    rows = selectors.shown(owed)
     return table_stream_response(
         filename=dated_filename("laporan-terlambat"),
         sheet=excel.SHEET,

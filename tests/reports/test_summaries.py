@@ -15,6 +15,7 @@ from grants.models import Grant, Program, ProgramQuota, Tranche
 from reports import services as report_services
 from reports.dashboard import dashboard
 from reports.models import (
+    OwedCount,
     OwedReport,
     OwingSpan,
     ProgressReport,
@@ -22,7 +23,12 @@ from reports.models import (
     ReportSummary,
     RevenueChange,
 )
-from reports.owed import extend_owed_reports, owed_reports_from_rows, stored_horizon
+from reports.owed import (
+    extend_owed_reports,
+    owed_counts_from_rows,
+    owed_reports_from_rows,
+    stored_horizon,
+)
 from reports.periods import Period, periods_between
 from reports.summaries import (
     grant_figures_from_rows,
@@ -69,6 +75,9 @@ def stored():
             (o.group_id, o.period): (o.regency_id, o.group_name, o.grant_id, o.report_id)
             for o in OwedReport.objects.all()
         },
+        "owed_counts": {
+            (c.regency_id, c.period): (c.reports, c.groups) for c in OwedCount.objects.all()
+        },
     }
 
 
@@ -85,6 +94,7 @@ def recomputed():
         "spans": dict(owing_spans_from_rows(Grant.objects.all())),
         "changes": revenue_changes_from_rows(ProgressReport.objects.all()),
         "owed": owed_reports_from_rows(through=stored_horizon() or Period.of(TODAY).index),
+        "owed_counts": owed_counts_from_rows(),
     }
 
 
@@ -269,6 +279,7 @@ def test_the_command_rebuilds_every_summary(kaltim, province_staff, paser_office
     ReportSummary.objects.update(submitted=7)
     OwingSpan.objects.update(groups=40)
     OwedReport.objects.update(group_name="?")
+    OwedCount.objects.update(reports=99)
     call_command("refresh_summaries", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert stored() == expected == recomputed()
 
@@ -401,3 +412,10 @@ def test_owed_reports_follow_a_new_period_and_the_group(
     group.save()
     assert set(OwedReport.objects.values_list("group_name", flat=True)) == {"KUBE Baru"}
     check("renamed")
+    group.regency_id, group.district_id = "64.03", "64.03.01"
+    group.save()
+    assert set(OwedReport.objects.values_list("regency_id", flat=True)) == {"64.03"}
+    # (the services refuse to move a group that has grants; saved directly, only the owed
+    # reports follow, and their counts in both regencies)
+    owed = ("owed", "owed_counts")
+    assert {k: stored()[k] for k in owed} == {k: recomputed()[k] for k in owed}
