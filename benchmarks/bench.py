@@ -320,6 +320,8 @@ def pages(info: dict) -> list[tuple[str, str, str]]:
     regency = info["officer_regency"]
     return [
         ("healthz", "/healthz", ""),
+        # the floor of a page: base template, navigation, session (no list, no form)
+        ("a plain page", "/akun/ganti-sandi/selesai/", "staff"),
         ("group list", "/kelompok/", "staff"),
         ("group list, filtered", f"/kelompok/?regency={regency}", "staff"),
         ("group list, searched by name", f"/kelompok/?q={info['group_name']}", "staff"),
