@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test lint format messages clean
+.PHONY: install run demo test lint format messages clean bench
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (python3.13, python3.12 or python3)."; exit 1; }
@@ -49,3 +49,9 @@ messages: install
 
 clean:
 	rm -rf $(VENV) staticfiles artifacts .pytest_cache .test-media *.egg-info
+
+# The pages at 1/100 and full national scale against /healthz (PostgreSQL at DATABASE_URL's
+# server, default 127.0.0.1:5432); see benchmarks/bench.py. Not part of CI.
+BENCH_ARGS ?=
+bench: install
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.xlsx import Column, dated_filename, write_table, xlsx_response
+from core.xlsx import Column, dated_filename
+from core.xlsx_stream import table_stream_response
 
 EXPORT_DESCRIPTION = _("Export the selected rows to Excel")
 
@@ -20,11 +21,11 @@ def export_action(
     @admin.action(description=EXPORT_DESCRIPTION, permissions=["view"])
     def export_to_excel(modeladmin, request, queryset):
         rows = records(request.user).filter(pk__in=queryset.values("pk")).order_by("pk")
-        return xlsx_response(
+        return table_stream_response(
             filename=dated_filename(stem),
-            write=lambda fileobj: write_table(
-                fileobj, sheet=sheet, columns=columns, rows=rows.iterator(chunk_size=2000)
-            ),
+            sheet=sheet,
+            columns=columns,
+            rows=rows.iterator(chunk_size=2000),
         )
 
     return export_to_excel

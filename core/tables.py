@@ -1,7 +1,13 @@
 """What the apps' django-tables2 tables share: the table's classes, right-aligned number
-and money columns, and columns shown only from a breakpoint up."""
+and money columns, columns shown only from a breakpoint up, and lean cells (a status
+badge written in Python, fragments rendered without the page's context processors)."""
 
 import django_tables2 as tables
+from django.middleware.csrf import get_token
+from django.template import Context, Template
+from django.template.loader import get_template
+from django.utils.formats import date_format
+from django.utils.html import format_html
 
 from core.indonesia import format_rupiah
 
@@ -25,3 +31,45 @@ class MoneyColumn(tables.Column):
 
     def render(self, value):
         return format_rupiah(value)
+
+
+class StatusColumn(tables.Column):
+    """A state as its badge (includes/status_badge.html), written in Python: no template
+    per cell."""
+
+    def render(self, record, value):
+        return format_html(
+            '<span class="badge status-badge status-{}">{}</span>',
+            value,
+            record.get_status_display(),
+        )
+
+
+class CellColumn(tables.TemplateColumn):
+    """A TemplateColumn whose fragment sees only `record`, `value`, `request` and the CSRF
+    token, in a plain Context: django-tables2's TemplateColumn renders each cell with a
+    RequestContext made from the whole page's context, so every context processor (the
+    navigation among them) ran again for every cell of a list."""
+
+    def render(self, record, table, value, bound_column, **kwargs):
+        request = getattr(table, "request", None)
+        context = {"record": record, "value": value, "request": request}
+        if request is not None:
+            if not hasattr(table, "_csrf_token"):  # one masked token per table, not per cell
+                table._csrf_token = get_token(request)
+            context["csrf_token"] = table._csrf_token
+        if self.template_code:
+            return Template(self.template_code).render(Context(context))
+        return get_template(self.template_name).template.render(Context(context))
+
+
+class DateColumn(tables.Column):
+    """A date in the locale's DATE_FORMAT (short: SHORT_DATE_FORMAT), formatted in Python:
+    django-tables2's DateColumn compiles a template for every cell."""
+
+    def __init__(self, *args, short=True, **kwargs):
+        self.format = "SHORT_DATE_FORMAT" if short else "DATE_FORMAT"
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return date_format(value, self.format)

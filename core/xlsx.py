@@ -180,13 +180,15 @@ def dated_filename(stem: str) -> str:
 
 def table_response(request, table, *, stem: str, sheet: str, columns: Iterable[Column]):
     """Every record of a list page's table (all pages, sorted as the page sorts them with
-    ?sort=) as a one-sheet download named `stem-<today>.xlsx`."""
+    ?sort=) as a one-sheet download named `stem-<today>.xlsx`, streamed while the rows are
+    read (core.xlsx_stream)."""
+    from core.xlsx_stream import table_stream_response
+
     RequestConfig(request, paginate=False).configure(table)
     records = table.data.data  # the filtered, ordered queryset
     rows = records.iterator(chunk_size=2000) if hasattr(records, "iterator") else records
-    return xlsx_response(
-        filename=dated_filename(stem),
-        write=lambda fileobj: write_table(fileobj, sheet=sheet, columns=columns, rows=rows),
+    return table_stream_response(
+        filename=dated_filename(stem), sheet=sheet, columns=columns, rows=rows
     )
 
 

@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_actions import export_action
 from core.errors import DomainError
+from core.pagination import CappedPaginator
 from grants import exports, rules, selectors, services
 from grants.models import (
     Agreement,
@@ -25,6 +26,7 @@ from grants.models import (
     Tranche,
 )
 from groups.models import DocumentKind as GroupDocumentKind
+from regions.admin_filters import ProvinceRegencyFilter
 
 export_programs = export_action(
     stem="program",
@@ -199,12 +201,13 @@ class GrantAdmin(SimpleHistoryAdmin):
         "awarded_on",
         "transferred_on",
     ]
-    list_filter = ["status", "program", "group__regency"]
+    list_filter = ["status", "program", ("group__regency", ProvinceRegencyFilter)]
     list_select_related = ["group", "program"]
     search_fields = ["group__name", "group__registration_number", "agreements__letter__number"]
     raw_id_fields = ["group"]
     readonly_fields = [
         "program",
+        "decree",
         "group",
         "amount",
         "awarded_on",
@@ -219,6 +222,7 @@ class GrantAdmin(SimpleHistoryAdmin):
     ]
     inlines = [TrancheInline]
     show_full_result_count = False
+    paginator = CappedPaginator
 
     def has_add_permission(self, request):
         return False  # awards go through the programme page (budget and quota checks)
@@ -240,7 +244,7 @@ class TrancheAdmin(SimpleHistoryAdmin):
         "decided_by",
         "decided_at",
     ]
-    list_filter = ["status", "grant__group__regency", "grant__program"]
+    list_filter = ["status", ("grant__group__regency", ProvinceRegencyFilter), "grant__program"]
     list_select_related = [
         "grant__group",
         "grant__program",
@@ -249,6 +253,7 @@ class TrancheAdmin(SimpleHistoryAdmin):
     ]
     search_fields = ["grant__group__name", "grant__group__registration_number", "purpose"]
     show_full_result_count = False
+    paginator = CappedPaginator
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Tranche._meta.concrete_fields]

@@ -376,9 +376,20 @@ class Grant(TimeStampedModel):
         verbose_name = _("grant")
         verbose_name_plural = _("grants")
         ordering = ["-awarded_on", "-id"]
+        # Every order and filter of the grant list has its index (the regency filter goes
+        # through the group's regency index); the default order most of all: without it
+        # every grant was joined and sorted for each page.
         indexes = [
             models.Index(fields=["program", "status"], name="grant_program_status"),
             models.Index(fields=["status", "awarded_on"], name="grant_status_awarded"),
+            models.Index(fields=["awarded_on", "id"], name="grant_awarded_order"),
+            models.Index(fields=["program", "awarded_on", "id"], name="grant_program_awarded"),
+            models.Index(fields=["status", "id"], name="grant_status_order"),
+            models.Index(fields=["amount", "id"], name="grant_amount_order"),
+            models.Index(fields=["withdrawn_amount", "id"], name="grant_withdrawn_order"),
+            models.Index(
+                F("amount") - F("committed_amount"), F("id"), name="grant_available_order"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -56,13 +56,15 @@ from letters.services import cancel_letter, issue_letter
 
 def _changed(grant_or_program_id, regency_id=None, *, change: str) -> None:
     """Tell the apps above what changed (the dashboard's summaries follow it)."""
+    group_id = None
     if isinstance(grant_or_program_id, Grant):
         grant = grant_or_program_id
         program_id, regency_id = grant.program_id, grant.group.regency_id
+        group_id = grant.group_id
     else:
         program_id = grant_or_program_id
     signals.grants_changed.send(
-        sender=Grant, program_id=program_id, regency_id=regency_id, change=change
+        sender=Grant, program_id=program_id, regency_id=regency_id, group_id=group_id, change=change
     )
 
 

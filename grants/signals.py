@@ -8,9 +8,10 @@ what a receiver keeps (the dashboard's summaries) commits or rolls back with it.
 from django.dispatch import Signal
 
 # A change to what the dashboard counts of one programme in one regency
-# (kwargs: program_id, regency_id, change): change is "awarded", "tranche" (a tranche was
-# requested, decided, cancelled or withdrawn), "spending" (a tranche's spending was
-# accepted), "transferred" (or in-kind aid handed over), "completed" or "cancelled".
+# (kwargs: program_id, regency_id, group_id, change): change is "awarded", "tranche" (a
+# tranche was requested, decided, cancelled or withdrawn), "spending" (a tranche's spending
+# was accepted), "transferred" (or in-kind aid handed over), "completed" or "cancelled";
+# group_id is the grant's group (None after an award in bulk).
 grants_changed = Signal()
 
 # A programme's fields changed (kwargs: program, changed: set of field names).

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.numbers import format_percent, percent
-from core.tables import NUMBER, TABLE_ATTRS, MoneyColumn, wide_only
+from core.tables import NUMBER, TABLE_ATTRS, CellColumn, MoneyColumn, StatusColumn, wide_only
 from grants.models import Program
 
 # Shown from tablet width up: on a phone the queue keeps what a decision needs.
@@ -13,9 +13,7 @@ WIDE_ONLY = wide_only()
 class ProgramTable(tables.Table):
     name = tables.Column(linkify=True)
     fiscal_year = tables.Column(localize=False)  # 2026, not 2.026
-    status = tables.TemplateColumn(
-        template_name="grants/includes/status_badge_cell.html", order_by=("status", "name")
-    )
+    status = StatusColumn(order_by=("status", "name"))
     total_budget = MoneyColumn(verbose_name=_("Budget"))
     awarded_amount = MoneyColumn(verbose_name=_("Awarded"))
     budget_left = MoneyColumn(verbose_name=_("Left"), orderable=False, empty_values=())
@@ -39,15 +37,17 @@ class GrantTable(tables.Table):
         order_by=("group__name", "pk"),
     )
     regency = tables.Column(
-        accessor="group__regency", verbose_name=_("Regency/city"), order_by=("group__regency_id",)
+        accessor="group__regency",
+        verbose_name=_("Regency/city"),
+        order_by=("group__regency_id", "pk"),
     )
-    program = tables.Column(verbose_name=_("Programme"), order_by=("program_id",))
-    amount = MoneyColumn(verbose_name=_("Amount"))
-    withdrawn_amount = MoneyColumn(verbose_name=_("Withdrawn"))
-    available = MoneyColumn(verbose_name=_("Available"))
-    status = tables.TemplateColumn(
-        template_name="grants/includes/status_badge_cell.html", order_by=("status", "pk")
+    program = tables.Column(
+        verbose_name=_("Programme"), order_by=("program_id", "awarded_on", "pk")
     )
+    amount = MoneyColumn(verbose_name=_("Amount"), order_by=("amount", "pk"))
+    withdrawn_amount = MoneyColumn(verbose_name=_("Withdrawn"), order_by=("withdrawn_amount", "pk"))
+    available = MoneyColumn(verbose_name=_("Available"), order_by=("available", "pk"))
+    status = StatusColumn(order_by=("status", "pk"))
 
     class Meta:
         attrs = {**TABLE_ATTRS, "id": "grants"}
@@ -77,14 +77,14 @@ class TrancheQueueTable(tables.Table):
     )
     amount = MoneyColumn(verbose_name=_("Amount"))
     purpose = tables.Column(verbose_name=_("Purpose"))
-    requested = tables.TemplateColumn(
+    requested = CellColumn(
         template_name="grants/includes/requested_cell.html",
         verbose_name=_("Requested by"),
         accessor="requested_at",
         attrs=WIDE_ONLY,
     )
     age = tables.Column(verbose_name=_("Age (days)"), accessor="requested_at", attrs=NUMBER)
-    decide = tables.TemplateColumn(
+    decide = CellColumn(
         template_name="grants/includes/decide_cell.html", verbose_name="", empty_values=()
     )
 
@@ -108,9 +108,7 @@ class DecreeTable(tables.Table):
     signatory = tables.Column(verbose_name=_("Signed by"), orderable=False, attrs=wide_only())
     grant_count = tables.Column(verbose_name=_("Groups"), attrs=NUMBER)
     grant_total = MoneyColumn(verbose_name=_("Amount"))
-    status = tables.TemplateColumn(
-        template_name="grants/includes/status_badge_cell.html", order_by=("status", "-pk")
-    )
+    status = StatusColumn(order_by=("status", "-pk"))
 
     class Meta:
         attrs = {**TABLE_ATTRS, "id": "decrees"}
@@ -135,9 +133,7 @@ class AgreementTable(tables.Table):
     )
     amount = MoneyColumn(accessor="grant__amount", verbose_name=_("Amount"))
     signed_on = tables.DateColumn(verbose_name=_("Signed on"), short=False, default="—")
-    status = tables.TemplateColumn(
-        template_name="grants/includes/status_badge_cell.html", order_by=("status", "-pk")
-    )
+    status = StatusColumn(order_by=("status", "-pk"))
 
     class Meta:
         attrs = {**TABLE_ATTRS, "id": "agreements"}
@@ -161,9 +157,7 @@ class HandoverTable(tables.Table):
         accessor="grant__group__regency", verbose_name=_("Regency/city"), attrs=wide_only()
     )
     total = MoneyColumn(verbose_name=_("Value of the goods"))
-    status = tables.TemplateColumn(
-        template_name="grants/includes/status_badge_cell.html", order_by=("status", "-pk")
-    )
+    status = StatusColumn(order_by=("status", "-pk"))
 
     class Meta:
         attrs = {**TABLE_ATTRS, "id": "handovers"}
@@ -183,9 +177,7 @@ class SpendingTable(tables.Table):
     sequence = tables.Column(accessor="tranche__sequence", verbose_name=_("Tranche"), attrs=NUMBER)
     withdrawn = MoneyColumn(accessor="tranche__amount", verbose_name=_("Withdrawn"))
     total = MoneyColumn(verbose_name=_("Accounted for"))
-    status = tables.TemplateColumn(
-        template_name="grants/includes/status_badge_cell.html", order_by=("status", "pk")
-    )
+    status = StatusColumn(order_by=("status", "pk"))
 
     class Meta:
         attrs = {**TABLE_ATTRS, "id": "spending"}

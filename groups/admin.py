@@ -3,6 +3,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_actions import EXPORT_DESCRIPTION
+from core.pagination import CappedPaginator
 from core.xlsx import dated_filename, xlsx_response
 from groups import rules
 from groups.exports import write_groups
@@ -13,6 +14,7 @@ from groups.models import (
     Member,
     RegistrationCounter,
 )
+from regions.admin_filters import ProvinceRegencyFilter
 
 
 @admin.action(description=EXPORT_DESCRIPTION, permissions=["view"])
@@ -67,7 +69,7 @@ def _may_change_group(request, group) -> bool:
 class BusinessGroupAdmin(SimpleHistoryAdmin):
     actions = [export_groups]
     list_display = ["registration_number", "name", "regency", "district", "sector", "status"]
-    list_filter = ["status", "sector", "regency"]
+    list_filter = ["status", "sector", ("regency", ProvinceRegencyFilter)]
     list_select_related = ["regency", "district"]
     search_fields = ["registration_number", "name", "members__nik"]
     readonly_fields = [
@@ -81,6 +83,7 @@ class BusinessGroupAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["regency", "district"]
     inlines = [MemberInline]
     show_full_result_count = False
+    paginator = CappedPaginator
 
     def has_add_permission(self, request):
         # A group is registered through the application (services.group_register), which
@@ -115,11 +118,12 @@ class MemberAdminForm(forms.ModelForm):
 class MemberAdmin(SimpleHistoryAdmin):
     form = MemberAdminForm
     list_display = ["full_name", "nik", "role", "group", "active"]
-    list_filter = ["role", "sex", "active", "group__regency"]
+    list_filter = ["role", "sex", "active", ("group__regency", ProvinceRegencyFilter)]
     list_select_related = ["group"]
     search_fields = ["nik", "kk_number", "full_name", "group__name"]
     raw_id_fields = ["group"]
     show_full_result_count = False
+    paginator = CappedPaginator
 
 
 @admin.register(GroupDocument)

@@ -1,13 +1,13 @@
 """Excel import (upload, preview, confirm), the empty template, and the export of groups."""
 
-import time
+import datetime
 import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -25,12 +25,14 @@ STALE_AFTER_SECONDS = 24 * 60 * 60
 ERRORS_SHOWN = 200
 
 
-def _import_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
+# Previewed files wait for their confirmation in the default storage (the file system, or
+# the object store that every app server shares), named by a random token that only the
+# session that previewed them knows; a confirmation on another server finds them.
+IMPORTS = "imports"
 
 
-def _stored(token: uuid.UUID) -> Path:
-    return _import_dir() / f"{token}.xlsx"
+def _stored(token: uuid.UUID) -> str:
+    return f"{IMPORTS}/{token}.xlsx"
 
 
 @require_http_methods(["GET", "POST"])
@@ -57,25 +59,25 @@ def _preview(request, upload):
 def _keep(request, token, upload):
     """Store the previewed file for the confirmation, remembered in this user's session."""
     _remove_stale_files()
-    path = _stored(token)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
+    upload.seek(0)
+    default_storage.save(_stored(token), upload)
     tokens = request.session.get(SESSION_KEY, [])
     for old in tokens[: -KEPT_TOKENS + 1]:
-        _stored(uuid.UUID(old)).unlink(missing_ok=True)
+        default_storage.delete(_stored(uuid.UUID(old)))
     request.session[SESSION_KEY] = [*tokens[-KEPT_TOKENS + 1 :], str(token)]
 
 
 def _remove_stale_files():
     """Previews nobody confirmed: their files go after a day."""
-    if not _import_dir().is_dir():
+    try:
+        _folders, names = default_storage.listdir(IMPORTS)
+    except FileNotFoundError:
         return
-    limit = time.time() - STALE_AFTER_SECONDS
-    for path in _import_dir().glob("*.xlsx"):
-        if path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
+    limit = timezone.now() - datetime.timedelta(seconds=STALE_AFTER_SECONDS)
+    for name in names:
+        path = f"{IMPORTS}/{name}"
+        if name.endswith(".xlsx") and default_storage.get_modified_time(path) < limit:
+            default_storage.delete(path)
 
 
 def _confirm(request):
@@ -85,19 +87,20 @@ def _confirm(request):
     ):
         raise Http404
     token = form.cleaned_data["token"]
-    path = _stored(token)
+    name = _stored(token)
     request.session[SESSION_KEY] = [t for t in request.session[SESSION_KEY] if t != str(token)]
     if "cancel" in request.POST:
-        path.unlink(missing_ok=True)
+        default_storage.delete(name)
         messages.info(request, _("The import was cancelled; nothing was saved."))
         return redirect("groups:group_import")
-    if not path.exists():
+    if not default_storage.exists(name):
         messages.error(request, _("The uploaded file is no longer kept; upload it again."))
         return redirect("groups:group_import")
     try:
-        result = imports.groups_import(file=path, by=request.user)
+        with default_storage.open(name, "rb") as kept:
+            result = imports.groups_import(file=kept, by=request.user)
     finally:
-        path.unlink(missing_ok=True)
+        default_storage.delete(name)
     if not result.ok:  # the data changed between the preview and the confirmation
         return _render_result(request, result, token=None)
     messages.success(request, _summary(result))

@@ -32,7 +32,15 @@ class GroupFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         regencies = Regency.objects.visible_to(user).in_province()
         self.filters["regency"].queryset = regencies
-        self.filters["district"].queryset = District.objects.filter(regency__in=regencies)
+        # Districts of one regency only (the officer's, or the one chosen): every option of a
+        # select is rendered through a template, and a province has a hundred districts.
+        regency = user.regency_id if user.has_regency_scope else (self.data or {}).get("regency")
+        if regency:
+            self.filters["district"].queryset = District.objects.filter(
+                regency_id=regency, regency__in=regencies
+            )
+        else:
+            self.filters["district"].extra["help_text"] = _("Choose a regency/city first.")
 
     def search(self, queryset, name, value):
         value = value.strip()

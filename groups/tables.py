@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import StatusColumn
 from groups.models import BusinessGroup
 
 
@@ -12,9 +13,7 @@ class GroupTable(tables.Table):
     regency = tables.Column(order_by=("regency_id", "name"))
     district = tables.Column(order_by=("district_id", "name"))
     sector = tables.Column()
-    status = tables.TemplateColumn(
-        template_name="groups/includes/status_badge_cell.html", order_by=("status", "name")
-    )
+    status = StatusColumn(order_by=("status", "name"))
     member_count = tables.Column(verbose_name=_("Members"), attrs={"td": {"class": "text-end"}})
 
     class Meta:

@@ -9,6 +9,7 @@ from accounts.roles import Action
 from audit.decorators import stored_file
 from core.errors import DomainError
 from core.pages import page_parts
+from core.pagination import PAGINATE
 from core.scoping import get_visible_or_404
 from core.view_helpers import (
     add_errors_to_form,
@@ -31,7 +32,7 @@ def group_list(request):
         request.GET, queryset=selectors.group_list(user=request.user), user=request.user
     )
     table = GroupTable(group_filter.qs)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    RequestConfig(request, paginate={**PAGINATE, "per_page": 25}).configure(table)
     return render(
         request,
         "groups/group_list.html",

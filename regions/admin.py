@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.pagination import CappedPaginator
 from regions.models import District, Province, Regency, Village
 
 
@@ -23,6 +24,7 @@ class DistrictAdmin(admin.ModelAdmin):
     list_select_related = ["regency"]
     search_fields = ["code", "name", "regency__name"]
     show_full_result_count = False
+    paginator = CappedPaginator
 
 
 @admin.register(Village)
@@ -32,3 +34,4 @@ class VillageAdmin(admin.ModelAdmin):
     list_select_related = ["district"]
     search_fields = ["code", "name", "district__name"]
     show_full_result_count = False
+    paginator = CappedPaginator

@@ -6,8 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_actions import export_action
+from core.pagination import CappedPaginator
 from core.xlsx import dated_filename, xlsx_response
 from grants.admin import ProgramAdmin
+from regions.admin_filters import ProvinceRegencyFilter
 from reports import exports, selectors
 from reports.models import (
     AccountabilityReport,
@@ -60,11 +62,12 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
         "submitted_at",
         "reviewed_at",
     ]
-    list_filter = ["status", "year", "term", "condition", "group__regency"]
+    list_filter = ["status", "year", "term", "condition", ("group__regency", ProvinceRegencyFilter)]
     list_select_related = ["group"]
     search_fields = ["group__name", "group__registration_number"]
     date_hierarchy = "submitted_at"
     show_full_result_count = False
+    paginator = CappedPaginator
     fieldsets = [
         (None, {"fields": ["group", "grant", "year", "term", "status", "return_reason"]}),
         (
@@ -125,6 +128,7 @@ class ReminderLogAdmin(admin.ModelAdmin):
     date_hierarchy = "sent_at"
     readonly_fields = ["recipient", "grant", "year", "term", "kind", "sent_at"]
     show_full_result_count = False
+    paginator = CappedPaginator
 
     def has_add_permission(self, request):
         return False
@@ -136,7 +140,7 @@ class ReminderLogAdmin(admin.ModelAdmin):
 class SummaryAdmin(admin.ModelAdmin):
     """Derived figures (refresh_summaries rebuilds them): read-only."""
 
-    list_filter = ["program_year", "regency"]
+    list_filter = ["program_year", ("regency", ProvinceRegencyFilter)]
     list_select_related = ["program", "regency"]
 
     def has_add_permission(self, request):

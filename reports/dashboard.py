@@ -19,6 +19,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Count,
     F,
@@ -338,6 +339,48 @@ def _middle_rows(*, user, period, program_id, year):
     )
 
 
+def _medians(*, user, period, program_id, year):
+    """The one or two middle revenue changes of `period` and how many there are, per
+    regency and over all: ({regency_id: (middles, size)}, (middles, size) or None). One
+    query either way. On PostgreSQL, percentile_disc over the period's rows, both ways
+    round, with grouping sets (one sort per grouping, a few milliseconds for 30,000
+    changes); elsewhere the two windows of `_middle_rows`."""
+    if connection.vendor != "postgresql":
+        per_regency, overall = {}, []
+        for item in _middle_rows(user=user, period=period, program_id=program_id, year=year):
+            if _is_middle(item["overall_position"], item["overall_size"]):
+                overall.append(item)
+            if _is_middle(item["position"], item["size"]):
+                values, _size = per_regency.get(item["regency_id"], ([], item["size"]))
+                per_regency[item["regency_id"]] = ([*values, item["change"]], item["size"])
+        middles = [item["change"] for item in overall]
+        return per_regency, (middles, overall[0]["overall_size"]) if overall else None
+    changes = (
+        _summaries(RevenueChange, user=user, program_id=program_id, year=year)
+        .filter(year=period.year, term=period.term)
+        .order_by()
+        .values("regency_id", "change")
+    )
+    sql, params = changes.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT GROUPING(regency_id), regency_id, "
+            "percentile_disc(0.5) WITHIN GROUP (ORDER BY change), "
+            "percentile_disc(0.5) WITHIN GROUP (ORDER BY change DESC), count(*) "
+            f"FROM ({sql}) AS changes GROUP BY GROUPING SETS ((regency_id), ())",
+            params,
+        )
+        per_regency, overall = {}, None
+        for grouped, regency_id, lower, upper, size in cursor.fetchall():
+            if not size:
+                continue
+            if grouped:
+                overall = ([lower, upper], size)
+            else:
+                per_regency[regency_id] = ([lower, upper], size)
+    return per_regency, overall
+
+
 def _is_middle(position: int, size: int) -> bool:
     return (size + 1) // 2 <= position <= (size + 2) // 2
 
@@ -439,19 +482,13 @@ def dashboard(*, user, program_id=None, year=None, today=None) -> Dashboard:
             for condition, name in ReportSummary.CONDITIONS.items():
                 row.conditions[condition] += item[f"s_{name}"]
 
-    middles: dict[str, list[int]] = {}
-    overall = []
-    for item in _middle_rows(user=user, period=period, program_id=program_id, year=year):
-        if _is_middle(item["overall_position"], item["overall_size"]):
-            overall.append(item)
-        if not _is_middle(item["position"], item["size"]):
-            continue
-        middles.setdefault(item["regency_id"], []).append(item["change"])
-        if item["regency_id"] in rows:
-            rows[item["regency_id"]].revenue_change_groups = item["size"]
-    for code, values in middles.items():
+    per_regency, overall = _medians(user=user, period=period, program_id=program_id, year=year)
+    for code, (values, size) in per_regency.items():
         if code in rows:
             rows[code].revenue_change_median = _median(values)
+            rows[code].revenue_change_groups = size
+    total.revenue_change_median = _median(overall[0]) if overall else None
+    total.revenue_change_groups = overall[1] if overall else 0
     years = lpj_years(today)
     lpjs = _lpj_figures(user=user, years=years)
     for code, row in rows.items():
@@ -462,9 +499,6 @@ def dashboard(*, user, program_id=None, year=None, today=None) -> Dashboard:
             mine.owing += theirs.owing
             mine.submitted += theirs.submitted
             mine.received += theirs.received
-
-    total.revenue_change_median = _median([item["change"] for item in overall])
-    total.revenue_change_groups = overall[0]["overall_size"] if overall else 0
 
     total.compliance = [PeriodCompliance(p) for p in periods]
     for row in rows.values():

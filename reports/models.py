@@ -528,3 +528,116 @@ class LpjOwingSpan(models.Model):
 
     def __str__(self):
         return f"{self.regency_id} {self.first_year}-{self.last_year or ''}: {self.groups}"
+
+
+class OwedReport(models.Model):
+    """A catur wulan report a group owes and has not handed in: missing, a draft or
+    returned. One row per group and period, from the period in which the group's earliest
+    transferred or active grant was transferred up to the period of `OwedHorizon` (rows of
+    periods not yet due are kept too; the pages read up to the last due period).
+
+    Derived data, kept by reports.owed in the transaction of every grant transfer,
+    completion or cancellation and every report change, so that the overdue page, its
+    export, the reminders and "Menunggu Anda" read rows instead of computing periods per
+    grant. The group's name and regency are copied for the list's order and filter (a
+    change to the group updates them).
+    """
+
+    group = models.ForeignKey(
+        "groups.BusinessGroup",
+        verbose_name=_("group"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    regency = models.ForeignKey(
+        "regions.Regency",
+        verbose_name=_("regency/city"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    group_name = models.CharField(_("group name"), max_length=150)
+    # The group's earliest owing grant: a new report is written for it.
+    grant = models.ForeignKey(
+        "grants.Grant", verbose_name=_("grant"), on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.PositiveIntegerField(_("period"))  # Period.index
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("progress report"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = SummaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("owed report")
+        verbose_name_plural = _("owed reports")
+        ordering = ["regency_id", "group_name", "group_id", "period"]
+        indexes = [
+            # the list's orders, each with the regency first where officers filter
+            models.Index(
+                fields=["regency", "group_name", "group", "period"], name="owed_regency_group"
+            ),
+            models.Index(
+                fields=["regency", "period", "group_name", "group"], name="owed_regency_period"
+            ),
+            models.Index(fields=["group_name", "group", "period"], name="owed_group"),
+            models.Index(fields=["period", "regency", "group_name", "group"], name="owed_period"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "period"], name="owed_report_one_per_period")
+        ]
+
+    def __str__(self):
+        return f"{self.group_id} {Period.from_index(self.period)}"
+
+
+class OwedHorizon(models.Model):
+    """The last period (Period.index) for which OwedReport rows exist: one row. When a new
+    catur wulan starts, reports.owed.extend_owed_reports adds its rows for every owing group
+    (the first page or reminder run of the period does it, once)."""
+
+    period = models.PositiveIntegerField(_("period"))
+
+    class Meta:
+        verbose_name = _("owed-report horizon")
+        verbose_name_plural = _("owed-report horizon")
+
+    def __str__(self):
+        return str(Period.from_index(self.period))
+
+
+class OwedCount(models.Model):
+    """Per regency and period: how many OwedReport rows there are, and how many groups
+    have their earliest owed report in that period. The overdue page's totals add these
+    up to the last due period (a group owes a due report exactly when its earliest owed
+    report is due), so counting does not read a row per report.
+
+    Derived data: reports.owed recomputes a regency's rows whenever it rewrites owed
+    reports of its groups."""
+
+    regency = models.ForeignKey(
+        "regions.Regency",
+        verbose_name=_("regency/city"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    period = models.PositiveIntegerField(_("period"))  # Period.index
+    reports = models.PositiveIntegerField(_("reports"))
+    groups = models.PositiveIntegerField(_("groups whose earliest owed report this is"))
+
+    objects = SummaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("owed-report count")
+        verbose_name_plural = _("owed-report counts")
+        ordering = ["regency_id", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["regency", "period"], name="owed_count_one_per_period")
+        ]
+
+    def __str__(self):
+        return f"{self.regency_id} {Period.from_index(self.period)}: {self.reports}"

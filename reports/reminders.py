@@ -8,9 +8,10 @@ Who gets what, in one email per recipient and run:
   report is more than ESCALATE_AFTER_DAYS days late (kind escalated).
 
 A report is done once it is submitted or accepted; missing, draft or returned is not done.
-The periods a grant owes are those of `reports.periods.periods_owed`, plus the period whose
-due date falls within the next DUE_SOON_DAYS days (with the default 15 days of grace, the
-period that has just ended).
+The periods a group owes are the kept rows of reports.owed (those already due, plus the period
+whose due date falls within the next DUE_SOON_DAYS days: with the default 15 days of grace,
+the period that has just ended); each names the group's transferred or active grants that
+owe it.
 
 Never twice: each (recipient, grant, period, kind) reported gets a ReminderLog row, unique in
 the database. In one transaction a run decides what is new and inserts its rows with
@@ -40,11 +41,12 @@ from grants.models import TRANSFERRED_STATUSES, Grant, GrantStatus
 from reports.models import (
     AccountabilityReport,
     LpjStatus,
-    ProgressReport,
+    OwedReport,
     ReminderLog,
     ReportStatus,
 )
-from reports.periods import LpjYear, Period, lpj_years_owed, periods_owed
+from reports.owed import extend_owed_reports, last_due_index, owing_grants
+from reports.periods import LpjYear, Period, lpj_years_owed
 
 logger = logging.getLogger(__name__)
 
@@ -133,40 +135,35 @@ class ReminderRun:
 
 
 def outstanding_reports(*, today: datetime.date) -> list[Outstanding]:
-    """Reports of transferred or active grants that are late or due within DUE_SOON_DAYS."""
+    """Reports of transferred or active grants that are late or due within DUE_SOON_DAYS:
+    the kept rows of reports.owed (two queries), each with the grants that owe it."""
     horizon = today + datetime.timedelta(days=DUE_SOON_DAYS)
-    grants = (
-        Grant.objects.filter(status__in=REMINDED_GRANT_STATUSES, transferred_on__isnull=False)
+    extend_owed_reports(today=today)
+    rows = (
+        OwedReport.objects.filter(period__lte=last_due_index(horizon))
         .select_related("group__regency")
+        .order_by("group_id", "period")
+    )
+    owing = defaultdict(list)  # group -> [(period of the transfer, grant id)], by grant id
+    for pk, group_id, transferred_on in (
+        owing_grants()
+        .filter(group_id__in=rows.values("group_id"))
         .order_by("pk")
-    )
-    done = set(
-        ProgressReport.objects.filter(
-            status__in=DONE_STATUSES,
-            group_id__in=Grant.objects.filter(status__in=REMINDED_GRANT_STATUSES).values(
-                "group_id"
-            ),
-        ).values_list("group_id", "year", "term")
-    )
-    owed = defaultdict(list)  # (group, period) -> grant ids
-    groups = {}
-    for grant in grants:
-        # Owed by the horizon = owed today, plus what falls due within DUE_SOON_DAYS.
-        for period in periods_owed(
-            transferred_on=grant.transferred_on, completed_on=grant.completed_on, today=horizon
-        ):
-            if (grant.group_id, period.year, period.term) not in done:
-                owed[grant.group_id, period].append(grant.pk)
-                groups[grant.group_id] = grant.group
-    return [
-        Outstanding(
-            group=groups[group_id],
-            period=period,
-            grant_ids=tuple(grant_ids),
-            days_late=(today - period.due).days,
+        .values_list("pk", "group_id", "transferred_on")
+    ):
+        owing[group_id].append((Period.of(transferred_on).index, pk))
+    items = []
+    for row in rows:
+        period = Period.from_index(row.period)
+        items.append(
+            Outstanding(
+                group=row.group,
+                period=period,
+                grant_ids=tuple(pk for first, pk in owing[row.group_id] if first <= row.period),
+                days_late=(today - period.due).days,
+            )
         )
-        for (group_id, period), grant_ids in owed.items()
-    ]
+    return items
 
 
 def outstanding_lpjs(*, today: datetime.date) -> list[Outstanding]:

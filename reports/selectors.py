@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,8 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from core.history import HistoryEntry, history_entries, history_fields, newest_first
 from core.indonesia import format_rupiah
-from grants.models import TRANSFERRED_STATUSES, Grant, GrantStatus
+from grants.models import TRANSFERRED_STATUSES, Grant
 from reports.models import AccountabilityReport, LpjStatus, ProgressReport, ReportStatus
+from reports.owed import owed_due, owed_totals
 from reports.periods import LpjYear, Period, lpj_years_owed, periods_owed
 
 
@@ -45,11 +47,6 @@ def missing_due_report(grant) -> str | None:
 
 
 # Pages ------------------------------------------------------------------------------
-
-# Grants whose group owes reports now (a completed grant owes nothing more on the lists).
-OWING_GRANT_STATUSES = (GrantStatus.TRANSFERRED, GrantStatus.ACTIVE)
-# Report states that leave a due report still to be done by the regency officer.
-STILL_OWED_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 
 @dataclass(frozen=True)
@@ -100,13 +97,48 @@ def report_create_url(*, grant_id: int, period: Period) -> str:
     return f"{reverse('reports:report_create')}?{query}"
 
 
-def owing_grants(*, user, regency=None):
-    """Grants visible to the user that owe reports now, with group, regency and programme."""
-    grants = Grant.objects.visible_to(user).filter(status__in=OWING_GRANT_STATUSES)
-    if regency is not None:
-        grants = grants.filter(group__regency=regency)
-    return grants.select_related("group__regency", "program").order_by(
-        "group__regency_id", "group__name", "transferred_on", "pk"
+# What an overdue row shows, read with the kept row in one query (reports.owed).
+OVERDUE_FIELDS = ("grant_id", "group_id", "group_name", "regency_id", "period", "report_id")
+OVERDUE_JOINED = {
+    "registration_number": F("group__registration_number"),
+    "regency_name": F("regency__name"),
+    "program_name": F("grant__program__name"),
+    "report_status": F("report__status"),
+    "return_reason": F("report__return_reason"),
+}
+# Orders of the overdue list, each backed by an index of reports.models.OwedReport.
+BY_REGENCY = ("regency_id", "group_name", "group_id", "period")
+BY_GROUP = ("group_name", "group_id", "period")
+BY_PERIOD = ("period", "regency_id", "group_name", "group_id")
+
+
+def overdue_queryset(*, user, today, regency=None):
+    """The kept rows of the due reports that are missing, drafts or returned, for the
+    groups the user may see, by regency, group and period (use `overdue_row` on each)."""
+    return shown(owed_due(user=user, today=today, regency=regency))
+
+
+def shown(owed):
+    """What the overdue list shows of the kept rows `owed` (reports.owed.owed_due)."""
+    return owed.order_by(*BY_REGENCY).values(*OVERDUE_FIELDS, **OVERDUE_JOINED)
+
+
+def overdue_row(values: dict, *, today) -> OverdueRow:
+    period = Period.from_index(values["period"])
+    return OverdueRow(
+        grant_id=values["grant_id"],
+        group_id=values["group_id"],
+        group_name=values["group_name"],
+        registration_number=values["registration_number"],
+        regency_code=values["regency_id"],
+        regency_name=values["regency_name"],
+        program_name=values["program_name"],
+        period=period,
+        due=period.due,
+        days_late=(today - period.due).days,
+        report_id=values["report_id"],
+        report_status=values["report_status"] or "",
+        return_reason=values["return_reason"] or "",
     )
 
 
@@ -114,53 +146,20 @@ def overdue_rows(*, user, today, regency=None) -> list[OverdueRow]:
     """Every due report (each period owed by a transferred or active grant) that is missing,
     a draft or returned, for the groups the user may see; sorted by regency, group, period.
 
-    Two queries whatever the number of groups: the grants (with group, regency and
-    programme) and the reports of their groups; the periods are computed in Python.
-    A group owes one report per period even when two of its grants owe it.
+    One query (after the check that the kept rows reach today's period): the rows are
+    kept by reports.owed, so no period is computed per grant. A group owes one report per
+    period even when two of its grants owe it.
     """
-    grants = list(owing_grants(user=user, regency=regency))
-    if not grants:
-        return []
-    reports = {
-        (group_id, year, term): (pk, status, reason)
-        for group_id, year, term, pk, status, reason in ProgressReport.objects.filter(
-            group__in=owing_grants(user=user, regency=regency).values("group_id")
-        )
-        .order_by()
-        .values_list("group_id", "year", "term", "pk", "status", "return_reason")
-    }
-    rows, seen = [], set()
-    for grant in grants:
-        group = grant.group
-        for period in periods_owed(
-            transferred_on=grant.transferred_on, completed_on=grant.completed_on, today=today
-        ):
-            key = (group.pk, period.year, period.term)
-            if key in seen:
-                continue
-            seen.add(key)
-            report_id, status, reason = reports.get(key, (None, "", ""))
-            if report_id is not None and status not in STILL_OWED_STATUSES:
-                continue
-            rows.append(
-                OverdueRow(
-                    grant_id=grant.pk,
-                    group_id=group.pk,
-                    group_name=group.name,
-                    registration_number=group.registration_number,
-                    regency_code=group.regency_id,
-                    regency_name=group.regency.name,
-                    program_name=grant.program.name,
-                    period=period,
-                    due=period.due,
-                    days_late=(today - period.due).days,
-                    report_id=report_id,
-                    report_status=status,
-                    return_reason=reason,
-                )
-            )
-    rows.sort(key=lambda r: (r.regency_code, r.group_name, r.group_id, r.period))
-    return rows
+    return [
+        overdue_row(values, today=today)
+        for values in overdue_queryset(user=user, today=today, regency=regency)
+    ]
+
+
+def overdue_counts(*, user, today, regency=None) -> dict[str, int]:
+    """Reports, groups and regencies of the overdue list (reports.owed.owed_totals; the
+    rows were extended to today by reports.owed.owed_due first)."""
+    return owed_totals(user=user, today=today, regency=regency, extend=False)
 
 
 def report_list(*, user):

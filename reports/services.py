@@ -16,6 +16,7 @@ from letters.models import DocumentKind
 from letters.services import issue_letter
 from reports import rules
 from reports.models import AccountabilityReport, LpjStatus, ProgressReport, ReportStatus
+from reports.owed import refresh_owed_reports
 from reports.periods import Period
 from reports.summaries import (
     record_revenue_changes,
@@ -72,6 +73,7 @@ def report_create(*, grant, period: Period, data: dict, by) -> ProgressReport:
     try:
         with transaction.atomic():
             report.save()
+            refresh_owed_reports(group_ids=[report.group_id])
     except IntegrityError:
         raise DomainError(
             _("%(group)s already has a report for %(period)s.")
@@ -102,6 +104,7 @@ def report_submit(*, report, by) -> ProgressReport:
     locked._change_reason = "submitted"
     locked.save()
     _refresh_summary(locked)
+    refresh_owed_reports(group_ids=[locked.group_id])
     return locked
 
 
@@ -133,6 +136,7 @@ def report_return(*, report, by, reason: str) -> ProgressReport:
     reason = required_reason(reason)
     returned = _review(report, by=by, status=ReportStatus.RETURNED, reason=reason, log="returned")
     audit.record(audit.Event.REPORT_RETURNED, obj=returned, user=by, detail=reason)
+    refresh_owed_reports(group_ids=[returned.group_id])
     return returned
 
 

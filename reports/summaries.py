@@ -65,6 +65,7 @@ from reports.models import (
     ReportSummary,
     RevenueChange,
 )
+from reports.owed import rebuild_owed_reports
 from reports.periods import Period
 
 # Definitions from the raw rows ----------------------------------------------------------
@@ -508,4 +509,5 @@ def refresh_all_summaries() -> dict[str, int]:
         "reports": len(report_figures),
         "spans": len(spans),
         "changes": len(changes),
+        "owed": rebuild_owed_reports(),
     }

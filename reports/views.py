@@ -10,9 +10,11 @@ from django_tables2 import RequestConfig
 
 from accounts.roles import Action, can
 from core.errors import DomainError
+from core.pagination import PAGINATE
 from core.scoping import get_visible_or_404
 from core.view_helpers import add_errors_to_form, require_answer, require_role, transition_view
-from core.xlsx import dated_filename, table_response, write_table, xlsx_response
+from core.xlsx import dated_filename, table_response
+from core.xlsx_stream import table_stream_response
 from grants.models import Grant
 from groups.forms import ReasonForm
 from groups.models import BusinessGroup
@@ -20,8 +22,9 @@ from reports import excel, exports, rules, selectors, services
 from reports.filters import OverdueFilter, ReviewQueueFilter
 from reports.forms import ReportForm
 from reports.models import ProgressReport
+from reports.owed import owed_due
 from reports.periods import Period, periods_owed
-from reports.tables import OverdueTable, ReviewQueueTable
+from reports.tables import OverdueData, OverdueTable, ReviewQueueTable
 
 
 def _int_param(params, name):
@@ -245,11 +248,11 @@ def group_reports_export(request, pk):
     group = get_visible_or_404(BusinessGroup.objects.all(), user, pk=pk)
     require_role(user, Action.VIEW_PROGRAMME_DATA)
     reports = selectors.report_list(user=user).filter(group=group).order_by("year", "term")
-    return xlsx_response(
+    return table_stream_response(
         filename=f"laporan-{group.registration_number}.xlsx",
-        write=lambda fileobj: write_table(
-            fileobj, sheet="Laporan Perkembangan", columns=exports.REPORT_COLUMNS, rows=reports
-        ),
+        sheet="Laporan Perkembangan",
+        columns=exports.REPORT_COLUMNS,
+        rows=reports.iterator(chunk_size=2000),
     )
 
 
@@ -258,12 +261,11 @@ def _one_regency_columns(user) -> list[str]:
     return [] if user.has_province_scope else ["regency"]
 
 
-def _overdue(request):
+def _overdue(request, today):
+    """The filter, and the kept rows of the due reports the user may see (reports.owed)."""
     overdue_filter = OverdueFilter(request.GET, user=request.user)
-    rows = selectors.overdue_rows(
-        user=request.user, today=timezone.localdate(), regency=overdue_filter.chosen_regency
-    )
-    return overdue_filter, rows
+    owed = owed_due(user=request.user, today=today, regency=overdue_filter.chosen_regency)
+    return overdue_filter, owed
 
 
 def _overdue_lpjs(request, overdue_filter):
@@ -273,15 +275,21 @@ def _overdue_lpjs(request, overdue_filter):
 
 
 def overdue(request):
-    """Due reports that are missing, drafts or returned, per regency, with days late."""
+    """Due reports that are missing, drafts or returned, per regency, with days late:
+    read from the kept rows (reports.owed), counted, ordered and paged in SQL."""
     user = request.user
     require_role(user, Action.VIEW_PROGRAMME_DATA)
-    overdue_filter, rows = _overdue(request)
+    today = timezone.localdate()
+    overdue_filter, owed = _overdue(request, today)
+    counts = selectors.overdue_counts(user=user, today=today, regency=overdue_filter.chosen_regency)
     exclude = _one_regency_columns(user)
     if not can(user, Action.REPORT_WRITE):
         exclude.append("write")
-    table = OverdueTable(rows, exclude=exclude)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    table = OverdueTable(
+        OverdueData(selectors.shown(owed), count=counts["row_count"], today=today),
+        exclude=exclude,
+    )
+    RequestConfig(request, paginate={**PAGINATE, "per_page": 50}).configure(table)
     return render(
         request,
         "reports/overdue.html",
@@ -290,9 +298,7 @@ def overdue(request):
             "filter": overdue_filter,
             "show_filter": user.has_province_scope,
             "table": table,
-            "row_count": len(rows),
-            "group_count": len({row.group_id for row in rows}),
-            "regency_count": len({row.regency_code for row in rows}),
+            **counts,
         },
     )
 
@@ -301,11 +307,17 @@ def overdue(request):
 def overdue_export(request):
     """The overdue list (same filter, only what the user may see) as an xlsx file."""
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
-    overdue_filter, rows = _overdue(request)
-    lpj_rows = _overdue_lpjs(request, overdue_filter)
-    return xlsx_response(
+    today = timezone.localdate()
+    overdue_filter, owed = _overdue(request, today)
+    rows = selectors.shown(owed)
+    return table_stream_response(
         filename=dated_filename("laporan-terlambat"),
-        write=lambda fileobj: excel.write_overdue(rows=rows, lpj_rows=lpj_rows, fileobj=fileobj),
+        sheet=excel.SHEET,
+        columns=excel.COLUMNS,
+        rows=(
+            selectors.overdue_row(values, today=today) for values in rows.iterator(chunk_size=2000)
+        ),
+        more=[(excel.LPJ_SHEET, excel.LPJ_COLUMNS, _overdue_lpjs(request, overdue_filter))],
     )
 
 
@@ -321,7 +333,7 @@ def review_queue(request):
     """Submitted reports waiting for the head of the regency office or province staff."""
     require_role(request.user, Action.REPORT_REVIEW)
     queue_filter, table = _review_queue_table(request)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    RequestConfig(request, paginate={**PAGINATE, "per_page": 25}).configure(table)
     return render(
         request,
         "reports/review_queue.html",

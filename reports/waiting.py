@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Action, can
 from core.waiting import WaitingLine, waiting_provider
 from reports import rules, selectors
-from reports.selectors import overdue_rows
+from reports.owed import owed_totals
 
 # An LPJ shows on the officer's home from 1 December (40 days before its 10 January).
 LPJ_NOTICE_DAYS = 40
@@ -20,9 +20,9 @@ def reports_to_write(user):
     """Due reports of the officer's regency that are missing, drafts or returned."""
     if not (user.is_regency_officer and can(user, Action.REPORT_WRITE)):
         return []
-    rows = overdue_rows(user=user, today=timezone.localdate())
+    totals = owed_totals(user=user, today=timezone.localdate())  # the officer's regency
     url = f"{reverse('reports:overdue')}?{urlencode({'regency': user.regency_id})}"
-    return [WaitingLine(_("Reports due or returned"), len(rows), url)]
+    return [WaitingLine(_("Reports due or returned"), totals["row_count"], url)]
 
 
 @waiting_provider
@@ -36,11 +36,11 @@ def regencies_with_overdue_reports(user):
     """Province staff follow up the regencies that are behind with their reports."""
     if not (user.has_province_scope and can(user, Action.REPORT_REVIEW)):
         return []
-    rows = overdue_rows(user=user, today=timezone.localdate())
+    totals = owed_totals(user=user, today=timezone.localdate())
     return [
         WaitingLine(
             _("Regencies with overdue reports"),
-            len({row.regency_code for row in rows}),
+            totals["regency_count"],
             reverse("reports:overdue"),
         )
     ]

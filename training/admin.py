@@ -5,6 +5,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_actions import export_action
+from core.pagination import CappedPaginator
+from regions.admin_filters import ProvinceRegencyFilter
 from training import exports, selectors
 from training.models import (
     Attendance,
@@ -43,24 +45,26 @@ class InvitationInline(admin.TabularInline):
 class TrainingSessionAdmin(SimpleHistoryAdmin):
     actions = [export_sessions]
     list_display = ["title", "start_date", "end_date", "regency", "program", "venue"]
-    list_filter = ["program", "regency", "start_date"]
+    list_filter = ["program", ("regency", ProvinceRegencyFilter), "start_date"]
     list_select_related = ["regency", "program"]
     search_fields = ["title", "topic", "venue", "facilitator"]
     date_hierarchy = "start_date"
     readonly_fields = ["created_by"]
     inlines = [InvitationInline]
     show_full_result_count = False
+    paginator = CappedPaginator
 
 
 @admin.register(Attendance)
 class AttendanceAdmin(SimpleHistoryAdmin):
     list_display = ["member", "session", "present", "recorded_by", "updated_at"]
-    list_filter = ["present", "member__group__regency"]
+    list_filter = ["present", ("member__group__regency", ProvinceRegencyFilter)]
     list_select_related = ["member", "session", "recorded_by"]
     search_fields = ["member__full_name", "member__nik", "member__group__name", "session__title"]
     raw_id_fields = ["session", "member"]
     readonly_fields = ["recorded_by"]
     show_full_result_count = False
+    paginator = CappedPaginator
 
     def has_add_permission(self, request):
         return False  # the whole sheet is recorded on the session's page
@@ -81,13 +85,14 @@ class PhotoInline(admin.TabularInline):
 class MentoringVisitAdmin(SimpleHistoryAdmin):
     actions = [export_visits]
     list_display = ["group", "visited_on", "kind", "officer", "follow_up_due"]
-    list_filter = ["kind", "group__regency", "visited_on"]
+    list_filter = ["kind", ("group__regency", ProvinceRegencyFilter), "visited_on"]
     list_select_related = ["group", "officer"]
     search_fields = ["group__name", "group__registration_number", "findings", "advice"]
     date_hierarchy = "visited_on"
     raw_id_fields = ["group", "officer"]
     inlines = [PhotoInline]
     show_full_result_count = False
+    paginator = CappedPaginator
 
 
 @admin.register(VisitPhoto)

@@ -1,12 +1,12 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import NUMBER, TABLE_ATTRS
+from core.tables import NUMBER, TABLE_ATTRS, CellColumn, DateColumn, StatusColumn
 from training.models import MentoringVisit, TrainingSession
 
 
 class SessionTable(tables.Table):
-    start_date = tables.TemplateColumn(
+    start_date = CellColumn(
         template_name="training/includes/dates_cell.html",
         verbose_name=_("Date"),
         order_by=("start_date", "pk"),
@@ -36,7 +36,7 @@ class SessionTable(tables.Table):
 
 
 class VisitTable(tables.Table):
-    visited_on = tables.DateColumn(
+    visited_on = DateColumn(
         linkify=True, short=False, verbose_name=_("Date"), attrs={"td": {"class": "text-nowrap"}}
     )
     group = tables.Column(
@@ -52,10 +52,8 @@ class VisitTable(tables.Table):
     )
     kind = tables.Column()
     officer = tables.Column(order_by=("officer_id", "-visited_on"))
-    findings = tables.TemplateColumn(
-        template_name="training/includes/findings_cell.html", orderable=False
-    )
-    follow_up_due = tables.TemplateColumn(
+    findings = CellColumn(template_name="training/includes/findings_cell.html", orderable=False)
+    follow_up_due = CellColumn(
         template_name="training/includes/follow_up_cell.html",
         verbose_name=_("Follow-up"),
         order_by=("follow_up_due", "pk"),
@@ -77,8 +75,8 @@ class UnvisitedTable(tables.Table):
     )
     regency = tables.Column(verbose_name=_("Regency/city"))
     district = tables.Column(verbose_name=_("District"))
-    status = tables.TemplateColumn(template_name="groups/includes/status_badge_cell.html")
-    last_visit = tables.DateColumn(verbose_name=_("Last visit"), short=False, default="—")
+    status = StatusColumn()
+    last_visit = DateColumn(verbose_name=_("Last visit"), short=False, default="—")
 
     class Meta:
         attrs = {**TABLE_ATTRS, "id": "unvisited"}

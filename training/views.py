@@ -11,6 +11,7 @@ from django_tables2 import RequestConfig
 from accounts.roles import Action, can
 from audit.decorators import stored_file
 from core.errors import DomainError
+from core.pagination import PAGINATE
 from core.pdf import inline_pdf
 from core.scoping import get_visible_or_404
 from core.view_helpers import (
@@ -20,7 +21,8 @@ from core.view_helpers import (
     show_errors,
     show_form_errors,
 )
-from core.xlsx import dated_filename, table_response, write_table, xlsx_response
+from core.xlsx import dated_filename, table_response, xlsx_response
+from core.xlsx_stream import table_stream_response
 from groups.models import BusinessGroup
 from regions.models import Regency
 from training import exports, pdf, rules, selectors, services
@@ -42,7 +44,7 @@ def _session_table(request):
 def session_list(request):
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     session_filter, table = _session_table(request)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    RequestConfig(request, paginate={**PAGINATE, "per_page": 25}).configure(table)
     return render(
         request,
         "training/session_list.html",
@@ -217,11 +219,11 @@ def attendance_xlsx(request, pk):
     session = _session(request, pk)
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     rows = selectors.attendance_sheet(session=session, user=request.user)
-    return xlsx_response(
+    return table_stream_response(
         filename=f"daftar-hadir-{session.start_date:%Y%m%d}-{session.pk}.xlsx",
-        write=lambda fileobj: write_table(
-            fileobj, sheet="Daftar Hadir", columns=exports.ATTENDANCE_COLUMNS, rows=rows
-        ),
+        sheet="Daftar Hadir",
+        columns=exports.ATTENDANCE_COLUMNS,
+        rows=rows,
     )
 
 
@@ -238,7 +240,7 @@ def _visit_table(request):
 def visit_list(request):
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     visit_filter, table = _visit_table(request)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    RequestConfig(request, paginate={**PAGINATE, "per_page": 25}).configure(table)
     return render(
         request,
         "training/visit_list.html",
@@ -398,7 +400,7 @@ def coverage(request):
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     since, today, rows, chosen, unvisited = _coverage(request)
     table = UnvisitedTable(unvisited)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    RequestConfig(request, paginate={**PAGINATE, "per_page": 50}).configure(table)
     return render(
         request,
         "training/coverage.html",

@@ -178,8 +178,36 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+
+def media_storage() -> dict:
+    """Where uploads (documents, visit photos) and import previews are kept: the file
+    system under MEDIA_ROOT by default (the demo, one server), or an S3-compatible object
+    store when S3_BUCKET is set, so that every app server reads what any of them wrote
+    (django-storages; S3_ENDPOINT_URL for a store other than Amazon's; credentials from
+    S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY or boto3's usual sources). Objects stay private:
+    the app streams them to users who may see them, never by a public URL."""
+    bucket = env("S3_BUCKET", default="")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+        "region_name": env("S3_REGION", default=None),
+        "access_key": env("S3_ACCESS_KEY_ID", default=None),
+        "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {k: v for k, v in options.items() if v is not None},
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Uploaded documents live outside the static tree and are served only through views
@@ -188,7 +216,7 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "includes/table.html"
 
 # No inline scripts or styles anywhere: every script and stylesheet comes from our static files.
 SECURE_CSP = {

@@ -13,7 +13,7 @@ import environ
 environ.Env.read_env(Path(__file__).resolve().parent.parent.parent / ".env", overwrite=False)
 
 from .base import *  # noqa: E402, F403
-from .base import database_from, env, mailers_from  # noqa: E402
+from .base import database_from, env, mailers_from, media_storage  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -32,7 +32,7 @@ TWO_FACTOR_REQUIRED_ROLES = env.list(
 )
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

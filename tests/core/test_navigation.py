@@ -69,3 +69,28 @@ def test_the_open_page_marks_its_menu(client, province_staff):
     content = client.get(reverse("training:visit_list")).content.decode()
     assert 'class="nav-link dropdown-toggle text-nowrap active"' in content
     assert 'class="dropdown-item active" aria-current="page"' in content
+
+
+@pytest.mark.django_db
+def test_a_list_page_builds_the_navigation_once(
+    client, province_staff, approver, paser_officer, monkeypatch
+):
+    """Cells of a list render their fragments without the page's context processors, and
+    the navigation is built once per request, however many rows and cells the page has."""
+    from core import context_processors
+    from grants import services
+    from tests.grants.money import open_program, transferred_grant
+
+    program = open_program()
+    for _ in range(3):
+        grant = transferred_grant(program, province_staff)
+        services.tranche_request(grant=grant, amount=1_000_000, purpose="Alat", by=paser_officer)
+    calls = []
+    real = context_processors.nav_items_for
+    monkeypatch.setattr(context_processors, "nav_items_for", lambda u: calls.append(u) or real(u))
+    client.force_login(approver)
+    response = client.get(reverse("grants:tranche_queue"))
+    forms = response.content.count(b'class="decide-form"')
+    assert forms == 6  # approve and reject per row, each with its CSRF token (+ the navbar's 2)
+    assert response.content.count(b"csrfmiddlewaretoken") == forms + 2
+    assert len(calls) == 1

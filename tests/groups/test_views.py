@@ -277,12 +277,19 @@ class TestQueryCounts:
         for _ in range(groups):
             group_with_members(5)
         client.force_login(province_staff)
-        # session, user, COUNT for the paginator, the regency and district filter choices,
-        # the page of groups (regency, district and member count by correlated subquery),
-        # and the idle-timeout session refresh (savepoint, update, release)
-        with django_assert_num_queries(9):
+        # session, user, COUNT for the paginator, the regency filter choices (no district
+        # choices before a regency is chosen), the page of groups (regency, district and
+        # member count by correlated subquery), and the idle-timeout session refresh
+        # (savepoint, update, release)
+        with django_assert_num_queries(8):
             response = client.get(reverse("groups:group_list"))
         assert response.status_code == 200
+        # with a regency chosen, the choice is checked and its districts are the district
+        # choices: two queries more
+        with django_assert_num_queries(10):
+            response = client.get(reverse("groups:group_list") + "?regency=64.01")
+        districts = response.context["filter"].form.fields["district"].queryset
+        assert {d.regency_id for d in districts} == {"64.01"}
 
     @pytest.mark.parametrize("members", [1, 50])
     def test_detail_queries_do_not_grow_with_members(

@@ -6,7 +6,8 @@ from reports.summaries import refresh_all_summaries
 class Command(BaseCommand):
     help = (
         "Rebuild every summary of the dashboard (grants and tranches, progress reports, "
-        "groups owing reports, revenue changes) from the raw rows."
+        "groups owing reports, revenue changes) and the owed reports of the overdue list from "
+        "the raw rows."
     )
 
     def handle(self, *args, **options):
@@ -14,7 +15,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{counts['grants']} grant summaries, {counts['reports']} report summaries, "
-                f"{counts['spans']} owing spans and {counts['changes']} revenue changes "
-                "rebuilt."
+                f"{counts['spans']} owing spans, {counts['changes']} revenue changes and "
+                f"{counts['owed']} owed reports rebuilt."
             )
         )

@@ -1,0 +1,100 @@
+"""`{% lean_field field %}`: a list page's filter field as crispy-forms' Bootstrap 5 pack
+writes it, without a template per option.
+
+Django renders every <option> of a select through the template engine, and crispy-forms
+wraps each field in a few more templates: the filter form was a fifth of a list page's
+time. Selects (the filters' choices) are written here in Python with the same markup
+(label, `form-select`, the selected option, errors and help text); any other widget is
+rendered by its own template (one per field) and crispy's classes, and a widget this does
+not know is left to crispy-forms."""
+
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django import forms, template
+from django.forms.widgets import Input
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+def _described_by(field) -> str:
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        ids.append(f"{field.auto_id}_error")
+    return " ".join(ids)
+
+
+def _select(field, invalid: str) -> str | None:
+    selected = field.value()
+    selected = {"" if selected is None else str(selected)}
+    options = []
+    for value, label in field.field.choices:
+        if isinstance(label, list | tuple):  # option groups: left to the widget's templates
+            return None
+        value = "" if value is None else str(value)
+        options.append((value, " selected" if value in selected else "", label))
+    described = _described_by(field)
+    return format_html(
+        '<select name="{}" class="select form-select{}"{}{} id="{}">{}</select>',
+        field.html_name,
+        invalid,
+        mark_safe(' aria-invalid="true"') if invalid else "",
+        format_html(' aria-describedby="{}"', described) if described else "",
+        field.auto_id,
+        format_html_join("", '<option value="{}"{}>{}</option>', options),
+    )
+
+
+def _input(field, invalid: str) -> str:
+    widget = field.field.widget
+    css = f"{type(widget).__name__.lower()} form-control{invalid}"
+    attrs = {"class": f"{widget.attrs.get('class', '')} {css}".strip()}
+    if invalid:
+        attrs["aria-invalid"] = "true"  # before aria-describedby, as crispy-forms writes them
+    described = _described_by(field)
+    if described:
+        attrs["aria-describedby"] = described
+    return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def lean_field(field):
+    widget = field.field.widget
+    invalid = " is-invalid" if field.errors else ""
+    if isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
+        control = _select(field, invalid)
+    elif isinstance(widget, Input) and not isinstance(widget, forms.FileInput):
+        control = _input(field, invalid)
+    else:
+        control = None
+    if control is None:
+        return as_crispy_field(field)
+    errors = ""
+    if field.errors:
+        errors = format_html(
+            '<div id="{}_error" class="invalid-feedback">{}</div>',
+            field.auto_id,
+            format_html_join(
+                "",
+                '<p id="error_{}_{}"><strong>{}</strong></p>',
+                ((n, field.auto_id, e) for n, e in enumerate(field.errors, start=1)),
+            ),
+        )
+    help_text = (
+        format_html(
+            '<div id="{}_helptext" class="form-text">{}</div>', field.auto_id, field.help_text
+        )
+        if field.help_text
+        else ""
+    )
+    return format_html(
+        '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>{}{}{}</div>',
+        field.auto_id,
+        field.auto_id,
+        field.label,
+        control,
+        errors,
+        help_text,
+    )
