@@ -31,13 +31,38 @@ def required_reason(reason) -> str:
     return reason
 
 
-def clean_or_refuse(instance, *, full=False) -> None:
-    """Run the model's own data rules and raise their messages as a DomainError: a service
-    refuses the value with the message a form or the admin shows. `Model.clean` only, or
-    with `full` every field, unique and constraint check (`Model.full_clean`)."""
+def data_problems(obj, *, exclude=(), subject="", constraints=False) -> list[str]:
+    """What the model's own data rules (field validators and `clean()`, with `constraints`
+    also its unique and check constraints) refuse in `obj`, each naming its field (and
+    `subject`, the member it is about), as the form would show them."""
     from django.core.exceptions import ValidationError
 
     try:
-        instance.full_clean() if full else instance.clean()
+        obj.full_clean(
+            exclude=exclude, validate_unique=constraints, validate_constraints=constraints
+        )
+    except ValidationError as error:
+        problems = []
+        for name, messages in error.message_dict.items():
+            label = "" if name == "__all__" else obj._meta.get_field(name).verbose_name
+            where = ", ".join(str(part) for part in (subject, label) if part)
+            problems += [f"{where}: {message}" if where else message for message in messages]
+        return problems
+    return []
+
+
+def clean_or_refuse(instance, *, full=False) -> None:
+    """Run the model's own data rules and raise their messages as a DomainError: a service
+    refuses the value with the message a form or the admin shows. `Model.clean` only, or
+    with `full` every field, unique and constraint check, each naming its field."""
+    from django.core.exceptions import ValidationError
+
+    if full:
+        problems = data_problems(instance, constraints=True)
+        if problems:
+            raise DomainError(*problems)
+        return
+    try:
+        instance.clean()
     except ValidationError as error:
         raise DomainError(*error.messages) from None

@@ -2,13 +2,12 @@
 row, asks its predicate in groups/rules.py (role and scope, then the group's status) and
 raises with its reason, and records who, when and why."""
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit
-from core.errors import DomainError, required_reason
+from core.errors import DomainError, data_problems, required_reason
 from core.rules import ensure
 from groups import rules
 from groups.documents import sniff_document
@@ -59,21 +58,6 @@ def nik_conflicts(niks, *, exclude_group_id=None) -> list[str]:
         % {"nik": m.nik, "group": m.group.name, "regency": m.group.regency.name}
         for m in taken
     ]
-
-
-def data_problems(obj, *, exclude=(), subject="") -> list[str]:
-    """What the model's own validators (fields and `clean()`) refuse in `obj`, each naming
-    its field (and `subject`, the member it is about), as the form would show them."""
-    try:
-        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        problems = []
-        for name, messages in error.message_dict.items():
-            label = "" if name == "__all__" else obj._meta.get_field(name).verbose_name
-            where = ", ".join(str(part) for part in (subject, label) if part)
-            problems += [f"{where}: {message}" if where else message for message in messages]
-        return problems
-    return []
 
 
 def _check_data(group, members, *, after):
