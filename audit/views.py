@@ -3,13 +3,13 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
-from django_tables2 import RequestConfig
 
 from accounts.roles import Action, can
 from audit import exports
 from audit.filters import AuditEntryFilter
 from audit.models import AuditEntry
 from audit.tables import AuditEntryTable
+from core.view_helpers import paginate
 from core.xlsx import table_response
 
 
@@ -23,7 +23,7 @@ def _table(request):
 @require_safe
 def entry_list(request):
     entry_filter, table = _table(request)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table, per_page=50)
     return render(request, "audit/entry_list.html", {"filter": entry_filter, "table": table})
 
 

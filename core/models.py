@@ -14,6 +14,34 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class Reviewed(models.Model):
+    """Who handed a record in for review and who reviewed it, when, and why it went back:
+    the fields of every submit → accept or return workflow (progress reports, spending)."""
+
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class StoredUpload(TimeStampedModel):
     """An uploaded file checked by content (see groups.documents.sniff_document), kept
     under MEDIA_ROOT with a random name and served only through a scoped view."""

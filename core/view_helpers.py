@@ -8,10 +8,19 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
 
 from accounts.roles import can
 from core.errors import DomainError
+from core.pagination import PAGINATE
 from core.rules import Refusal
+
+
+def paginate(request, table, *, per_page=25):
+    """Order and page a list's table from the request, with the capped paginator every list
+    uses (exact counts up to a hundred pages, the planner's estimate beyond)."""
+    RequestConfig(request, paginate={**PAGINATE, "per_page": per_page}).configure(table)
+    return table
 
 
 def require_role(user, action) -> None:

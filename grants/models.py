@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import StoredUpload, TimeStampedModel
+from core.models import Reviewed, StoredUpload, TimeStampedModel
 from core.scoping import RegionScopedQuerySet
 from groups.models import DocumentKind as GroupDocumentKind
 
@@ -879,7 +879,7 @@ class SpendingReportQuerySet(RegionScopedQuerySet):
     regency_path = "tranche__grant__group__regency"
 
 
-class SpendingReport(TimeStampedModel):
+class SpendingReport(TimeStampedModel, Reviewed):
     """What a withdrawn tranche bought, line by line with a receipt or photo each: recorded
     by the regency officer, accepted or returned (with a reason) by the head of the regency
     office or province staff. One per withdrawn tranche, opened when it is withdrawn.
@@ -895,25 +895,6 @@ class SpendingReport(TimeStampedModel):
     )
     # The sum of the lines, kept by the services under the grant's lock.
     total = models.PositiveBigIntegerField(_("spent (Rp)"), default=0)
-    return_reason = models.TextField(_("reason for returning"), blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     objects = SpendingReportQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])

@@ -7,7 +7,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_tables2 import RequestConfig
 
 from accounts.roles import Action
 from core.errors import DomainError
@@ -15,6 +14,7 @@ from core.pdf import inline_pdf
 from core.scoping import get_visible_or_404
 from core.view_helpers import (
     add_errors_to_form,
+    paginate,
     require_answer,
     require_role,
     show_errors,
@@ -58,7 +58,7 @@ def _decree_table(request):
 def decree_list(request):
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     decree_filter, table = _decree_table(request)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    paginate(request, table)
     return render(request, "grants/decree_list.html", {"filter": decree_filter, "table": table})
 
 
@@ -255,7 +255,7 @@ def _agreement_table(request):
 def agreement_list(request):
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     agreement_filter, table = _agreement_table(request)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    paginate(request, table)
     return render(
         request, "grants/agreement_list.html", {"filter": agreement_filter, "table": table}
     )
@@ -359,7 +359,7 @@ def _handover_table(request):
 def handover_list(request):
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     handover_filter, table = _handover_table(request)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    paginate(request, table)
     return render(request, "grants/handover_list.html", {"filter": handover_filter, "table": table})
 
 
@@ -492,7 +492,7 @@ def _spending_table(request):
 def spending_list(request):
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     spending_filter, table = _spending_table(request)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    paginate(request, table)
     return render(request, "grants/spending_list.html", {"filter": spending_filter, "table": table})
 
 

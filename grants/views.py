@@ -8,15 +8,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_tables2 import RequestConfig
 
 from accounts.roles import Action, can
 from core.errors import DomainError
 from core.numbers import percent
-from core.pagination import PAGINATE
 from core.scoping import get_visible_or_404
 from core.view_helpers import (
     add_errors_to_form,
+    paginate,
     require_answer,
     require_role,
     transition_view,
@@ -54,7 +53,7 @@ from regions.models import Regency
 def program_list(request):
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     table = ProgramTable(selectors.program_list())
-    RequestConfig(request, paginate={**PAGINATE, "per_page": 25}).configure(table)
+    paginate(request, table)
     return render(
         request,
         "grants/program_list.html",
@@ -173,7 +172,7 @@ def _program_page(request, program, *, regency_code=None, bulk_form=None, award_
             program=program, group__regency_id=quota.regency_id
         )
         table = GrantTable(grants, exclude=("program", "regency"))
-        RequestConfig(request, paginate={**PAGINATE, "per_page": 50}).configure(table)
+        paginate(request, table, per_page=50)
         context["grant_table"] = table
         if context["can_award"]:
             candidates = selectors.award_candidates(
@@ -298,7 +297,7 @@ def _grant_table(request):
 def grant_list(request):
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     grant_filter, table = _grant_table(request)
-    RequestConfig(request, paginate={**PAGINATE, "per_page": 25}).configure(table)
+    paginate(request, table)
     return render(
         request,
         "grants/grant_list.html",
@@ -489,7 +488,7 @@ def tranche_queue(request):
     if not _may_read_queue(request.user):
         raise PermissionDenied
     queue_filter, table, can_decide = _tranche_queue_table(request)
-    RequestConfig(request, paginate={**PAGINATE, "per_page": 25}).configure(table)
+    paginate(request, table)
     if can_decide:
         for row in table.page.object_list:
             row.record.decision = rules.tranche_approve(tranche=row.record, user=request.user)

@@ -3,16 +3,15 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from accounts.roles import Action
 from audit.decorators import stored_file
 from core.errors import DomainError
 from core.pages import page_parts
-from core.pagination import PAGINATE
 from core.scoping import get_visible_or_404
 from core.view_helpers import (
     add_errors_to_form,
+    paginate,
     require_answer,
     require_role,
     show_errors,
@@ -32,7 +31,7 @@ def group_list(request):
         request.GET, queryset=selectors.group_list(user=request.user), user=request.user
     )
     table = GroupTable(group_filter.qs)
-    RequestConfig(request, paginate={**PAGINATE, "per_page": 25}).configure(table)
+    paginate(request, table)
     return render(
         request,
         "groups/group_list.html",

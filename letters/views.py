@@ -1,9 +1,8 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
-from django_tables2 import RequestConfig
 
 from accounts.roles import Action
-from core.view_helpers import require_role
+from core.view_helpers import paginate, require_role
 from core.xlsx import table_response
 from letters import exports, selectors
 from letters.filters import LetterFilter
@@ -23,7 +22,7 @@ def letter_list(request):
     """The outgoing-letter register: every numbered document the user may see."""
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     letter_filter, table = _letter_table(request)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table, per_page=50)
     return render(request, "letters/letter_list.html", {"filter": letter_filter, "table": table})
 
 

@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
-from django_tables2 import RequestConfig
 
 from accounts.roles import Action
 from core.errors import DomainError
 from core.pdf import inline_pdf
 from core.scoping import get_visible_or_404
 from core.view_helpers import (
+    paginate,
     require_answer,
     require_role,
     show_errors,
@@ -163,7 +163,7 @@ def _lpj_table(request):
 def lpj_list(request):
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     lpj_filter, table = _lpj_table(request)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    paginate(request, table)
     return render(request, "reports/lpj_list.html", {"filter": lpj_filter, "table": table})
 
 

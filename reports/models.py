@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel
+from core.models import Reviewed, TimeStampedModel
 from core.scoping import RegionScopedQuerySet
 from reports.periods import Period
 
@@ -30,7 +30,7 @@ class ProgressReportQuerySet(RegionScopedQuerySet):
     regency_path = "group__regency"
 
 
-class ProgressReport(TimeStampedModel):
+class ProgressReport(TimeStampedModel, Reviewed):
     group = models.ForeignKey(
         "groups.BusinessGroup",
         verbose_name=_("group"),
@@ -61,31 +61,12 @@ class ProgressReport(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
-    return_reason = models.TextField(_("reason for returning"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("written by"),
         on_delete=models.PROTECT,
         related_name="+",
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     objects = ProgressReportQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])

@@ -6,13 +6,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
-from django_tables2 import RequestConfig
 
 from accounts.roles import Action, can
 from core.errors import DomainError
-from core.pagination import PAGINATE
 from core.scoping import get_visible_or_404
-from core.view_helpers import add_errors_to_form, require_answer, require_role, transition_view
+from core.view_helpers import (
+    add_errors_to_form,
+    paginate,
+    require_answer,
+    require_role,
+    transition_view,
+)
 from core.xlsx import dated_filename, table_response
 from core.xlsx_stream import table_stream_response
 from grants.models import Grant
@@ -289,7 +293,7 @@ def overdue(request):
         OverdueData(selectors.shown(owed), count=counts["row_count"], today=today),
         exclude=exclude,
     )
-    RequestConfig(request, paginate={**PAGINATE, "per_page": 50}).configure(table)
+    paginate(request, table, per_page=50)
     return render(
         request,
         "reports/overdue.html",
@@ -333,7 +337,7 @@ def review_queue(request):
     """Submitted reports waiting for the head of the regency office or province staff."""
     require_role(request.user, Action.REPORT_REVIEW)
     queue_filter, table = _review_queue_table(request)
-    RequestConfig(request, paginate={**PAGINATE, "per_page": 25}).configure(table)
+    paginate(request, table)
     return render(
         request,
         "reports/review_queue.html",

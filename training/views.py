@@ -6,16 +6,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_tables2 import RequestConfig
 
 from accounts.roles import Action, can
 from audit.decorators import stored_file
 from core.errors import DomainError
-from core.pagination import PAGINATE
 from core.pdf import inline_pdf
 from core.scoping import get_visible_or_404
 from core.view_helpers import (
     add_errors_to_form,
+    paginate,
     require_answer,
     require_role,
     show_errors,
@@ -44,7 +43,7 @@ def _session_table(request):
 def session_list(request):
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     session_filter, table = _session_table(request)
-    RequestConfig(request, paginate={**PAGINATE, "per_page": 25}).configure(table)
+    paginate(request, table)
     return render(
         request,
         "training/session_list.html",
@@ -240,7 +239,7 @@ def _visit_table(request):
 def visit_list(request):
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     visit_filter, table = _visit_table(request)
-    RequestConfig(request, paginate={**PAGINATE, "per_page": 25}).configure(table)
+    paginate(request, table)
     return render(
         request,
         "training/visit_list.html",
@@ -400,7 +399,7 @@ def coverage(request):
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     since, today, rows, chosen, unvisited = _coverage(request)
     table = UnvisitedTable(unvisited)
-    RequestConfig(request, paginate={**PAGINATE, "per_page": 50}).configure(table)
+    paginate(request, table, per_page=50)
     return render(
         request,
         "training/coverage.html",
