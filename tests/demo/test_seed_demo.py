@@ -112,6 +112,24 @@ def test_seed_demo_tells_the_kaltim_story():
     assert output.rstrip().splitlines()[-1].split()[0] == "petugas.berau"
 
 
+def test_seed_demo_says_what_it_is_doing_before_each_step():
+    """A first run takes a minute or more on a small machine: each step is announced before
+    it runs, so the terminal never sits silent."""
+    lines = seed_demo().splitlines()
+    steps = [line for line in lines if line.startswith("[")]
+    assert steps[0] == "[1/7] business groups and members ..."
+    assert steps[-1] == "[7/7] dashboard summaries ..."
+    assert lines.index(steps[0]) < next(
+        n for n, line in enumerate(lines) if line.startswith("Demo business groups:")
+    )
+    ready = next(n for n, line in enumerate(lines) if line.startswith("Demo ready in "))
+    assert (
+        lines.index(steps[-1])
+        < ready
+        < lines.index(next(line for line in lines if line.startswith("Demo users")))
+    )
+
+
 def test_seed_demo_runs_again_without_changing_anything():
     seed_demo()
     before = snapshot()

@@ -4,6 +4,8 @@ creates only the demo groups that are missing, and tells the grants' story only 
 Refuses to run with production settings or against a database that holds data the demo
 did not create (demo/safety.py); `--check` only asks, before `migrate` (make demo)."""
 
+import time
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -113,13 +115,22 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = [self._user(*spec, password=password) for spec in DEMO_USERS]
         by_username = {user.username: user for user in users}
-        self._groups(by_username)
-        self._grants(by_username)
-        self._reports(by_username)
-        self._in_kind(by_username)
-        self._lpjs(by_username)
-        self._training(by_username)
-        refresh_all_summaries()  # the dashboard's summaries, whatever wrote the rows
+        steps = [
+            ("business groups and members", self._groups),
+            ("programme, decree, agreements, grants and tranches", self._grants),
+            ("progress reports", self._reports),
+            ("in-kind aid", self._in_kind),
+            ("LPJs", self._lpjs),
+            ("training and mentoring visits", self._training),
+            ("dashboard summaries", lambda users: refresh_all_summaries()),
+        ]
+        started = time.monotonic()
+        for number, (label, step) in enumerate(steps, start=1):
+            # A first run takes a minute or more: say what is being done before doing it.
+            self.stdout.write(f"[{number}/{len(steps)}] {label} ...")
+            self.stdout.flush()
+            step(by_username)
+        self.stdout.write(f"Demo ready in {time.monotonic() - started:.0f} s.")
         self.stdout.write(self.style.SUCCESS(f"Demo users (password for all: {password}):"))
         for user in users:
             role = user.get_role_display() or "superuser"
