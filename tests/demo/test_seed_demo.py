@@ -5,11 +5,14 @@ second test; no other test here seeds.
 """
 
 import io
+import logging
 from collections import Counter
 
 import pytest
 from django.core.management import call_command
 
+from audit.events import Event
+from audit.models import AuditEntry
 from core.indonesia import check_nik
 from groups.models import BusinessGroup, GroupStatus, Member, MemberRole, RegistrationCounter
 from groups.rules import nik_warnings, verification_problems
@@ -112,10 +115,14 @@ def test_seed_demo_tells_the_kaltim_story():
     assert output.rstrip().splitlines()[-1].split()[0] == "petugas.berau"
 
 
-def test_seed_demo_says_what_it_is_doing_before_each_step():
+def test_seed_demo_says_what_it_is_doing_before_each_step(caplog):
     """A first run takes a minute or more on a small machine: each step is announced before
-    it runs, so the terminal never sits silent."""
+    it runs, so the terminal never sits silent, and the story's hundreds of decisions go to
+    the access log without burying those lines."""
+    caplog.set_level(logging.INFO)
     lines = seed_demo().splitlines()
+    assert AuditEntry.objects.filter(event=Event.TRANCHE_APPROVED).exists()
+    assert not [r for r in caplog.records if r.name == "audit"]
     steps = [line for line in lines if line.startswith("[")]
     assert steps[0] == "[1/7] business groups and members ..."
     assert steps[-1] == "[7/7] dashboard summaries ..."

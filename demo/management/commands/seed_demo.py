@@ -4,6 +4,7 @@ creates only the demo groups that are missing, and tells the grants' story only 
 Refuses to run with production settings or against a database that holds data the demo
 did not create (demo/safety.py); `--check` only asks, before `migrate` (make demo)."""
 
+import logging
 import time
 
 from django.core.management import call_command
@@ -125,11 +126,19 @@ class Command(BaseCommand):
             ("dashboard summaries", lambda users: refresh_all_summaries()),
         ]
         started = time.monotonic()
-        for number, (label, step) in enumerate(steps, start=1):
-            # A first run takes a minute or more: say what is being done before doing it.
-            self.stdout.write(f"[{number}/{len(steps)}] {label} ...")
-            self.stdout.flush()
-            step(by_username)
+        # The story makes hundreds of decisions, each in the access log (the database keeps
+        # them all); echoed to the terminal they would bury the progress lines.
+        audit_logger = logging.getLogger("audit")
+        level = audit_logger.level
+        audit_logger.setLevel(logging.WARNING)
+        try:
+            for number, (label, step) in enumerate(steps, start=1):
+                # A first run takes a minute or more: say what is being done before doing it.
+                self.stdout.write(f"[{number}/{len(steps)}] {label} ...")
+                self.stdout.flush()
+                step(by_username)
+        finally:
+            audit_logger.setLevel(level)
         self.stdout.write(f"Demo ready in {time.monotonic() - started:.0f} s.")
         self.stdout.write(self.style.SUCCESS(f"Demo users (password for all: {password}):"))
         for user in users:
