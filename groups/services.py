@@ -243,3 +243,15 @@ def member_identity_shown(*, member: Member, by) -> None:
         user=by,
         detail=f"{member.group.registration_number} {member.group.name}",
     )
+
+
+def group_identities_shown(*, group: BusinessGroup, by) -> None:
+    """Record that `by` opened the group's edit form, which holds the full NIK and No. KK
+    of every member (to correct them): the same rule and the same log as "Tampilkan"."""
+    ensure(rules.may_see_full_identity(group, by))
+    audit.record(
+        audit.Event.NIK_VIEWED,
+        obj=group,
+        user=by,
+        detail="formulir ubah: NIK dan No. KK semua anggota",
+    )

@@ -140,6 +140,8 @@ def group_update(request, pk):
     if not answer:  # not in this status: say why on the group's page
         messages.error(request, answer.reason)
         return redirect(group)
+    if request.method == "GET":  # the form shows every member's full NIK and No. KK
+        services.group_identities_shown(group=group, by=request.user)
 
     def save(*, group, members, removed):
         return services.group_update(group=group, members=members, removed=removed, by=request.user)

@@ -315,3 +315,23 @@ class TestConflictAcrossRegencies:
             assert (message == self.GENERIC) is generic
             assert (berau_group.name in message) is not generic
         assert not Member.objects.filter(group=paser_group, nik=TAKEN_NIK).exists()
+
+
+@pytest.mark.django_db
+class TestEditForm:
+    def test_opening_the_edit_form_is_logged_as_a_view_of_every_number(
+        self, client, paser_officer, paser_group
+    ):
+        client.force_login(paser_officer)
+        content = client.get(reverse("groups:group_update", args=[paser_group.pk])).content
+        assert paser_group.members.first().nik.encode() in content  # to correct it
+        (entry,) = AuditEntry.objects.filter(event=Event.NIK_VIEWED)
+        assert (entry.user_id, entry.object_type) == (paser_officer.pk, "groups.businessgroup")
+        assert entry.object_id == str(paser_group.pk)
+
+    def test_the_approver_opens_no_edit_form_and_nothing_is_logged(
+        self, client, approver, paser_group
+    ):
+        client.force_login(approver)
+        assert client.get(reverse("groups:group_update", args=[paser_group.pk])).status_code == 403
+        assert not AuditEntry.objects.filter(event=Event.NIK_VIEWED).exists()
