@@ -16,9 +16,10 @@ from accounts.roles import RULES, Action, Role
 from audit.events import Event
 from audit.models import AuditEntry
 from core.personal_data import PERSONAL_DATA_NOTICE, mask
-from groups import imports
+from groups import imports, services
 from groups.admin import MemberAdminForm
 from groups.models import BusinessGroup, Member
+from tests.contract import assert_contract
 from tests.factories import BusinessGroupFactory, MemberFactory, group_with_members, synthetic_nik
 from tests.groups.helpers import group_post_data, new_group, new_members, workbook_bytes
 
@@ -335,3 +336,20 @@ class TestEditForm:
         client.force_login(approver)
         assert client.get(reverse("groups:group_update", args=[paser_group.pk])).status_code == 403
         assert not AuditEntry.objects.filter(event=Event.NIK_VIEWED).exists()
+
+
+@pytest.mark.django_db
+def test_the_show_button_is_offered_exactly_when_the_service_accepts(client, everyone, paser_group):
+    """tests/contract.py for every persona, the Berau officer (404) included."""
+    chair = paser_group.members.get(role="ketua")
+    accepted = {
+        name: assert_contract(
+            client,
+            user,
+            page_url=paser_group.get_absolute_url(),
+            action_url=reverse("groups:member_identity", args=[chair.pk]),
+            attempt=lambda user=user: services.member_identity_shown(member=chair, by=user),
+        )
+        for name, user in everyone.items()
+    }
+    assert accepted == {**MAY_SHOW, "berau_officer": False}
