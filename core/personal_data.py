@@ -8,6 +8,8 @@ Screens use the `masked` template filter (core/templatetags/indonesia.py); table
 workbooks, PDFs and messages call `mask` directly: one function for all of them.
 """
 
+import re
+
 from django.utils import timezone
 
 KEPT = 4  # digits kept visible at each end
@@ -25,6 +27,15 @@ def mask(value) -> str:
     if len(text) <= 2 * KEPT:
         return MASK * len(text)
     return text[:KEPT] + MASK * (len(text) - 2 * KEPT) + text[-KEPT:]
+
+
+# A NIK or No. KK inside a text (a search's query string): 16 digits not within a longer run.
+_IDENTITY_NUMBER = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")
+
+
+def mask_numbers_in(text: str) -> str:
+    """`text` with every 16-digit number in it masked (`/kelompok/?q=6401********0001`)."""
+    return _IDENTITY_NUMBER.sub(lambda match: mask(match.group()), text)
 
 
 def export_marking(*, user, full_numbers: bool) -> list[tuple[str, str]]:

@@ -353,3 +353,14 @@ def test_the_show_button_is_offered_exactly_when_the_service_accepts(client, eve
         for name, user in everyone.items()
     }
     assert accepted == {**MAY_SHOW, "berau_officer": False}
+
+
+@pytest.mark.django_db
+def test_the_access_log_keeps_a_searched_nik_masked(client, approver, paser_group):
+    nik = paser_group.members.first().nik
+    client.force_login(approver)
+    response = client.get(reverse("groups:group_export"), {"q": nik})
+    groups = workbook_of(response)["Kelompok"].iter_rows(min_row=2, values_only=True)
+    assert [row[1] for row in groups] == [paser_group.name]
+    entry = AuditEntry.objects.get(event=Event.EXPORT)
+    assert entry.path == f"{reverse('groups:group_export')}?q={mask(nik)}"
