@@ -33,6 +33,8 @@ class Action(StrEnum):
     GROUP_DECIDE = "group_decide"
     GROUP_DEACTIVATE = "group_deactivate"
     GROUP_IMPORT = "group_import"
+    # A member's full NIK and No. KK (UU PDP 27/2022: masked for everyone else)
+    MEMBER_IDENTITY_VIEW = "member_identity_view"
     # Programmes, grants, tranches
     PROGRAM_MANAGE = "program_manage"
     GRANT_AWARD = "grant_award"
@@ -70,6 +72,9 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.GROUP_DECIDE: frozenset({_P}),
     Action.GROUP_DEACTIVATE: frozenset({_P}),
     Action.GROUP_IMPORT: frozenset({_P}),
+    # Those who register and correct members; the approver and the regency head decide on
+    # grants and reports and never need a full identity number.
+    Action.MEMBER_IDENTITY_VIEW: frozenset({_P, _R}),
     Action.PROGRAM_MANAGE: frozenset({_P}),
     Action.GRANT_AWARD: frozenset({_P}),
     Action.GRANT_TRANSFER: frozenset({_P}),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from core.client import client_address
+from core.personal_data import mask_numbers_in
 
 _current: contextvars.ContextVar["RequestContext | None"] = contextvars.ContextVar(
     "audit_request", default=None
@@ -31,7 +32,8 @@ class RequestContext:
 
     @property
     def path(self) -> str:
-        return self.request.get_full_path()[:500]
+        """The page with its query string, a NIK searched for masked (UU PDP 27/2022)."""
+        return mask_numbers_in(self.request.get_full_path())[:500]
 
 
 def current() -> RequestContext | None:

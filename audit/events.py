@@ -15,6 +15,7 @@ class Event(models.TextChoices):
     PERMISSION_DENIED = "permission_denied", _("Permission denied")
     EXPORT = "export", _("Export")
     DOWNLOAD = "download", _("File download")
+    NIK_VIEWED = "nik_viewed", _("Full NIK and No. KK viewed")
     GROUP_APPROVED = "group_approved", _("Group declared eligible")
     GROUP_REJECTED = "group_rejected", _("Group rejected")
     TRANCHE_APPROVED = "tranche_approved", _("Tranche approved")

@@ -45,12 +45,15 @@ class AuditMiddleware:
         try:
             object_type, object_id = getattr(response, "audit_object", ("", ""))
             name = attachment_name(response)
+            # What the view says the file carries (personal data, masked or full).
+            extra = getattr(response, "audit_detail", "")
             record(
                 Event.DOWNLOAD if object_type else Event.EXPORT,
                 object_type=object_type,
                 object_id=object_id,
                 object_repr=name,
-                detail=f"{name} ({response.get('Content-Type', '')})",
+                detail=f"{name} ({response.get('Content-Type', '')})"
+                + (f"; {extra}" if extra else ""),
             )
         except Exception:
             response.close()

@@ -32,6 +32,7 @@ from core.pdf import (
     rupiah_terbilang,
     tanggal,
 )
+from core.personal_data import mask
 from grants import rules, selectors
 from grants.models import Agreement, AidForm, Decree, Grant, Handover, Tranche, TrancheStatus
 from groups.models import MemberRole
@@ -510,7 +511,7 @@ def agreement_pdf(agreement: Agreement) -> bytes:
     pdf.fields(
         [
             ("2. Nama", chair_name, True),
-            ("    NIK", chair.nik if chair else "-"),
+            ("    NIK", mask(chair.nik) if chair else "-"),
             ("    Jabatan", f"Ketua {group.name}"),
             (
                 "    Alamat",
@@ -643,7 +644,7 @@ def handover_pdf(handover: Handover) -> bytes:
     pdf.fields(
         [
             ("2. Nama", chair_name, True),
-            ("    NIK", chair.nik if chair else "-"),
+            ("    NIK", mask(chair.nik) if chair else "-"),
             ("    Jabatan", f"Ketua {group.name} ({group.registration_number})"),
             ("    Alamat", f"{group.address}, {group.village.name}, {group.regency.name}"),
         ],

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import Action
+from core.personal_data import personal_data_detail
 from core.view_helpers import require_answer, require_role
 from core.xlsx import XLSX_CONTENT_TYPE, dated_filename, xlsx_response
 from groups import exports, imports, rules
@@ -153,7 +154,12 @@ def group_export(request):
     """The groups of the list page (same filters, only what the user may see), as xlsx."""
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     queryset = filtered_groups(request)
-    return xlsx_response(
+    full = bool(rules.may_export_full_identity(request.user))
+    response = xlsx_response(
         filename=dated_filename("kelompok-usaha"),
-        write=lambda fileobj: exports.write_groups(queryset=queryset, fileobj=fileobj),
+        write=lambda fileobj: exports.write_groups(
+            queryset=queryset, fileobj=fileobj, user=request.user, full_identity=full
+        ),
     )
+    response.audit_detail = personal_data_detail(full)
+    return response

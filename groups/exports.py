@@ -11,6 +11,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.personal_data import PERSONAL_DATA_NOTICE, export_marking, mask
 from core.xlsx import DATE_FORMAT, HEADER_FILL, HEADER_FONT, TEXT_FORMAT
 from core.xlsx import cell as _cell
 from groups.models import GroupStatus, Member, MemberRole, Sector
@@ -26,23 +27,27 @@ from groups.workbook import (
 )
 
 
-def export_groups(*, queryset) -> bytes:
+def export_groups(*, queryset, user=None, full_identity=False) -> bytes:
     """The groups of `queryset` and their active members as an xlsx file (two queries)."""
     buffer = BytesIO()
-    write_groups(queryset=queryset, fileobj=buffer)
+    write_groups(queryset=queryset, fileobj=buffer, user=user, full_identity=full_identity)
     return buffer.getvalue()
 
 
-def write_groups(*, queryset, fileobj) -> None:
-    """Stream the export into a binary file object (write-only mode: memory stays flat)."""
+def write_groups(*, queryset, fileobj, user=None, full_identity=False) -> None:
+    """Stream the export into a binary file object (write-only mode: memory stays flat).
+
+    Personal data: the file is marked as such, with who exported it and when (`user`);
+    NIK and No. KK are masked unless `full_identity` (rules.may_export_full_identity)."""
     workbook, group_sheet, member_sheet = _new_workbook()
+    _mark_personal_data(workbook, user=user, full_identity=full_identity)
     with translation.override("id"):
         sector_labels = {value: str(label) for value, label in Sector.choices}
         status_labels = {value: str(label) for value, label in GroupStatus.choices}
     for group in queryset.select_related("village").iterator(chunk_size=2000):
         group_sheet.append(_group_cells(group_sheet, group, sector_labels, status_labels))
     for member in _export_members(queryset):
-        member_sheet.append(_member_cells(member_sheet, member))
+        member_sheet.append(_member_cells(member_sheet, member, full_identity=full_identity))
     _write_help(workbook)
     workbook.save(fileobj)
 
@@ -142,8 +147,10 @@ def _export_members(queryset):
     )
 
 
-def _member_cells(sheet, member):
+def _member_cells(sheet, member, *, full_identity=False):
     key, group_name, nik, kk, name, sex, birth_date, phone, role, decile = member
+    if not full_identity:
+        nik, kk = mask(nik), mask(kk)
     return [
         _text_cell(sheet, key),
         _cell(sheet, group_name),
@@ -156,6 +163,30 @@ def _member_cells(sheet, member):
         role,
         decile,
     ]
+
+
+# --- Personal data (UU PDP 27/2022): the marking of an export -----------------------------
+
+PERSONAL_DATA_SHEET = "Data Pribadi"  # first, so the file opens on it; the import ignores it
+
+
+def _mark_personal_data(workbook, *, user, full_identity):
+    """A first sheet with the notice, who exported the file and when; the same notice in
+    the print header of every sheet and in the file's properties."""
+    lines = export_marking(user=user, full_numbers=full_identity)
+    sheet = workbook.create_sheet(PERSONAL_DATA_SHEET, 0)
+    sheet.column_dimensions["A"].width = 18
+    sheet.column_dimensions["B"].width = 90
+    for label, value in lines:
+        heading = WriteOnlyCell(sheet, value=label)
+        heading.font = HEADER_FONT
+        sheet.append([heading, value])
+    notice = " · ".join(value for _label, value in lines[:3])
+    for each in workbook.worksheets:
+        each.oddHeader.center.text = notice.replace("&", "&&")
+    workbook.properties.title = PERSONAL_DATA_NOTICE
+    workbook.properties.creator = lines[1][1]
+    workbook.properties.description = notice
 
 
 def _write_help(workbook):

@@ -581,12 +581,7 @@ class _Planner:
                 self.result.add(
                     MEMBER_SHEET,
                     rows[member.nik],
-                    _("NIK %(nik)s is already an active member of %(group)s (%(regency)s).")
-                    % {
-                        "nik": member.nik,
-                        "group": member.group.name,
-                        "regency": member.group.regency.name,
-                    },
+                    rules.nik_conflict_message(member, user=self.by),
                 )
 
     def _diff(self, group: GroupRow, current: dict[str, Member]) -> bool:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import StoredUpload, TimeStampedModel
+from core.personal_data import mask
 from core.scoping import RegionScopedQuerySet
 from core.validators import NotBeforeYear, NotMoreThanYearsAgo, validate_not_in_future
 from groups.validators import (
@@ -300,7 +301,7 @@ class Member(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.full_name} ({self.nik})"
+        return f"{self.full_name} ({mask(self.nik)})"
 
 
 class RegistrationCounter(models.Model):

@@ -9,6 +9,10 @@
 - What a group's members must be on every save (`composition_problems`) and to be verified
   (`verification_problems`, with the programme's `Criteria`).
 - What is only a warning beside a member (`nik_warnings`).
+- Personal data (UU PDP 27/2022): who may see a member's full NIK and No. KK
+  (`may_see_full_identity`; everyone else, and every list, history, workbook and PDF, gets
+  them masked by core.personal_data.mask), and what a NIK already active elsewhere tells a
+  user (`nik_conflict_message`: another regency's group is not named).
 
 The data of one field (NIK, No. KK, dates) is checked on the model (groups/validators.py).
 """
@@ -22,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Action
 from core.indonesia import check_nik
+from core.personal_data import mask
 from core.rules import ALLOWED, Answer, ask, first_refusal, refuse
 from core.scoping import role_and_scope
 from groups import signals
@@ -117,6 +122,39 @@ def may_deactivate(group, user) -> Answer:
         lambda: role_and_scope(user, Action.GROUP_DEACTIVATE, regency_id=group.regency_id),
         lambda: _status_in(group, GroupStatus.ELIGIBLE),
     )
+
+
+def may_see_full_identity(group, user) -> Answer:
+    """See the full NIK and No. KK of a member of `group`, on the member's page after a
+    deliberate "Tampilkan" (logged): province staff, and the officer of the group's own
+    regency. The approver and the regency head never do; elsewhere the numbers are
+    masked for everyone."""
+    return role_and_scope(user, Action.MEMBER_IDENTITY_VIEW, regency_id=group.regency_id)
+
+
+def may_export_full_identity(user) -> Answer:
+    """Export members with their full NIK and No. KK: only those who import the workbook
+    back (province staff), since the import matches members by NIK; every other export
+    carries them masked."""
+    return may_import(user)
+
+
+def nik_conflict_message(member, *, user) -> str:
+    """Why a NIK cannot join a group: `member` (its group and the group's regency loaded)
+    already holds it. A user who may see that group (province-wide, or its own regency)
+    reads its name and regency; anyone else only that it is a group in another regency
+    (UU PDP 27/2022). The NIK is shown masked. The form, the services, the import and the
+    admin all say this."""
+    group = member.group
+    if user is not None and (user.has_province_scope or user.regency_id == group.regency_id):
+        return _("NIK %(nik)s is already an active member of %(group)s (%(regency)s).") % {
+            "nik": mask(member.nik),
+            "group": group.name,
+            "regency": group.regency.name,
+        }
+    return _("NIK %(nik)s is already an active member of a group in another regency/city.") % {
+        "nik": mask(member.nik)
+    }
 
 
 def _status_in(group, *statuses) -> Answer:

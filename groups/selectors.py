@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from core.history import HistoryEntry, history_entries, history_fields, newest_first
+from core.personal_data import mask
 from groups.models import BusinessGroup, GroupDocument, Member, MemberRole
 from regions.models import Village
 
@@ -97,6 +98,8 @@ def group_history(*, group, limit=50) -> list[HistoryEntry]:
             subject=lambda r: r.full_name,
             fields=member_fields,
             reasons=CHANGE_REASONS,
+            # Masked for every reader (UU PDP 27/2022), before and after alike.
+            formats={"nik": mask, "kk_number": mask},
         ),
         limit=limit,
     )

@@ -44,8 +44,9 @@ def reserve_registration_numbers(*, regency_id: str, year: int, count: int) -> l
     return [f"{regency_id}-{year}-{number:04d}" for number in range(last - count + 1, last + 1)]
 
 
-def nik_conflicts(niks, *, exclude_group_id=None) -> list[str]:
-    """Messages naming the other group and its regency for each NIK already active there."""
+def nik_conflicts(niks, *, exclude_group_id=None, user) -> list[str]:
+    """A message for each NIK already active in another group, as `user` may read it
+    (`rules.nik_conflict_message`: another regency's group is not named)."""
     taken = (
         Member.objects.active()
         .filter(nik__in=list(niks))
@@ -53,11 +54,7 @@ def nik_conflicts(niks, *, exclude_group_id=None) -> list[str]:
         .select_related("group__regency")
         .order_by("nik")
     )
-    return [
-        _("NIK %(nik)s is already an active member of %(group)s (%(regency)s).")
-        % {"nik": m.nik, "group": m.group.name, "regency": m.group.regency.name}
-        for m in taken
-    ]
+    return [rules.nik_conflict_message(m, user=user) for m in taken]
 
 
 def _check_data(group, members, *, after):
@@ -97,7 +94,9 @@ def _save_members(group, members, removed, *, by):
         if member.pk:
             member._history_user = by
             member.delete()
-    conflicts = nik_conflicts((m.nik for m in members if m.active), exclude_group_id=group.pk)
+    conflicts = nik_conflicts(
+        (m.nik for m in members if m.active), exclude_group_id=group.pk, user=by
+    )
     if conflicts:
         raise DomainError(*conflicts)
     # Ordinary members first, so a role moving from one member to another is freed first.
@@ -110,13 +109,13 @@ def _save_members(group, members, removed, *, by):
 def _saving(func):
     """Turn a constraint caught by the database (two people saving at once) into a message."""
 
-    def wrapper(*args, group, members, **kwargs):
+    def wrapper(*args, group, members, by, **kwargs):
         try:
             with transaction.atomic():
-                return func(*args, group=group, members=members, **kwargs)
+                return func(*args, group=group, members=members, by=by, **kwargs)
         except IntegrityError as exc:
             conflicts = nik_conflicts(
-                (m.nik for m in members if m.active), exclude_group_id=group.pk
+                (m.nik for m in members if m.active), exclude_group_id=group.pk, user=by
             )
             raise DomainError(
                 *(conflicts or [_("The data conflicts with a change saved at the same time.")])
@@ -231,3 +230,28 @@ def document_add(*, group, kind: str, upload, by) -> GroupDocument:
             document.file.delete(save=False)
             raise
     return document
+
+
+def member_identity_shown(*, member: Member, by) -> None:
+    """Record that `by` asked to see `member`'s full NIK and No. KK ("Tampilkan" on the
+    group page), when `rules.may_see_full_identity` allows; the page shows them only after
+    this entry is written (UU PDP 27/2022)."""
+    ensure(rules.may_see_full_identity(member.group, by))
+    audit.record(
+        audit.Event.NIK_VIEWED,
+        obj=member,
+        user=by,
+        detail=f"{member.group.registration_number} {member.group.name}",
+    )
+
+
+def group_identities_shown(*, group: BusinessGroup, by) -> None:
+    """Record that `by` opened the group's edit form, which holds the full NIK and No. KK
+    of every member (to correct them): the same rule and the same log as "Tampilkan"."""
+    ensure(rules.may_see_full_identity(group, by))
+    audit.record(
+        audit.Event.NIK_VIEWED,
+        obj=group,
+        user=by,
+        detail="formulir ubah: NIK dan No. KK semua anggota",
+    )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/nonaktifkan/", views.group_deactivate, name="group_deactivate"),
     path("<int:pk>/dokumen/", views.document_upload, name="document_upload"),
     path("dokumen/<int:pk>/", views.document_download, name="document_download"),
+    path("anggota/<int:pk>/identitas/", views.member_identity, name="member_identity"),
     path("impor/", excel_views.group_import, name="group_import"),
     path("impor/templat/", excel_views.group_import_template, name="group_import_template"),
     path("ekspor/", excel_views.group_export, name="group_export"),

@@ -8,6 +8,7 @@ from accounts.roles import Action
 from audit.decorators import stored_file
 from core.errors import DomainError
 from core.pages import page_parts
+from core.personal_data import mask
 from core.scoping import get_visible_or_404
 from core.view_helpers import (
     add_errors_to_form,
@@ -21,7 +22,7 @@ from core.view_helpers import (
 from groups import rules, selectors, services, signals
 from groups.filters import GroupFilter
 from groups.forms import DocumentForm, GroupForm, ReasonForm, member_formset
-from groups.models import BusinessGroup, GroupDocument
+from groups.models import BusinessGroup, GroupDocument, Member
 from groups.tables import GroupTable
 
 
@@ -38,10 +39,18 @@ def group_list(request):
         {
             "filter": group_filter,
             "table": table,
+            "searched_nik": _searched_nik(group_filter),
             "can_propose": rules.may_register(request.user),
             "can_import": rules.may_import(request.user),
         },
     )
+
+
+def _searched_nik(group_filter) -> str:
+    """The NIK searched for, masked, when the search is one (the list names no member)."""
+    value = group_filter.form.cleaned_data.get("q", "") if group_filter.is_valid() else ""
+    digits = (value or "").replace(" ", "")
+    return mask(digits) if len(digits) == 16 and digits.isdigit() else ""
 
 
 def group_detail(request, pk):
@@ -63,6 +72,7 @@ def group_detail(request, pk):
         {
             "group": group,
             "members": members,
+            "may_see_identity": rules.may_see_full_identity(group, user),
             "documents": selectors.group_documents(group=group),
             "history": selectors.group_history(group=group),
             "parts": page_parts(signals.group_page, group=group, user=user),
@@ -130,6 +140,8 @@ def group_update(request, pk):
     if not answer:  # not in this status: say why on the group's page
         messages.error(request, answer.reason)
         return redirect(group)
+    if request.method == "GET":  # the form shows every member's full NIK and No. KK
+        services.group_identities_shown(group=group, by=request.user)
 
     def save(*, group, members, removed):
         return services.group_update(group=group, members=members, removed=removed, by=request.user)
@@ -204,3 +216,16 @@ def document_download(request, pk):
         filename=document.original_name,
         content_type=document.content_type,
     )
+
+
+@require_POST
+def member_identity(request, pk):
+    """A member's full NIK and No. KK, after a deliberate "Tampilkan" (POST): province
+    staff and the officer of the group's regency only (403 for other roles, 404 outside
+    the scope), each time written to the access log before the page is shown."""
+    member = get_visible_or_404(
+        Member.objects.select_related("group__regency"), request.user, pk=pk
+    )
+    require_answer(rules.may_see_full_identity(member.group, request.user))
+    services.member_identity_shown(member=member, by=request.user)
+    return render(request, "groups/member_identity.html", {"member": member, "group": member.group})

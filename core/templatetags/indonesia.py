@@ -2,6 +2,7 @@ from django import template
 
 from core.indonesia import format_rupiah, terbilang_rupiah
 from core.numbers import format_percent
+from core.personal_data import mask
 
 register = template.Library()
 
@@ -26,3 +27,9 @@ def terbilang(amount):
 def percent(value):
     """`{{ share|percent }}` → `33,3 %` (a value of core.numbers.percent); `-` for None."""
     return format_percent(None if value == "" else value)
+
+
+@register.filter
+def masked(value):
+    """`{{ member.nik|masked }}` → `6401********0001` (core.personal_data.mask)."""
+    return mask(value)

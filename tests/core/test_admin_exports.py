@@ -42,12 +42,17 @@ class TestExportActions:
         MemberFactory(group=chosen)
         BusinessGroupFactory(name="KUBE Tidak Dipilih")
         client.force_login(superuser)
-        book, rows = sheet_rows(
+        book, _notice = sheet_rows(
             run_action(client, "groups_businessgroup", "export_groups", [chosen])
         )
-        assert book.sheetnames[:2] == ["Kelompok", "Anggota"]
+        # The personal-data notice first, then the import layout.
+        assert book.sheetnames[:3] == ["Data Pribadi", "Kelompok", "Anggota"]
+        rows = list(book["Kelompok"].iter_rows(min_row=2, values_only=True))
         assert [row[1] for row in rows] == ["KUBE Dipilih"]
-        assert len(list(book["Anggota"].iter_rows(min_row=2))) == 1
+        (member,) = book["Anggota"].iter_rows(min_row=2, values_only=True)
+        assert (
+            member[2] == chosen.members.get().nik[:4] + "********" + chosen.members.get().nik[-4:]
+        )
 
     def test_grants_tranches_and_programmes(self, client, superuser, province_staff, kaltim):
         program = open_program()

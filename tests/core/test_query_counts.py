@@ -252,6 +252,7 @@ class World:
             "groups:group_detail": first["group"],
             "groups:group_update": first["proposed"],
             "groups:document_download": first["document"],
+            "groups:member_identity": first["group"].members.first(),
             "grants:grant_detail": first["grant"],
             "grants:grant_summary_pdf": first["grant"],
             "grants:tranche_request": first["grant"],

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from core.errors import DomainError, NotAllowed
+from core.personal_data import mask
 from grants import pdf, rules, services
 from grants.models import AgreementStatus, GrantStatus
 from letters.models import Letter, LetterStatus
@@ -191,7 +192,7 @@ class TestPdf:
             "1. Nama : Darmawan Setiadi NIP : 19690512 199403 1 005 Jabatan : Kepala Dinas "
             "Sosial Provinsi Kalimantan Timur",
             "selanjutnya disebut PIHAK PERTAMA",
-            f"2. Nama : Siti Aminah NIK : {ketua.nik} Jabatan : Ketua KUBE Amplang Sejahtera",
+            f"2. Nama : Siti Aminah NIK : {mask(ketua.nik)} Jabatan : Ketua KUBE Amplang Sejahtera",
             "selanjutnya disebut PIHAK KEDUA",
             f"Nomor {decree.number} tanggal 12 Januari 2026",
             "uang sebesar Rp20.000.000 (dua puluh juta rupiah)",

@@ -142,7 +142,9 @@ class TestImport:
 
     def test_history_names_the_importer_and_the_reason(self, seeded, province_staff):
         mekar = seeded.get(name="KUBE Mekar Sari")
-        workbook = read_back(exports.export_groups(queryset=seeded.filter(pk=mekar.pk)))
+        workbook = read_back(
+            exports.export_groups(full_identity=True, queryset=seeded.filter(pk=mekar.pk))
+        )
         workbook["Kelompok"]["B2"] = "KUBE Mekar Sari Baru"
         renamed = workbook["Anggota"]["C3"].value  # a NIK
         workbook["Anggota"]["E3"] = "Nama Baru"
@@ -316,7 +318,9 @@ class TestImport:
             workbook_bytes([unknown], new_members("64.01-2025-0999", 5)), province_staff
         )
         assert issues(result) == [("Kelompok", 2)]
-        data = exports.export_groups(queryset=BusinessGroup.objects.filter(pk=berau_group.pk))
+        data = exports.export_groups(
+            full_identity=True, queryset=BusinessGroup.objects.filter(pk=berau_group.pk)
+        )
         workbook = read_back(data)
         workbook["Kelompok"]["D2"] = "64.01"  # pretend it is Paser's
         workbook["Kelompok"]["E2"] = "64.01.04"
@@ -331,7 +335,9 @@ class TestImport:
         mekar = BusinessGroup.objects.get(name="KUBE Mekar Sari")
         rumus = BusinessGroup.objects.get(name="=1+1 KUBE Rumus")
         workbook = read_back(
-            exports.export_groups(queryset=seeded.filter(pk__in=[mekar.pk, rumus.pk]))
+            exports.export_groups(
+                full_identity=True, queryset=seeded.filter(pk__in=[mekar.pk, rumus.pk])
+            )
         )
         sheet = workbook["Anggota"]
         rows = list(sheet.iter_rows(min_row=2))
@@ -354,7 +360,7 @@ class TestImport:
         self, seeded, province_staff
     ):
         rejected = seeded.filter(status=GroupStatus.REJECTED)
-        workbook = read_back(exports.export_groups(queryset=rejected))
+        workbook = read_back(exports.export_groups(full_identity=True, queryset=rejected))
         assert import_file(_saved(workbook), province_staff).groups_unchanged == 1
         workbook["Kelompok"]["B2"] = "KUBE Diganti"
         result = import_file(_saved(workbook), province_staff)
@@ -374,14 +380,16 @@ def _saved(workbook) -> bytes:
 class TestRoundTrip:
     def test_an_export_reimports_unchanged(self, seeded, province_staff):
         before = snapshot(seeded)
-        result = import_file(exports.export_groups(queryset=seeded), province_staff)
+        result = import_file(
+            exports.export_groups(full_identity=True, queryset=seeded), province_staff
+        )
         assert result.ok, [str(e) for e in result.errors]
         assert (result.groups_unchanged, result.groups_updated, result.groups_created) == (3, 0, 0)
         assert snapshot(seeded) == before
 
     def test_an_export_restores_what_was_changed_since(self, seeded, province_staff):
         before = normalized(snapshot(seeded))
-        data = exports.export_groups(queryset=seeded)
+        data = exports.export_groups(full_identity=True, queryset=seeded)
         mekar = seeded.get(name="KUBE Mekar Sari")
         BusinessGroup.objects.filter(pk=mekar.pk).update(name="KUBE Salah", phone="0000")
         chair = mekar.members.get(role="ketua")
@@ -396,7 +404,7 @@ class TestRoundTrip:
     def test_an_export_reimports_as_new_groups_with_the_same_data(self, seeded, province_staff):
         paser = seeded.exclude(status=GroupStatus.REJECTED)
         before = normalized(snapshot(paser))
-        workbook = read_back(exports.export_groups(queryset=paser))
+        workbook = read_back(exports.export_groups(full_identity=True, queryset=paser))
         keys = {}
         for row in workbook["Kelompok"].iter_rows(min_row=2):
             keys[row[0].value] = row[1].value  # registration number -> name
@@ -422,11 +430,11 @@ class TestRoundTrip:
 class TestExport:
     def test_two_queries_whatever_the_number_of_groups(self, seeded, django_assert_num_queries):
         with django_assert_num_queries(2):  # the groups; their active members
-            exports.export_groups(queryset=BusinessGroup.objects.all())
+            exports.export_groups(full_identity=True, queryset=BusinessGroup.objects.all())
 
     def test_values_and_types_read_back(self, seeded):
-        workbook = read_back(exports.export_groups(queryset=seeded))
-        assert workbook.sheetnames == ["Kelompok", "Anggota", "Petunjuk"]
+        workbook = read_back(exports.export_groups(full_identity=True, queryset=seeded))
+        assert workbook.sheetnames == ["Data Pribadi", "Kelompok", "Anggota", "Petunjuk"]
         groups = {row[1].value: row for row in workbook["Kelompok"].iter_rows(min_row=2)}
         mekar = seeded.get(name="KUBE Mekar Sari")
         row = groups["KUBE Mekar Sari"]
@@ -457,7 +465,7 @@ class TestExport:
         ]
 
     def test_nik_and_kk_are_text_cells(self, seeded):
-        sheet = read_back(exports.export_groups(queryset=seeded))["Anggota"]
+        sheet = read_back(exports.export_groups(full_identity=True, queryset=seeded))["Anggota"]
         for row in sheet.iter_rows(min_row=2):
             for cell in (row[2], row[3]):
                 assert cell.data_type == "s" and cell.number_format == "@"
