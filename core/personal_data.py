@@ -10,7 +10,8 @@ workbooks, PDFs and messages call `mask` directly: one function for all of them.
 
 import re
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 KEPT = 4  # digits kept visible at each end
 MASK = "*"
@@ -47,7 +48,7 @@ def export_marking(*, user, full_numbers: bool) -> list[tuple[str, str]]:
     return [
         ("Perhatian", PERSONAL_DATA_NOTICE),
         ("Diekspor oleh", f"{name} ({username})"),
-        ("Waktu ekspor", f"{timezone.localtime():%d-%m-%Y %H:%M} WITA"),
+        ("Waktu ekspor", f"{_indonesian_timestamp()} WITA"),
         (
             "NIK dan No. KK",
             "lengkap (untuk impor kembali)" if full_numbers else "disamarkan",
@@ -58,6 +59,13 @@ def export_marking(*, user, full_numbers: bool) -> list[tuple[str, str]]:
             "tempat lain; hapus bila tidak diperlukan lagi.",
         ),
     ]
+
+
+def _indonesian_timestamp() -> str:
+    """`27 November 2026 pukul 23.18`, the site's timestamp format, whatever the user's
+    language (the marking is Indonesian like the rest of the file's notice)."""
+    with translation.override("id"):
+        return date_format(timezone.localtime(), "DATETIME_FORMAT")
 
 
 def personal_data_detail(full_numbers: bool) -> str:

@@ -213,7 +213,9 @@ class TestExports:
         assert workbook.sheetnames[0] == "Data Pribadi"
         assert marking["Perhatian"] == PERSONAL_DATA_NOTICE
         assert f"({user.username})" in marking["Diekspor oleh"]
-        assert marking["Waktu ekspor"].startswith(f"{timezone.localtime():%d-%m-%Y}")
+        today = timezone.localdate()
+        assert marking["Waktu ekspor"].startswith(f"{today.day} ")  # 27 November 2026 pukul 23.18
+        assert " pukul " in marking["Waktu ekspor"] and marking["Waktu ekspor"].endswith(" WITA")
         assert marking["NIK dan No. KK"] == "disamarkan"
         assert PERSONAL_DATA_NOTICE in workbook["Anggota"].oddHeader.center.text
         entry = AuditEntry.objects.get(event=Event.EXPORT)
