@@ -4,6 +4,7 @@ import datetime
 import uuid
 
 from django.contrib import messages
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,14 +26,16 @@ STALE_AFTER_SECONDS = 24 * 60 * 60
 ERRORS_SHOWN = 200
 
 
-# Previewed files wait for their confirmation in the default storage (the file system, or
-# the object store that every app server shares), named by a random token that only the
-# session that previewed them knows; a confirmation on another server finds them.
+# A preview's checked rows (groups.imports.dump_checked) wait for their confirmation in the
+# default storage (the file system, or the object store that every app server shares),
+# named by a random token that only the session that previewed them knows; a confirmation
+# on another server finds them, and imports them without reading the workbook again.
 IMPORTS = "imports"
+SUFFIX = ".rows"
 
 
 def _stored(token: uuid.UUID) -> str:
-    return f"{IMPORTS}/{token}.xlsx"
+    return f"{IMPORTS}/{token}{SUFFIX}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,15 +55,15 @@ def _preview(request, upload):
     token = None
     if result.ok:
         token = uuid.uuid4()
-        _keep(request, token, upload)
+        _keep(request, token, result.checked)
     return _render_result(request, result, token=token)
 
 
-def _keep(request, token, upload):
-    """Store the previewed file for the confirmation, remembered in this user's session."""
+def _keep(request, token, checked: bytes):
+    """Store the preview's checked rows for the confirmation, remembered in this user's
+    session."""
     _remove_stale_files()
-    upload.seek(0)
-    default_storage.save(_stored(token), upload)
+    default_storage.save(_stored(token), ContentFile(checked))
     tokens = request.session.get(SESSION_KEY, [])
     for old in tokens[: -KEPT_TOKENS + 1]:
         default_storage.delete(_stored(uuid.UUID(old)))
@@ -76,7 +79,7 @@ def _remove_stale_files():
     limit = timezone.now() - datetime.timedelta(seconds=STALE_AFTER_SECONDS)
     for name in names:
         path = f"{IMPORTS}/{name}"
-        if name.endswith(".xlsx") and default_storage.get_modified_time(path) < limit:
+        if name.endswith(SUFFIX) and default_storage.get_modified_time(path) < limit:
             default_storage.delete(path)
 
 
@@ -98,7 +101,8 @@ def _confirm(request):
         return redirect("groups:group_import")
     try:
         with default_storage.open(name, "rb") as kept:
-            result = imports.groups_import(file=kept, by=request.user)
+            checked = kept.read()
+        result = imports.groups_import(checked=checked, by=request.user)
     finally:
         default_storage.delete(name)
     if not result.ok:  # the data changed between the preview and the confirmation

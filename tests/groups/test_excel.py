@@ -903,7 +903,7 @@ class TestImportViews:
         assert "KUBE Maju Jaya" in content and 'name="confirm"' in content
         assert not BusinessGroup.objects.exists()
         token = response.context["confirm_form"].initial["token"]
-        stored = Path(settings.MEDIA_ROOT) / "imports" / f"{token}.xlsx"
+        stored = Path(settings.MEDIA_ROOT) / "imports" / f"{token}.rows"
         assert stored.exists()
 
         response = client.post(reverse("groups:group_import"), {"token": token, "confirm": ""})
@@ -964,7 +964,7 @@ class TestImportViews:
         token = response.context["confirm_form"].initial["token"]
         response = client.post(reverse("groups:group_import"), {"token": token, "cancel": ""})
         assert response.status_code == 302
-        assert not (Path(settings.MEDIA_ROOT) / "imports" / f"{token}.xlsx").exists()
+        assert not (Path(settings.MEDIA_ROOT) / "imports" / f"{token}.rows").exists()
         assert not BusinessGroup.objects.exists()
 
 
