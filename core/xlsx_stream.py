@@ -143,9 +143,17 @@ def _workbook(names: list[str]) -> str:
     )
 
 
+def _column_style(column: Column) -> str:
+    """A column's own format (codes as text, dates...): what a user types in its empty
+    cells keeps it, so a NIK typed below the rows stays 16 digits."""
+    style = KIND_STYLE.get(column.kind)
+    return f' style="{style}"' if style else ""
+
+
 def _sheet_start(columns: tuple[Column, ...]) -> str:
     widths = "".join(
-        f'<col min="{i}" max="{i}" width="{column.column_width}" customWidth="1"/>'
+        f'<col min="{i}" max="{i}" width="{column.column_width}" customWidth="1"'
+        f"{_column_style(column)}/>"
         for i, column in enumerate(columns, start=1)
     )
     return (

@@ -6,15 +6,16 @@ import uuid
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import Action
 from core.view_helpers import require_answer, require_role
-from core.xlsx import XLSX_CONTENT_TYPE, dated_filename, xlsx_response
+from core.xlsx import XLSX_CONTENT_TYPE, dated_filename
 from groups import exports, imports, rules
 from groups.excel_forms import ImportConfirmForm, ImportUploadForm
 from groups.filters import GroupFilter
@@ -157,7 +158,9 @@ def group_export(request):
     """The groups of the list page (same filters, only what the user may see), as xlsx."""
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     queryset = filtered_groups(request)
-    return xlsx_response(
-        filename=dated_filename("kelompok-usaha"),
-        write=lambda fileobj: exports.write_groups(queryset=queryset, fileobj=fileobj),
+    response = StreamingHttpResponse(
+        exports.stream_groups(queryset=queryset), content_type=XLSX_CONTENT_TYPE
     )
+    filename = dated_filename("kelompok-usaha")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

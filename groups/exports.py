@@ -2,17 +2,21 @@
 import layout, re-importable) and the empty template with its instructions (see
 groups/workbook.py for the layout)."""
 
+from collections.abc import Iterator
 from io import BytesIO
+from operator import itemgetter
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from core.xlsx import DATE_FORMAT, HEADER_FILL, HEADER_FONT, TEXT_FORMAT
+from core.xlsx import DATE_FORMAT, HEADER_FILL, HEADER_FONT, TEXT_FORMAT, Kind
+from core.xlsx import Column as StreamedColumn
 from core.xlsx import cell as _cell
+from core.xlsx_stream import stream_sheets
 from groups.models import GroupStatus, Member, MemberRole, Sector
 from groups.selectors import ROLE_ORDER
 from groups.workbook import (
@@ -28,23 +32,67 @@ from groups.workbook import (
 
 def export_groups(*, queryset) -> bytes:
     """The groups of `queryset` and their active members as an xlsx file (two queries)."""
-    buffer = BytesIO()
-    write_groups(queryset=queryset, fileobj=buffer)
-    return buffer.getvalue()
+    return b"".join(stream_groups(queryset=queryset))
 
 
 def write_groups(*, queryset, fileobj) -> None:
-    """Stream the export into a binary file object (write-only mode: memory stays flat)."""
-    workbook, group_sheet, member_sheet = _new_workbook()
+    """The export written into a binary file object (memory stays flat)."""
+    for chunk in stream_groups(queryset=queryset):
+        fileobj.write(chunk)
+
+
+# --- The export, streamed ------------------------------------------------------------------
+# core.xlsx_stream writes the sheets while the rows are read, so a download of the whole
+# province starts at once and holds a few hundred rows in memory. The values and headers
+# are the ones the cells below give (_header_cells, _group_cells, _member_cells), taken
+# from them; the help sheet's lines are _help_lines and _allowed_values.
+
+_STREAMED_KINDS = {"code": Kind.CODE, "date": Kind.DATE, "number": Kind.NUMBER}
+
+
+def stream_groups(*, queryset) -> Iterator[bytes]:
+    """The export as xlsx bytes, chunk by chunk while the groups and then their members are
+    read (two queries, each read in chunks)."""
+    sheet = Workbook(write_only=True).create_sheet()  # what the cells are made for
     with translation.override("id"):
         sector_labels = {value: str(label) for value, label in Sector.choices}
         status_labels = {value: str(label) for value, label in GroupStatus.choices}
-    for group in queryset.select_related("village").iterator(chunk_size=2000):
-        group_sheet.append(_group_cells(group_sheet, group, sector_labels, status_labels))
-    for member in _export_members(queryset):
-        member_sheet.append(_member_cells(member_sheet, member))
-    _write_help(workbook)
-    workbook.save(fileobj)
+    groups = (
+        _values(_group_cells(sheet, group, sector_labels, status_labels))
+        for group in queryset.select_related("village").iterator(chunk_size=2000)
+    )
+    members = (_values(_member_cells(sheet, member)) for member in _export_members(queryset))
+    return stream_sheets(
+        [
+            (GROUP_SHEET, _streamed_columns(sheet, GROUP_COLUMNS), groups),
+            (MEMBER_SHEET, _streamed_columns(sheet, MEMBER_COLUMNS), members),
+            (HELP_SHEET, *_streamed_help()),
+        ]
+    )
+
+
+def _values(cells) -> list:
+    return [cell.value if isinstance(cell, Cell) else cell for cell in cells]
+
+
+def _streamed_columns(sheet, columns) -> list[StreamedColumn]:
+    headers = _values(_header_cells(sheet, columns))
+    return [
+        StreamedColumn(
+            header, itemgetter(index), _STREAMED_KINDS.get(column.kind, Kind.TEXT), column.width
+        )
+        for index, (header, column) in enumerate(zip(headers, columns, strict=True))
+    ]
+
+
+def _streamed_help():
+    columns = [
+        StreamedColumn(_("How to fill in this workbook"), itemgetter(0), width=30),
+        StreamedColumn("", itemgetter(1), width=100),
+    ]
+    rows = [("", line) for line in _help_lines()]
+    rows += [("", ""), (_("Allowed values"), ""), *_allowed_values()]
+    return columns, rows
 
 
 def template_workbook() -> bytes:
