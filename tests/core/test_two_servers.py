@@ -52,7 +52,7 @@ def wait_for(url, process, seconds=30):
         try:
             requests.get(url, timeout=2)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or slow to answer
             time.sleep(0.2)
     raise RuntimeError(f"{url} did not answer within {seconds} s")
 
