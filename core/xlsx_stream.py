@@ -143,9 +143,17 @@ def _workbook(names: list[str]) -> str:
     )
 
 
+def _column_style(column: Column) -> str:
+    """A column's own format (codes as text, dates...): what a user types in its empty
+    cells keeps it, so a NIK typed below the rows stays 16 digits."""
+    style = KIND_STYLE.get(column.kind)
+    return f' style="{style}"' if style else ""
+
+
 def _sheet_start(columns: tuple[Column, ...]) -> str:
     widths = "".join(
-        f'<col min="{i}" max="{i}" width="{column.column_width}" customWidth="1"/>'
+        f'<col min="{i}" max="{i}" width="{column.column_width}" customWidth="1"'
+        f"{_column_style(column)}/>"
         for i, column in enumerate(columns, start=1)
     )
     return (
@@ -156,7 +164,12 @@ def _sheet_start(columns: tuple[Column, ...]) -> str:
     )
 
 
-SHEET_END = "</sheetData></worksheet>"
+def _sheet_end(print_header: str) -> str:
+    if not print_header:
+        return "</sheetData></worksheet>"
+    # "&C" centres the text; a literal "&" is written "&&" in a header.
+    header = escape("&C" + print_header.replace("&", "&&"))
+    return f"</sheetData><headerFooter><oddHeader>{header}</oddHeader></headerFooter></worksheet>"
 
 
 def _text(ref: str, value: str, style: int) -> str:
@@ -220,8 +233,11 @@ def stream_table(*, sheet: str, columns: Iterable[Column], rows: Iterable) -> It
     return stream_sheets([(sheet, columns, rows)])
 
 
-def stream_sheets(sheets: list[tuple[str, Iterable[Column], Iterable]]) -> Iterator[bytes]:
-    """The xlsx bytes of the (name, columns, rows) sheets, one after the other."""
+def stream_sheets(
+    sheets: list[tuple[str, Iterable[Column], Iterable]], *, print_header: str = ""
+) -> Iterator[bytes]:
+    """The xlsx bytes of the (name, columns, rows) sheets, one after the other;
+    `print_header`, if given, is printed centred at the top of every page of every sheet."""
     pipe = _Pipe()
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", _content_types(len(sheets)))
@@ -232,6 +248,7 @@ def stream_sheets(sheets: list[tuple[str, Iterable[Column], Iterable]]) -> Itera
         for n, (_name, columns, rows) in enumerate(sheets, start=1):
             with archive.open(f"xl/worksheets/sheet{n}.xml", "w") as part:
                 yield from _write_sheet(part, pipe, tuple(columns), rows)
+                part.write(_sheet_end(print_header).encode())
     yield pipe.take()
 
 
@@ -255,7 +272,7 @@ def _write_sheet(part, pipe, columns: tuple[Column, ...], rows: Iterable) -> Ite
                 part.write("".join(lines).encode())
                 lines = []
                 yield pipe.take()
-    part.write(("".join(lines) + SHEET_END).encode())
+    part.write("".join(lines).encode())
 
 
 def table_stream_response(

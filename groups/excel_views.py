@@ -4,17 +4,19 @@ import datetime
 import uuid
 
 from django.contrib import messages
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import Action
 from core.personal_data import personal_data_detail
 from core.view_helpers import require_answer, require_role
-from core.xlsx import XLSX_CONTENT_TYPE, dated_filename, xlsx_response
+from core.xlsx import XLSX_CONTENT_TYPE, dated_filename
 from groups import exports, imports, rules
 from groups.excel_forms import ImportConfirmForm, ImportUploadForm
 from groups.filters import GroupFilter
@@ -26,14 +28,16 @@ STALE_AFTER_SECONDS = 24 * 60 * 60
 ERRORS_SHOWN = 200
 
 
-# Previewed files wait for their confirmation in the default storage (the file system, or
-# the object store that every app server shares), named by a random token that only the
-# session that previewed them knows; a confirmation on another server finds them.
+# A preview's checked rows (groups.imports.dump_checked) wait for their confirmation in the
+# default storage (the file system, or the object store that every app server shares),
+# named by a random token that only the session that previewed them knows; a confirmation
+# on another server finds them, and imports them without reading the workbook again.
 IMPORTS = "imports"
+SUFFIX = ".rows"
 
 
 def _stored(token: uuid.UUID) -> str:
-    return f"{IMPORTS}/{token}.xlsx"
+    return f"{IMPORTS}/{token}{SUFFIX}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -53,15 +57,15 @@ def _preview(request, upload):
     token = None
     if result.ok:
         token = uuid.uuid4()
-        _keep(request, token, upload)
+        _keep(request, token, result.checked)
     return _render_result(request, result, token=token)
 
 
-def _keep(request, token, upload):
-    """Store the previewed file for the confirmation, remembered in this user's session."""
+def _keep(request, token, checked: bytes):
+    """Store the preview's checked rows for the confirmation, remembered in this user's
+    session."""
     _remove_stale_files()
-    upload.seek(0)
-    default_storage.save(_stored(token), upload)
+    default_storage.save(_stored(token), ContentFile(checked))
     tokens = request.session.get(SESSION_KEY, [])
     for old in tokens[: -KEPT_TOKENS + 1]:
         default_storage.delete(_stored(uuid.UUID(old)))
@@ -77,7 +81,7 @@ def _remove_stale_files():
     limit = timezone.now() - datetime.timedelta(seconds=STALE_AFTER_SECONDS)
     for name in names:
         path = f"{IMPORTS}/{name}"
-        if name.endswith(".xlsx") and default_storage.get_modified_time(path) < limit:
+        if name.endswith(SUFFIX) and default_storage.get_modified_time(path) < limit:
             default_storage.delete(path)
 
 
@@ -99,7 +103,8 @@ def _confirm(request):
         return redirect("groups:group_import")
     try:
         with default_storage.open(name, "rb") as kept:
-            result = imports.groups_import(file=kept, by=request.user)
+            checked = kept.read()
+        result = imports.groups_import(checked=checked, by=request.user)
     finally:
         default_storage.delete(name)
     if not result.ok:  # the data changed between the preview and the confirmation
@@ -155,11 +160,11 @@ def group_export(request):
     require_role(request.user, Action.VIEW_PROGRAMME_DATA)
     queryset = filtered_groups(request)
     full = bool(rules.may_export_full_identity(request.user))
-    response = xlsx_response(
-        filename=dated_filename("kelompok-usaha"),
-        write=lambda fileobj: exports.write_groups(
-            queryset=queryset, fileobj=fileobj, user=request.user, full_identity=full
-        ),
+    response = StreamingHttpResponse(
+        exports.stream_groups(queryset=queryset, user=request.user, full_identity=full),
+        content_type=XLSX_CONTENT_TYPE,
     )
+    filename = dated_filename("kelompok-usaha")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response.audit_detail = personal_data_detail(full)
     return response

@@ -2,18 +2,22 @@
 import layout, re-importable) and the empty template with its instructions (see
 groups/workbook.py for the layout)."""
 
+from collections.abc import Iterator
 from io import BytesIO
+from operator import itemgetter
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from core.personal_data import PERSONAL_DATA_NOTICE, export_marking, mask
-from core.xlsx import DATE_FORMAT, HEADER_FILL, HEADER_FONT, TEXT_FORMAT
+from core.personal_data import export_marking, mask
+from core.xlsx import DATE_FORMAT, HEADER_FILL, HEADER_FONT, TEXT_FORMAT, Kind
+from core.xlsx import Column as StreamedColumn
 from core.xlsx import cell as _cell
+from core.xlsx_stream import stream_sheets
 from groups.models import GroupStatus, Member, MemberRole, Sector
 from groups.selectors import ROLE_ORDER
 from groups.workbook import (
@@ -29,27 +33,91 @@ from groups.workbook import (
 
 def export_groups(*, queryset, user=None, full_identity=False) -> bytes:
     """The groups of `queryset` and their active members as an xlsx file (two queries)."""
-    buffer = BytesIO()
-    write_groups(queryset=queryset, fileobj=buffer, user=user, full_identity=full_identity)
-    return buffer.getvalue()
+    return b"".join(stream_groups(queryset=queryset, user=user, full_identity=full_identity))
 
 
 def write_groups(*, queryset, fileobj, user=None, full_identity=False) -> None:
-    """Stream the export into a binary file object (write-only mode: memory stays flat).
+    """The export written into a binary file object (memory stays flat)."""
+    for chunk in stream_groups(queryset=queryset, user=user, full_identity=full_identity):
+        fileobj.write(chunk)
 
-    Personal data: the file is marked as such, with who exported it and when (`user`);
-    NIK and No. KK are masked unless `full_identity` (rules.may_export_full_identity)."""
-    workbook, group_sheet, member_sheet = _new_workbook()
-    _mark_personal_data(workbook, user=user, full_identity=full_identity)
+
+# --- The export, streamed ------------------------------------------------------------------
+# core.xlsx_stream writes the sheets while the rows are read, so a download of the whole
+# province starts at once and holds a few hundred rows in memory. The values and headers
+# are the ones the cells below give (_header_cells, _group_cells, _member_cells), taken
+# from them; the help sheet's lines are _help_lines and _allowed_values.
+
+_STREAMED_KINDS = {"code": Kind.CODE, "date": Kind.DATE, "number": Kind.NUMBER}
+
+
+def stream_groups(*, queryset, user=None, full_identity=False) -> Iterator[bytes]:
+    """The export as xlsx bytes, chunk by chunk while the groups and then their members are
+    read (two queries, each read in chunks).
+
+    Personal data (UU PDP 27/2022): the file opens on a sheet that says so, with who
+    exported it and when (`user`), and every sheet's print header repeats the notice; NIK
+    and No. KK are masked unless `full_identity` (rules.may_export_full_identity)."""
+    sheet = Workbook(write_only=True).create_sheet()  # what the cells are made for
     with translation.override("id"):
         sector_labels = {value: str(label) for value, label in Sector.choices}
         status_labels = {value: str(label) for value, label in GroupStatus.choices}
-    for group in queryset.select_related("village").iterator(chunk_size=2000):
-        group_sheet.append(_group_cells(group_sheet, group, sector_labels, status_labels))
-    for member in _export_members(queryset):
-        member_sheet.append(_member_cells(member_sheet, member, full_identity=full_identity))
-    _write_help(workbook)
-    workbook.save(fileobj)
+    groups = (
+        _values(_group_cells(sheet, group, sector_labels, status_labels))
+        for group in queryset.select_related("village").iterator(chunk_size=2000)
+    )
+    members = (
+        _values(_member_cells(sheet, member, full_identity=full_identity))
+        for member in _export_members(queryset)
+    )
+    marking = export_marking(user=user, full_numbers=full_identity)
+    notice = " · ".join(value for _label, value in marking[:3])
+    return stream_sheets(
+        [
+            (PERSONAL_DATA_SHEET, *_marking_sheet(marking)),
+            (GROUP_SHEET, _streamed_columns(sheet, GROUP_COLUMNS), groups),
+            (MEMBER_SHEET, _streamed_columns(sheet, MEMBER_COLUMNS), members),
+            (HELP_SHEET, *_streamed_help()),
+        ],
+        print_header=notice,
+    )
+
+
+def _values(cells) -> list:
+    return [cell.value if isinstance(cell, Cell) else cell for cell in cells]
+
+
+def _streamed_columns(sheet, columns) -> list[StreamedColumn]:
+    headers = _values(_header_cells(sheet, columns))
+    return [
+        StreamedColumn(
+            header, itemgetter(index), _STREAMED_KINDS.get(column.kind, Kind.TEXT), column.width
+        )
+        for index, (header, column) in enumerate(zip(headers, columns, strict=True))
+    ]
+
+
+PERSONAL_DATA_SHEET = "Data Pribadi"  # first, so the file opens on it; the import ignores it
+
+
+def _marking_sheet(lines):
+    """The marking as a sheet: its first line is the header row (bold), the rest below."""
+    (label, value), *rest = lines
+    columns = [
+        StreamedColumn(label, itemgetter(0), width=18),
+        StreamedColumn(value, itemgetter(1), width=90),
+    ]
+    return columns, rest
+
+
+def _streamed_help():
+    columns = [
+        StreamedColumn(_("How to fill in this workbook"), itemgetter(0), width=30),
+        StreamedColumn("", itemgetter(1), width=100),
+    ]
+    rows = [("", line) for line in _help_lines()]
+    rows += [("", ""), (_("Allowed values"), ""), *_allowed_values()]
+    return columns, rows
 
 
 def template_workbook() -> bytes:
@@ -163,30 +231,6 @@ def _member_cells(sheet, member, *, full_identity=False):
         role,
         decile,
     ]
-
-
-# --- Personal data (UU PDP 27/2022): the marking of an export -----------------------------
-
-PERSONAL_DATA_SHEET = "Data Pribadi"  # first, so the file opens on it; the import ignores it
-
-
-def _mark_personal_data(workbook, *, user, full_identity):
-    """A first sheet with the notice, who exported the file and when; the same notice in
-    the print header of every sheet and in the file's properties."""
-    lines = export_marking(user=user, full_numbers=full_identity)
-    sheet = workbook.create_sheet(PERSONAL_DATA_SHEET, 0)
-    sheet.column_dimensions["A"].width = 18
-    sheet.column_dimensions["B"].width = 90
-    for label, value in lines:
-        heading = WriteOnlyCell(sheet, value=label)
-        heading.font = HEADER_FONT
-        sheet.append([heading, value])
-    notice = " · ".join(value for _label, value in lines[:3])
-    for each in workbook.worksheets:
-        each.oddHeader.center.text = notice.replace("&", "&&")
-    workbook.properties.title = PERSONAL_DATA_NOTICE
-    workbook.properties.creator = lines[1][1]
-    workbook.properties.description = notice
 
 
 def _write_help(workbook):

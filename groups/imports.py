@@ -4,10 +4,18 @@
 the file that is already registered gets the file's data and member list (members are matched
 by NIK); an export imported back changes nothing. New rows are written in bulk (COPY on
 PostgreSQL, see core/bulk.py) with their history rows.
+
+A preview (a dry run) that finds no problem hands back its checked rows (`result.checked`,
+compressed JSON); the confirmation imports those (`groups_import(checked=...)`) instead of
+reading and checking the workbook again. The checks against the database (registered
+groups, NIKs in other groups, the composition, who may edit or register where) run again
+at the confirmation, inside its transaction: the data may have changed in between.
 """
 
 import datetime
 import itertools
+import json
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -116,6 +124,7 @@ class ImportResult:
     members_updated: int = 0
     members_removed: int = 0
     preview: list[PreviewRow] = field(default_factory=list)  # the first PREVIEW_ROWS groups
+    checked: bytes | None = field(default=None, repr=False)  # a good dry run's rows
 
     @property
     def ok(self) -> bool:
@@ -762,26 +771,32 @@ def _preview(group: GroupRow) -> PreviewRow:
 
 def groups_import(
     *,
-    file,
+    file=None,
+    checked: bytes | None = None,
     by,
     dry_run: bool = False,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportResult:
     """Check every row of the workbook; when all are good and this is no dry run, save them
-    in one transaction. `file`: a path, bytes or a binary file object (an upload).
+    in one transaction. `file`: a path, bytes or a binary file object (an upload); or
+    `checked`: the rows a dry run checked (its `result.checked`), not read again.
 
     `progress(done_rows, total_rows)` is called every PROGRESS_EVERY rows read; total_rows is
     None when the file does not state its size (files written in write-only mode).
     """
     ensure(rules.may_import(by))
     result = ImportResult(dry_run=dry_run)
-    try:
-        groups, members = _read(file, by=by, result=result, progress=progress)
-    except WorkbookRejected as exc:
-        result.add("", None, str(exc))
-        return result
-    if groups is None:
-        return result
+    if checked is not None:
+        groups, members = load_checked(checked)
+        _check_regencies(groups, by=by, result=result)
+    else:
+        try:
+            groups, members = _read(file, by=by, result=result, progress=progress)
+        except WorkbookRejected as exc:
+            result.add("", None, str(exc))
+            return result
+        if groups is None:
+            return result
     try:
         with transaction.atomic():
             lock = result.ok and not dry_run
@@ -792,6 +807,8 @@ def groups_import(
                 plan.apply(by)
     except IntegrityError:
         result.add("", None, _("The data conflicts with a change saved at the same time."))
+    if result.ok and dry_run:
+        result.checked = dump_checked(groups, members)
     return result
 
 
@@ -805,3 +822,67 @@ def _read(file, *, by, result, progress):
         return _Reader(by=by, result=result, progress=progress).read(group_sheet, member_sheet)
     finally:
         workbook.close()
+
+
+def _check_regencies(groups: list[GroupRow], *, by, result: ImportResult) -> None:
+    """Whether the user may still register groups in each regency of the file (the one
+    check of a row that depends on who imports; the others depend on the file alone)."""
+    answers = {}
+    for group in groups:
+        code = group.regency_id
+        if code not in answers:
+            answers[code] = rules.may_register(by, regency_id=code)
+        if not answers[code]:
+            column = f"{HEADERS['regency']} {code}"
+            result.add(GROUP_SHEET, group.number, answers[code].reason, column=column)
+
+
+# --- Import: the checked rows, kept between the preview and the confirmation ---------------
+
+CHECKED_FORMAT = 1
+_GROUP_DATES = {GROUP_FIELDS.index("date_formed")}
+_MEMBER_DATES = {MEMBER_DATA_FIELDS.index("birth_date")}
+
+
+def dump_checked(groups: list[GroupRow], members: list[MemberRow]) -> bytes:
+    """The rows as read and checked, as compressed JSON (values in field order)."""
+    payload = {
+        "format": CHECKED_FORMAT,
+        "groups": [
+            [g.number, g.key, g.registration_number, g.regency_id, g.place]
+            + [g.values[name] for name in GROUP_FIELDS]
+            for g in groups
+        ],
+        "members": [
+            [m.number, m.key] + [m.values[name] for name in MEMBER_DATA_FIELDS] for m in members
+        ],
+    }
+    text = json.dumps(payload, separators=(",", ":"), default=datetime.date.isoformat)
+    return zlib.compress(text.encode(), 1)
+
+
+def load_checked(data: bytes) -> tuple[list[GroupRow], list[MemberRow]]:
+    payload = json.loads(zlib.decompress(data))
+    if payload.get("format") != CHECKED_FORMAT:
+        raise ValueError("checked rows of another format")
+    date = datetime.date.fromisoformat
+    groups = []
+    for number, key, registration_number, regency_id, place, *values in payload["groups"]:
+        for index in _GROUP_DATES:
+            values[index] = date(values[index])
+        groups.append(
+            GroupRow(
+                number,
+                key,
+                registration_number,
+                regency_id,
+                dict(zip(GROUP_FIELDS, values, strict=True)),
+                tuple(place),
+            )
+        )
+    members = []
+    for number, key, *values in payload["members"]:
+        for index in _MEMBER_DATES:
+            values[index] = date(values[index])
+        members.append(MemberRow(number, key, dict(zip(MEMBER_DATA_FIELDS, values, strict=True))))
+    return groups, members

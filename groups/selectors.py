@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from core.history import HistoryEntry, history_entries, history_fields, newest_first
+from core.pagination import KeysFirst
 from core.personal_data import mask
 from groups.models import BusinessGroup, GroupDocument, Member, MemberRole
 from regions.models import Village
@@ -28,11 +29,13 @@ def active_member_count():
 
 
 def group_list(*, user):
-    return (
-        BusinessGroup.objects.visible_to(user)
-        .select_related("regency", "district")
-        .annotate(member_count=active_member_count())
-    )
+    return BusinessGroup.objects.visible_to(user).select_related("regency", "district")
+
+
+def group_list_rows(queryset) -> KeysFirst:
+    """The list's rows: a page is chosen by its keys, and the member count is computed for
+    the page's 25 groups only (not for the rows a deep page skips)."""
+    return KeysFirst(queryset, member_count=active_member_count())
 
 
 def group_members(*, group):

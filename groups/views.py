@@ -31,7 +31,7 @@ def group_list(request):
     group_filter = GroupFilter(
         request.GET, queryset=selectors.group_list(user=request.user), user=request.user
     )
-    table = GroupTable(group_filter.qs)
+    table = GroupTable(selectors.group_list_rows(group_filter.qs))
     paginate(request, table)
     return render(
         request,

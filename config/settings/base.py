@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # trigram indexes (the group search), on PostgreSQL only
     "bootstrap",
     "crispy_forms",
     "crispy_bootstrap5",

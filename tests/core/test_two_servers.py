@@ -52,7 +52,7 @@ def wait_for(url, process, seconds=30):
         try:
             requests.get(url, timeout=2)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or slow to answer
             time.sleep(0.2)
     raise RuntimeError(f"{url} did not answer within {seconds} s")
 
@@ -200,7 +200,7 @@ def test_an_upload_and_an_import_preview_made_on_one_server_are_used_on_the_othe
     )
     assert preview.status_code == 200
     token = re.search(r'name="token" value="([0-9a-f-]+)"', preview.text).group(1)
-    assert f"imports/{uuid.UUID(token)}.xlsx" in {
+    assert f"imports/{uuid.UUID(token)}.rows" in {
         item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET)["Contents"]
     }
     assert not BusinessGroup.objects.filter(name="KUBE Dua Server Impor").exists()

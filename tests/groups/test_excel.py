@@ -911,7 +911,7 @@ class TestImportViews:
         assert "KUBE Maju Jaya" in content and 'name="confirm"' in content
         assert not BusinessGroup.objects.exists()
         token = response.context["confirm_form"].initial["token"]
-        stored = Path(settings.MEDIA_ROOT) / "imports" / f"{token}.xlsx"
+        stored = Path(settings.MEDIA_ROOT) / "imports" / f"{token}.rows"
         assert stored.exists()
 
         response = client.post(reverse("groups:group_import"), {"token": token, "confirm": ""})
@@ -972,7 +972,7 @@ class TestImportViews:
         token = response.context["confirm_form"].initial["token"]
         response = client.post(reverse("groups:group_import"), {"token": token, "cancel": ""})
         assert response.status_code == 302
-        assert not (Path(settings.MEDIA_ROOT) / "imports" / f"{token}.xlsx").exists()
+        assert not (Path(settings.MEDIA_ROOT) / "imports" / f"{token}.rows").exists()
         assert not BusinessGroup.objects.exists()
 
 
@@ -1009,3 +1009,39 @@ class TestExportViews:
         assert response.status_code == 200
         assert response["Content-Type"] == XLSX
         assert read_back(response.content).sheetnames == ["Kelompok", "Anggota", "Petunjuk"]
+
+
+@pytest.mark.django_db
+class TestExportStreams:
+    def test_the_export_is_sent_while_its_rows_are_read(
+        self, client, kaltim, province_staff, monkeypatch
+    ):
+        from django.db import connection
+        from django.db.models.query import QuerySet
+        from django.http import StreamingHttpResponse
+        from django.test.utils import CaptureQueriesContext
+
+        import core.xlsx_stream
+
+        for n in range(12):
+            group_with_members(5, name=f"KUBE Alir {n:02d}")
+        monkeypatch.setattr(core.xlsx_stream, "ROWS_PER_CHUNK", 5)
+
+        def loads_everything(queryset):
+            raise AssertionError("the export loaded a whole queryset into memory")
+
+        client.force_login(province_staff)
+        response = client.get(reverse("groups:group_export"))
+        assert isinstance(response, StreamingHttpResponse)
+        monkeypatch.setattr(QuerySet, "_fetch_all", loads_everything)
+        chunks = iter(response.streaming_content)
+        with CaptureQueriesContext(connection) as queries:
+            first = next(chunks)
+        assert first and not [q for q in queries if "groups_businessgroup" in q["sql"]]
+        rest = list(chunks)
+        # control comes back every five rows (the compressor sends bytes when it has some)
+        assert len(rest) > (12 + 60) // 5
+        workbook = read_back(first + b"".join(rest))
+        names = [r[1] for r in workbook["Kelompok"].iter_rows(min_row=2, values_only=True)]
+        assert names == [f"KUBE Alir {n:02d}" for n in range(12)]
+        assert workbook["Anggota"].max_row == 61
