@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
+from core.personal_data import mask
 from groups import imports
 from groups.models import BusinessGroup, Member
 from tests.factories import BusinessGroupFactory, MemberFactory
@@ -61,7 +62,9 @@ class TestConfirmation:
         response = confirm(client, token)
         assert response.status_code == 200
         content = response.content.decode()
-        assert members[2]["nik"] in content and "KUBE Lebih Dulu" in content
+        # Province staff see which group holds the NIK; the NIK itself stays masked.
+        assert mask(members[2]["nik"]) in content and "KUBE Lebih Dulu" in content
+        assert members[2]["nik"] not in content
         assert not BusinessGroup.objects.filter(name="KUBE Maju Jaya").exists()
         assert Member.objects.filter(nik=members[2]["nik"]).count() == 1
 
