@@ -38,10 +38,12 @@ from grants.forms import (
     quota_formset,
 )
 from grants.models import (
+    GRANT_AMOUNT_LABEL,
     GrantStatus,
     Program,
     ProgramQuota,
     Tranche,
+    parts_sum,
 )
 from grants.tables import GrantTable, ProgramTable, TrancheQueueTable
 from groups.forms import ReasonForm
@@ -342,6 +344,9 @@ def grant_detail(request, pk):
         {
             "grant": grant,
             "tranches": tranches,
+            "amount_label": GRANT_AMOUNT_LABEL,
+            "parts": grant.parts(),
+            "parts_sum": parts_sum(),
             "first_tranche_limit": rules.first_tranche_limit(grant),
             "timeline": selectors.grant_timeline(grant=grant, tranches=tranches),
             "history": selectors.grant_history(grant=grant),
