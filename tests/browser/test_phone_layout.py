@@ -93,8 +93,12 @@ MEASURE = """(targets) => {
   // the rows of the lists (tables in a scrolling region; not a figures table such as #balance)
   const rows = [...document.querySelectorAll('main .table-responsive > table > tbody > tr')]
     .filter(visible);
+  const wide = [...document.querySelectorAll('body *')]
+    .filter(el => visible(el) && el.getBoundingClientRect().right > window.innerWidth + 0.5)
+    .map(el => `${el.tagName}.${el.className} ${name(el)}`).slice(-5);
   return {
     width: document.documentElement.scrollWidth,
+    wide,
     offscreen, small, broken,
     rows: rows.length,
     cards: rows.filter(r => getComputedStyle(r).display === 'block').length,
@@ -189,7 +193,7 @@ def check_page(page, path, name, *, filters=True, one_regency=True):
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENS / f"phone-{name}.png", full_page=True)
     found = page.evaluate(MEASURE, TAP_TARGETS)
-    assert found["width"] <= WIDTH, f"{name}: the page is {found['width']} px wide"
+    assert found["width"] <= WIDTH, f"{name}: {found['width']} px wide: {found['wide']}"
     assert not found["offscreen"], f"{name}: off screen: {found['offscreen']}"
     assert not found["small"], f"{name}: tap targets under 44 px: {found['small']}"
     assert not found["broken"], f"{name}: words broken inside: {found['broken']}"
@@ -260,6 +264,10 @@ def test_the_queues_are_cards_on_a_phone(new_page, world, approver, paser_head):
     summary = desk.locator("#tranche-queue summary", has_text="Setujui")
     box = summary.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH, box
+    # the queue opens the request in a page where it is decided
+    desk.locator("#tranche-queue").get_by_role("link", name="KUBE Sumber Rejeki").click()
+    expect(desk.get_by_role("button", name="Konfirmasi persetujuan")).to_be_visible()
+    check_page(desk, desk.url, "tranche-page", filters=False, one_regency=False)
 
     head = new_page(PHONE)
     login(head, paser_head.username, PASSWORD)
