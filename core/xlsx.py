@@ -154,7 +154,8 @@ def add_sheet(workbook, title: str, columns: Iterable[Column]):
         if column.kind in _FORMATS:
             dimension.number_format = _FORMATS[column.kind]
     sheet.freeze_panes = "A2"
-    sheet.append([header_cell(sheet, str(column.header)) for column in columns])
+    with translation.override("id"):  # a header may be a label (lazy): in Indonesian
+        sheet.append([header_cell(sheet, str(column.header)) for column in columns])
     return sheet
 
 
