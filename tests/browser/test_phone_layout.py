@@ -90,6 +90,21 @@ MEASURE = """(targets) => {
       }
     }
   }
+  // a card's names fit their column (the longest word of each, in the name's font)
+  const probe = document.createElement('span');
+  probe.style.cssText = 'position:absolute;white-space:nowrap;visibility:hidden';
+  document.body.appendChild(probe);
+  for (const td of document.querySelectorAll('.cards-md td[data-label]')) {
+    if (!visible(td) || !td.dataset.label || getComputedStyle(td).display !== 'grid') continue;
+    const before = getComputedStyle(td, '::before');
+    probe.style.font = before.font;
+    const column = parseFloat(getComputedStyle(td).gridTemplateColumns.split(' ')[0]);
+    for (const word of td.dataset.label.split(/\\s+/)) {
+      probe.textContent = word;
+      if (probe.getBoundingClientRect().width > column + 0.5) broken.push(`name ${word}`);
+    }
+  }
+  probe.remove();
   // the rows of the lists (tables in a scrolling region; not a figures table such as #balance)
   const rows = [...document.querySelectorAll('main .table-responsive > table > tbody > tr')]
     .filter(visible);
