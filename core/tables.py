@@ -38,9 +38,11 @@ class StatusColumn(tables.Column):
     per cell."""
 
     def render(self, record, value):
+        # The stored state names the colour; the cell's value is already the label (a field
+        # with choices is read through get_FOO_display).
         return format_html(
             '<span class="badge status-badge status-{}">{}</span>',
-            value,
+            record.status,
             record.get_status_display(),
         )
 

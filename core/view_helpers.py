@@ -18,7 +18,14 @@ from core.rules import Refusal
 
 def paginate(request, table, *, per_page=25):
     """Order and page a list's table from the request, with the capped paginator every list
-    uses (exact counts up to a hundred pages, the planner's estimate beyond)."""
+    uses (exact counts up to a hundred pages, the planner's estimate beyond). A column with a
+    single possible value for the user is hidden: the regency, for whoever works in one."""
+    if (
+        getattr(request.user, "has_regency_scope", False)
+        and getattr(table, "hide_own_regency", True)
+        and "regency" in table.columns
+    ):
+        table.columns.hide("regency")
     RequestConfig(request, paginate={**PAGINATE, "per_page": per_page}).configure(table)
     return table
 

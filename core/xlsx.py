@@ -29,6 +29,8 @@ from operator import attrgetter
 
 from django.http import FileResponse
 from django.utils import timezone, translation
+from django.utils.functional import lazy
+from django.utils.text import capfirst
 from django_tables2 import RequestConfig
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -129,6 +131,19 @@ def typed_cell(sheet, value, kind: Kind):
     return cell(sheet, value, _FORMATS.get(kind))
 
 
+def in_indonesian(text) -> str:
+    """A label (a lazy msgid: a choice's, a figure's name) in Indonesian, whatever the
+    request's language: workbooks, like official documents, are written in Indonesian."""
+    with translation.override("id"):
+        return str(text)
+
+
+def rupiah_header(label):
+    """The header of an amount column: the screen's name of the figure, in Indonesian, with
+    its unit ("Sudah dicairkan (Rp)")."""
+    return lazy(lambda: f"{capfirst(in_indonesian(label))} (Rp)", str)()
+
+
 def add_sheet(workbook, title: str, columns: Iterable[Column]):
     """A sheet with its column widths, number formats, frozen header row and header."""
     columns = tuple(columns)
@@ -139,7 +154,8 @@ def add_sheet(workbook, title: str, columns: Iterable[Column]):
         if column.kind in _FORMATS:
             dimension.number_format = _FORMATS[column.kind]
     sheet.freeze_panes = "A2"
-    sheet.append([header_cell(sheet, column.header) for column in columns])
+    with translation.override("id"):  # a header may be a label (lazy): in Indonesian
+        sheet.append([header_cell(sheet, str(column.header)) for column in columns])
     return sheet
 
 

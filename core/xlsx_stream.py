@@ -254,10 +254,11 @@ def stream_sheets(
 
 def _write_sheet(part, pipe, columns: tuple[Column, ...], rows: Iterable) -> Iterator[bytes]:
     letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
-    header = "".join(
-        _text(f"{letter}1", column.header, HEADER_STYLE)
-        for letter, column in zip(letters, columns, strict=True)
-    )
+    with translation.override("id"):  # a header may be a label (lazy): in Indonesian
+        header = "".join(
+            _text(f"{letter}1", str(column.header), HEADER_STYLE)
+            for letter, column in zip(letters, columns, strict=True)
+        )
     part.write((_sheet_start(columns) + f'<row r="1">{header}</row>').encode())
     yield pipe.take()
     lines = []

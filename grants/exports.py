@@ -1,7 +1,18 @@
 """Columns of the grants app's list exports (see core.xlsx for the conventions)."""
 
 from core.numbers import percent
-from core.xlsx import CODE, DATE, DATETIME, NUMBER, PERCENT, RUPIAH, Column, days_since
+from core.xlsx import (
+    CODE,
+    DATE,
+    DATETIME,
+    NUMBER,
+    PERCENT,
+    RUPIAH,
+    Column,
+    days_since,
+    rupiah_header,
+)
+from grants.models import GRANT_AMOUNT_LABEL, GRANT_PARTS
 
 PROGRAM_COLUMNS = (
     Column("Nama Program", "name", width=40),
@@ -25,11 +36,10 @@ GRANT_COLUMNS = (
     Column("No. NPHD", "nphd_number", CODE, 36),
     Column("Tanggal NPHD", "nphd_date", DATE, 13),
     Column("Tanggal Penetapan", "awarded_on", DATE, 13),
-    Column("Nilai Hibah (Rp)", "amount", RUPIAH),
+    Column(rupiah_header(GRANT_AMOUNT_LABEL), "amount", RUPIAH),
     Column("Tanggal Transfer", "transferred_on", DATE, 13),
-    Column("Diajukan dalam Tahap (Rp)", "committed_amount", RUPIAH),
-    Column("Dicairkan (Rp)", "withdrawn_amount", RUPIAH),
-    Column("Sisa Dapat Diajukan (Rp)", "available", RUPIAH),
+    # the parts that add up to the grant, named as on the grant page (grants.models.GRANT_PARTS)
+    *(Column(rupiah_header(part.label), part.attr, RUPIAH) for part in GRANT_PARTS),
     Column("Status", "get_status_display", width=14),
 )
 

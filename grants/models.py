@@ -6,6 +6,7 @@ the database refuse any write that would break the invariants whatever the code 
 """
 
 import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -446,6 +447,15 @@ class Grant(TimeStampedModel):
         return self.amount - self.committed_amount
 
     @property
+    def pending_amount(self) -> int:
+        """Requested or approved in tranches, not yet withdrawn."""
+        return self.committed_amount - self.withdrawn_amount
+
+    def parts(self) -> list[tuple[str, int]]:
+        """The grant's amount in the parts that add up to it (GRANT_PARTS), with their names."""
+        return [(part.label, getattr(self, part.attr)) for part in GRANT_PARTS]
+
+    @property
     def agreement(self):
         """The grant's agreement (NPHD) in force: issued or signed, not cancelled (a query
         each time it is asked: callers keep it)."""
@@ -454,6 +464,27 @@ class Grant(TimeStampedModel):
             .select_related("letter", "signatory", "scan")
             .first()
         )
+
+
+class GrantPart(NamedTuple):
+    attr: str
+    label: str
+
+
+# A grant's amount split in the parts that add up to it, named once for the grant page and
+# the grant list's workbook: Grant amount = Withdrawn + Requested, not yet withdrawn + Left
+# to request.
+GRANT_AMOUNT_LABEL = _("Grant amount")
+GRANT_PARTS = (
+    GrantPart("withdrawn_amount", _("Already withdrawn")),
+    GrantPart("pending_amount", _("Requested, not yet withdrawn")),
+    GrantPart("available_amount", _("Left to request")),
+)
+
+
+def parts_sum() -> str:
+    """ "Grant amount = Already withdrawn + …", in the active language."""
+    return f"{GRANT_AMOUNT_LABEL} = " + " + ".join(str(part.label) for part in GRANT_PARTS)
 
 
 class TrancheStatus(models.TextChoices):

@@ -288,6 +288,12 @@ def tranche_list(*, user):
     )
 
 
+def tranche_for_detail():
+    return Tranche.objects.select_related(
+        "grant__group__regency", "grant__program", "requested_by", "decided_by", "letter"
+    )
+
+
 def tranche_queue(*, user):
     """Tranches waiting for a decision, oldest first (the tranche_status_requested index)."""
     return (

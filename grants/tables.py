@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,7 +62,7 @@ class TrancheQueueTable(tables.Table):
     """Oldest first, always: the order is the point of the queue."""
 
     group = tables.Column(
-        linkify=lambda record: record.grant.get_absolute_url(),
+        linkify=lambda record: reverse("grants:tranche_detail", args=[record.pk]),
         accessor="grant__group__name",
         verbose_name=_("Group"),
     )

@@ -23,6 +23,7 @@ urlpatterns = [
     path("program/<int:pk>/beri-sekaligus/", views.grant_award_bulk, name="grant_award_bulk"),
     path("antrean/", views.tranche_queue, name="tranche_queue"),
     path("antrean/ekspor/", views.tranche_queue_export, name="tranche_queue_export"),
+    path("tahap/<int:pk>/", views.tranche_detail, name="tranche_detail"),
     path("tahap/<int:pk>/setujui/", views.tranche_approve, name="tranche_approve"),
     path("tahap/<int:pk>/tolak/", views.tranche_reject, name="tranche_reject"),
     path("tahap/<int:pk>/batalkan/", views.tranche_cancel, name="tranche_cancel"),

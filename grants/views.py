@@ -38,10 +38,13 @@ from grants.forms import (
     quota_formset,
 )
 from grants.models import (
+    GRANT_AMOUNT_LABEL,
     GrantStatus,
     Program,
     ProgramQuota,
     Tranche,
+    TrancheStatus,
+    parts_sum,
 )
 from grants.tables import GrantTable, ProgramTable, TrancheQueueTable
 from groups.forms import ReasonForm
@@ -342,6 +345,9 @@ def grant_detail(request, pk):
         {
             "grant": grant,
             "tranches": tranches,
+            "amount_label": GRANT_AMOUNT_LABEL,
+            "parts": grant.parts(),
+            "parts_sum": parts_sum(),
             "first_tranche_limit": rules.first_tranche_limit(grant),
             "timeline": selectors.grant_timeline(grant=grant, tranches=tranches),
             "history": selectors.grant_history(grant=grant),
@@ -497,6 +503,43 @@ def tranche_queue(request):
         request,
         "grants/tranche_queue.html",
         {"filter": queue_filter, "table": table, "can_decide": can_decide},
+    )
+
+
+@require_safe
+def tranche_detail(request, pk):
+    """A tranche request where it is decided: the request, the grant's figures and earlier
+    tranches beside the approve and reject forms (shown by the same predicates as the
+    queue's buttons)."""
+    user = request.user
+    tranche = get_visible_or_404(selectors.tranche_for_detail(), user, pk=pk)
+    require_role(user, Action.VIEW_PROGRAMME_DATA)
+    grant = tranche.grant
+    earlier = [t for t in selectors.grant_tranches(grant=grant) if t.pk != tranche.pk]
+    decision = rules.tranche_approve(tranche=tranche, user=user)
+    may_reject = rules.tranche_reject(tranche=tranche, user=user)
+    return render(
+        request,
+        "grants/tranche_detail.html",
+        {
+            "tranche": tranche,
+            "grant": grant,
+            "earlier": earlier,
+            "amount_label": GRANT_AMOUNT_LABEL,
+            "parts": grant.parts(),
+            "parts_sum": parts_sum(),
+            "decision": decision,
+            "may_reject": may_reject,
+            # Why an approver cannot decide here (their own request, no NIP...).
+            "decision_refused": ""
+            if decision or decision.forbidden or tranche.status != TrancheStatus.REQUESTED
+            else decision.reason,
+            "may_cancel": rules.tranche_cancel(tranche=tranche, user=user),
+            "has_letter": rules.tranche_letter(tranche=tranche),
+            "queue_url": reverse("grants:tranche_queue") if _may_read_queue(user) else "",
+            "note_form": DecisionNoteForm(auto_id="id_approve_%s"),
+            "reason_form": ReasonForm(auto_id="id_reject_%s"),
+        },
     )
 
 

@@ -1,8 +1,11 @@
-"""The dashboard's tables as an xlsx workbook (see core.xlsx for the conventions)."""
+"""The dashboard's tables as an xlsx workbook (see core.xlsx for the conventions). States
+and conditions are headed by their labels (reports/glossary.py), written in Indonesian."""
 
 from openpyxl import Workbook
 
 from core.xlsx import CODE, NUMBER, PERCENT, RUPIAH, Column, add_sheet, append_values
+from groups.models import GroupStatus
+from reports.models import BusinessCondition, ReportStatus
 
 TOTAL_LABEL = "Jumlah"
 REGENCY = (Column("Kode", kind=CODE, width=8), Column("Kabupaten/Kota", width=30))
@@ -32,18 +35,18 @@ COMPLIANCE_COLUMNS = (
     Column("Tahun", kind=NUMBER, width=8),
     Column("Catur Wulan", kind=CODE, width=8),
     *_counts("Kelompok Wajib Lapor", width=12),
-    *_counts("Diterima", "Diserahkan", "Belum"),
+    *_counts(ReportStatus.ACCEPTED.label, ReportStatus.SUBMITTED.label, "Belum"),
     Column("% Melapor", kind=PERCENT),
 )
 CONDITION_COLUMNS = (
     *REGENCY,
-    *_counts("Berkembang", "Stabil", "Menurun", "Berhenti"),
+    *_counts(*BusinessCondition.labels),
     Column("Median Perubahan Omzet (Rp)", kind=RUPIAH),
     *_counts("Kelompok Dibandingkan", width=12),
 )
 GROUP_COLUMNS = (
     *REGENCY,
-    *_counts("Diusulkan", "Diverifikasi", "Layak", "Ditolak", "Tidak Aktif", "Jumlah"),
+    *_counts(*GroupStatus.labels, TOTAL_LABEL),
 )
 
 

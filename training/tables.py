@@ -6,6 +6,10 @@ from training.models import MentoringVisit, TrainingSession
 
 
 class SessionTable(tables.Table):
+    # A regency officer sees province-wide sessions beside their regency's: the column says
+    # which (core.view_helpers.paginate hides it elsewhere for whoever works in one regency).
+    hide_own_regency = False
+
     start_date = CellColumn(
         template_name="training/includes/dates_cell.html",
         verbose_name=_("Date"),

@@ -98,3 +98,22 @@ def lean_field(field):
         errors,
         help_text,
     )
+
+
+def single_valued(field, user) -> bool:
+    """Whether a filter can take only one value for this user, so that it says nothing: the
+    regency of a user who works in one regency, a choice with a single option."""
+    if field.name == "regency" and getattr(user, "has_regency_scope", False):
+        return True
+    choices = getattr(field.field, "choices", None)
+    if isinstance(choices, list | tuple):  # fixed choices (a queryset's are not counted)
+        return len([value for value, _label in choices if value not in ("", None)]) <= 1
+    return False
+
+
+@register.simple_tag
+def shown_filters(filter_set, user):
+    """The filter's fields worth showing to this user, and how many of them are in use."""
+    fields = [field for field in filter_set.form if not single_valued(field, user)]
+    active = sum(1 for field in fields if field.value() not in (None, "", [], ()))
+    return {"fields": fields, "active": active, "errors": filter_set.form.errors}

@@ -7,13 +7,14 @@ on a 50-row list that was most of the page's time. This writes the same markup
 per column: the <td> attributes (unless they depend on the record), the render method's
 arguments, the link. The value of a cell is found as django-tables2 finds it (the
 accessor, `get_FOO_display` for a field with choices, the column's empty values and
-default)."""
+default). Each cell carries its column's header as `data-label`: on a phone the rows are
+cards (static/css/app.css) and each value is shown beside its name."""
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django_tables2.columns import ManyToManyColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
@@ -35,12 +36,16 @@ class _Cells:
         self.link = bound_column.link
         self.default = bound_column.default
         self.m2m = isinstance(self.column, ManyToManyColumn)
+        self.label = strip_tags(str(bound_column.header)).strip()
         td = self.column.attrs.get("td", {})
         self.opening = (
             None
             if any(callable(v) for v in td.values())
-            else format_html("<td {}>", bound_column.attrs["td"].as_html())
+            else self._opening(bound_column.attrs["td"].as_html())
         )
+
+    def _opening(self, attrs):
+        return format_html('<td {} data-label="{}">', attrs, self.label)
 
     def value(self, record):
         """The cell's value, or the marker None with `missing` set (as BoundRow does)."""
@@ -71,7 +76,7 @@ class _Cells:
             content = self._call(record, value, row=row, table=table)
         if self.opening is None:  # attributes computed from the record
             self.bound.current_value, self.bound.current_record = content, record
-            opening = format_html("<td {}>", self.bound.attrs["td"].as_html())
+            opening = self._opening(self.bound.attrs["td"].as_html())
         else:
             opening = self.opening
         return opening + _localized(self.bound, content) + mark_safe("</td>")

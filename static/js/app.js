@@ -33,8 +33,30 @@
     });
   }
 
+  // A hand-written table shown as cards on phones (.cards-md): each cell is named by its
+  // column's header, as lean_tbody names the cells of the lists' tables.
+  function cardLabels() {
+    document.querySelectorAll(".cards-md > table").forEach(function (table) {
+      var headers = table.querySelectorAll("thead > tr:last-child > th");
+      if (!headers.length) {
+        return;
+      }
+      table.querySelectorAll("tbody > tr").forEach(function (row) {
+        var column = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          var header = headers[column];
+          if (header && !cell.hasAttribute("data-label") && cell.colSpan === 1) {
+            cell.setAttribute("data-label", header.textContent.trim());
+          }
+          column += cell.colSpan;
+        });
+      });
+    });
+  }
+
   function ready() {
     rupiahInputs();
+    cardLabels();
     // The app's own messages replace the browser's validation bubbles, which speak the
     // browser's language, not the page's.
     document.querySelectorAll("form").forEach(function (form) {

@@ -73,6 +73,7 @@ DELETE_PAGES = "the admin's delete confirmation lists every related row"
 # Who opens each page (province staff unless named here).
 PERSONA = {
     "grants:tranche_queue": "approver",
+    "grants:tranche_detail": "approver",
     "grants:tranche_queue_export": "approver",
     "grants:tranche_letter": "approver",
     "grants:tranche_request": "officer",
@@ -158,7 +159,7 @@ class World:
             supplier="Toko Sumber Rezeki",
             receipt=SimpleUploadedFile("nota.png", PNG, content_type="image/png"),
         )
-        grant_services.tranche_request(  # one waiting in the queue
+        waiting = grant_services.tranche_request(  # one waiting in the queue
             grant=grant, amount=1_000_000, purpose="Alat", by=officer
         )
         for period, revenue in ((CW1, 10_000_000), (CW2, 12_000_000)):  # a revenue change
@@ -229,6 +230,7 @@ class World:
             proposed=proposed,
             grant=grant,
             tranche=tranche,
+            waiting=waiting,
             report=submitted,
             draft=draft,
             document=document,
@@ -265,6 +267,7 @@ class World:
             "grants:grant_transfer": first["grant"],
             "grants:grant_cancel": first["grant"],
             "grants:grant_complete": first["grant"],
+            "grants:tranche_detail": first["waiting"],
             "grants:tranche_approve": first["tranche"],
             "grants:tranche_reject": first["tranche"],
             "grants:tranche_cancel": first["tranche"],

@@ -333,7 +333,7 @@ class TestPages:
         grant = reports["accepted"].tranche.grant
         client.force_login(province_staff)
         content = client.get(grant.get_absolute_url()).content.decode()
-        assert 'id="accounted">Rp10.000.000<' in content
+        assert "Dari yang sudah dicairkan, Rp10.000.000 telah dipertanggungjawabkan" in content
         assert reports["accepted"].get_absolute_url() in content
 
 

@@ -396,6 +396,17 @@ class TestGrantActions:
         assert (balance.committed_amount, balance.available_amount) == (4_000_000, 16_000_000)
         content = response.content.decode()
         assert "Rp16.000.000" in content
+        # named so that they add up: 20 = 0 withdrawn + 4 requested + 16 left to request
+        assert response.context["parts"] == [
+            ("Sudah dicairkan", 0),
+            ("Diajukan, belum dicairkan", 4_000_000),
+            ("Sisa yang dapat diajukan", 16_000_000),
+        ]
+        assert sum(value for _label, value in response.context["parts"]) == grant.amount
+        assert (
+            "Nilai hibah = Sudah dicairkan + Diajukan, belum dicairkan + Sisa yang dapat diajukan"
+            in content
+        )
         history = response.context["history"]
         # awarded, named in a decree, transferred, committed, tranche requested
         assert len(history) == 5

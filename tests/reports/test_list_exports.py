@@ -95,14 +95,18 @@ class TestGrantList:
         assert book.sheetnames == ["Hibah"]
         rows = rows_by_header(book["Hibah"])
         assert len(rows) == 4
-        g1 = next(r for r in rows if r["Dicairkan (Rp)"].value == 10_000_000)
+        g1 = next(r for r in rows if r["Sudah dicairkan (Rp)"].value == 10_000_000)
         group = dashboard_data["g1"].group
         assert g1["No. Registrasi"].value == group.registration_number
         assert g1["No. Registrasi"].number_format == TEXT_FORMAT
         assert g1["Kabupaten/Kota"].value == "Kabupaten Paser"
-        assert g1["Nilai Hibah (Rp)"].value == RP20JT
-        assert g1["Nilai Hibah (Rp)"].number_format == RUPIAH_FORMAT
-        assert g1["Sisa Dapat Diajukan (Rp)"].value == RP20JT - 10_000_000
+        assert g1["Nilai hibah (Rp)"].value == RP20JT
+        assert g1["Nilai hibah (Rp)"].number_format == RUPIAH_FORMAT
+        assert g1["Sisa yang dapat diajukan (Rp)"].value == RP20JT - 10_000_000
+        # the grant page's three parts, named as there, add up to the grant
+        parts = ("Sudah dicairkan", "Diajukan, belum dicairkan", "Sisa yang dapat diajukan")
+        for row in rows:
+            assert sum(row[f"{p} (Rp)"].value for p in parts) == row["Nilai hibah (Rp)"].value
         assert g1["Tanggal Transfer"].value == datetime.datetime(2026, 3, 2)
         assert g1["Tanggal Transfer"].number_format == DATE_FORMAT
         assert g1["Status"].value == "Berjalan"  # the Indonesian label, whatever the language
