@@ -187,7 +187,9 @@ def test_the_paper_trail_of_one_group(
 
     # --- Tranche 2 -----------------------------------------------------------------------------
     officer.goto(grant.get_absolute_url())
-    expect(officer.locator("#accounted")).to_have_text("Rp10.000.000")
+    expect(officer.locator("#accounted")).to_contain_text(
+        "Dari yang sudah dicairkan, Rp10.000.000 telah dipertanggungjawabkan"
+    )
     officer.locator(f"a[href$='/{grant.pk}/ajukan-tahap/']").click()
     officer.locator("input[name=amount]").fill("10.000.000")
     officer.locator("textarea[name=purpose]").fill("Mesin sealer dan kompor dua tungku")
