@@ -5,26 +5,36 @@ with a screenshot per step under artifacts/journeys/<journey>/NN-step.png:
    another group are refused in the error summary), verify it, declare it eligible, award it
    from its page, sign the decree and the NPHD, and record the transfer;
 2. the Paser officer, on a 390 px phone, requests a first tranche (an amount above the
-   balance is refused), logs a visit with a photo and submits the catur wulan report after
+   grant is refused), logs a visit with a photo and submits the catur wulan report after
    fixing the error it showed; a Berau group's address gives 404;
 3. the approver rejects one request with a reason, approves another from the queue and
    downloads its letter; a request of his own shows why it cannot be decided, and is refused;
-4. the head of the Paser office returns a report with a reason and the officer reads it.
+4. the head of the Paser office returns a report (not without a reason; a Berau report's
+   address gives 404) and the officer, on her phone, reads why.
 
 Elements are found by id, name and link target; messages are read in Indonesian, as the
 user reads them.
 """
 
+import datetime
+import io
+
 import pytest
 from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from accounts.roles import Role
-from grants.models import Grant, Program
-from tests.browser.conftest import login
+from grants import services as grant_services
+from grants.models import Grant, Program, Tranche
+from reports import services as report_services
+from reports.periods import periods_owed
+from tests.browser.conftest import PHONE, login
+from tests.browser.test_training_visit import small_png
 from tests.conftest import PASSWORD
-from tests.factories import UserFactory, group_with_members
+from tests.factories import TrancheFactory, UserFactory, group_with_members
+from tests.grants.money import eligible_group, open_program, record_transfer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,18 +61,16 @@ class Steps:
 
 
 def post_status(page, url: str) -> int:
-    """The status of a POST sent from the page with its CSRF token, as a form would."""
-    return page.evaluate(
-        """async url => {
-            const token = document.cookie.match(/csrftoken=([^;]+)/)?.[1]
-                || document.querySelector('input[name=csrfmiddlewaretoken]')?.value;
-            const body = new URLSearchParams({csrfmiddlewaretoken: token});
-            const answer = await fetch(url, {method: 'POST', body, redirect: 'manual',
-                headers: {'X-CSRFToken': token}});
-            return answer.status;
-        }""",
+    """The status of a POST sent with the page's cookies and CSRF token, as a form would
+    send it (the redirect, if any, not followed)."""
+    token = page.locator("input[name=csrfmiddlewaretoken]").first.input_value()
+    answer = page.request.post(
         url,
+        form={"csrfmiddlewaretoken": token},
+        headers={"Referer": page.url},
+        max_redirects=0,
     )
+    return answer.status
 
 
 @pytest.fixture
@@ -208,3 +216,262 @@ def test_province_staff_set_up_a_programme_and_bring_a_group_to_its_transfer(
     steps.shot(page, "transfer-tercatat")
     grant.refresh_from_db()
     assert grant.status == "transferred" and grant.transfer_reference.startswith("SP2D")
+
+
+# --- 2. The Paser officer on a phone: a tranche, a visit, a report -----------------------------
+
+REPORT = {
+    "costs": "8.000.000",
+    "profit": "4.500.000",
+    "capital_used": "10.000.000",
+    "asset_value": "9.000.000",
+    "cash_balance": "3.000.000",
+    "active_members": "5",
+    "jobs_created": "1",
+}
+
+
+def transferred_months_ago(group, staff, *, days=180):
+    """The group's grant of Rp20.000.000, transferred `days` ago: a catur wulan report is
+    due (the live server runs in real time)."""
+    grant = grant_services.grant_award(program=Program.objects.get(), group=group, by=staff)
+    return record_transfer(
+        grant=grant,
+        by=staff,
+        transferred_on=timezone.localdate() - datetime.timedelta(days=days),
+        reference=f"SP2D-{group.pk:04d}",
+    )
+
+
+def test_paser_officer_on_a_phone_requests_a_tranche_logs_a_visit_and_reports(
+    new_page, kaltim, province_staff, paser_officer
+):
+    steps = Steps("2-petugas-paser")
+    open_program(first_tranche_max_percent=100)  # the whole grant may go in one tranche
+    grant = transferred_months_ago(
+        eligible_group("64.01", name="KUBE Amplang Sejahtera"), province_staff
+    )
+    berau_group = eligible_group("64.03", name="KUBE Tanjung Redeb")
+    period = periods_owed(transferred_on=grant.transferred_on, today=timezone.localdate())[0]
+
+    phone = new_page(viewport=PHONE)
+    login(phone, paser_officer.username, PASSWORD)
+    expect(phone.locator("#waiting-list")).to_be_visible()
+    steps.shot(phone, "menunggu-anda")
+
+    # A Berau group is not hers: its address answers 404.
+    answer = phone.goto(berau_group.get_absolute_url())
+    assert answer.status == 404
+    expect(phone.locator("main")).not_to_contain_text("KUBE Tanjung Redeb")
+    steps.shot(phone, "kelompok-berau-404")
+
+    # The first tranche: more than the balance is refused with a message; half is accepted.
+    phone.goto(grant.get_absolute_url())
+    phone.locator(f"a[href$='/{grant.pk}/ajukan-tahap/']").click()
+    phone.locator("input[name=amount]").fill("25.000.000")
+    phone.locator("textarea[name=purpose]").fill("Bahan baku ikan pipih dan kemasan")
+    submit = phone.locator("form:has(textarea[name=purpose]) button[type=submit]")
+    submit.click()
+    summary = phone.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Rp20.000.000")
+    assert not Tranche.objects.exists()
+    steps.shot(phone, "tahap-melebihi-saldo")
+    phone.locator("input[name=amount]").fill("10.000.000")
+    submit.click()
+    expect(phone.get_by_text("Tahap 1 telah diajukan")).to_be_visible()
+    steps.shot(phone, "tahap-diajukan")
+
+    # A field visit with a photo, from the group's page.
+    phone.goto(grant.group.get_absolute_url())
+    phone.locator(f"a[href$='/kunjungan/baru/{grant.group_id}/']").first.click()
+    today = timezone.localdate()
+    phone.locator("#id_visited_on").fill(f"{today:%d/%m/%Y}")
+    phone.locator("#id_kind").select_option("visit")
+    phone.locator("#id_findings").fill("Produksi amplang 20 kg per minggu; kemasan belum berlabel.")
+    phone.locator("#id_advice").fill("Buat label kemasan dan catat penjualan harian.")
+    phone.locator("#id_photos").set_input_files(
+        files=[{"name": "produksi-amplang.png", "mimeType": "image/png", "buffer": small_png()}]
+    )
+    steps.shot(phone, "kunjungan-diisi")
+    phone.locator("#visit-form button[type=submit]").click()
+    photo = phone.locator("#photos img")
+    expect(photo).to_have_count(1)
+    phone.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=photo.element_handle()
+    )
+    steps.shot(phone, "kunjungan-tercatat")
+
+    # The catur wulan report, from "Menunggu Anda": submitted without the turnover, refused,
+    # fixed and submitted.
+    phone.goto("/")
+    phone.locator('#waiting-list a[href^="/laporan/terlambat/"]').click()
+    phone.locator("#overdue a[href^='/laporan/baru/']").first.click()
+    expect(phone.locator("#report-period")).to_contain_text(str(period))
+    for name, value in REPORT.items():
+        phone.locator(f"#id_{name}").fill(value)
+    phone.locator("input[name=condition][value=berkembang]").check()
+    phone.locator("#save-submit").click()
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Omzet")
+    steps.shot(phone, "laporan-belum-lengkap")
+    phone.locator("#id_revenue").fill("12.500.000")
+    phone.locator("#save-submit").click()
+    expect(phone.locator("#report-status")).to_contain_text("Diserahkan")
+    steps.shot(phone, "laporan-diserahkan")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+# --- 3. The approver: reject one, approve another, read the letter ---------------------------
+
+
+def test_approver_rejects_one_request_approves_another_and_downloads_its_letter(
+    new_page, kaltim, province_staff, paser_officer, approver
+):
+    steps = Steps("3-penyetuju")
+    open_program()
+    requests = {}
+    for name in ("KUBE Amplang Sejahtera", "KUBE Kue Basah Melati", "KUBE Ikan Asin Bahari"):
+        grant = transferred_months_ago(eligible_group("64.01", name=name), province_staff)
+        requests[name] = grant
+    for name in ("KUBE Amplang Sejahtera", "KUBE Kue Basah Melati"):
+        grant_services.tranche_request(
+            grant=requests[name], amount=10_000_000, purpose="Bahan baku", by=paser_officer
+        )
+    # A request under the approver's own name (entered while he was a regency officer).
+    own = TrancheFactory(
+        grant=requests["KUBE Ikan Asin Bahari"], requested_by=approver, amount=5_000_000
+    )
+
+    desk = new_page(viewport=DESK)
+    login(desk, approver.username, PASSWORD)
+    steps.shot(desk, "menunggu-anda")
+    desk.goto("/hibah/antrean/")
+    queue = desk.locator("tr", has_text="KUBE Amplang Sejahtera")
+    expect(queue).to_contain_text("Rp10.000.000")
+    steps.shot(desk, "antrean")
+
+    # His own request: no approval offered, the reason shown, and a forced POST refused
+    # with the same reason.
+    mine = desk.locator("tr", has_text="KUBE Ikan Asin Bahari")
+    expect(mine.locator("form[action$='/setujui/']")).to_have_count(0)
+    expect(mine).to_contain_text(
+        "Anda tidak boleh menyetujui tahap pencairan yang Anda ajukan sendiri."
+    )
+    assert post_status(desk, f"/hibah/tahap/{own.pk}/setujui/") == 302  # back, with why
+    desk.reload()
+    expect(desk.locator(".alert-danger")).to_contain_text(
+        "Anda tidak boleh menyetujui tahap pencairan yang Anda ajukan sendiri."
+    )
+    steps.shot(desk, "tahap-sendiri-ditolak")
+    own.refresh_from_db()
+    assert own.status == "requested"
+
+    # Reject one with a reason.
+    row = desk.locator("tr", has_text="KUBE Kue Basah Melati")
+    row.locator("details.decide summary.btn-outline-danger").click()
+    row.locator("textarea[name=reason]").fill("Rincian keperluan belum dilampiri nota harga.")
+    steps.shot(desk, "tolak-dengan-alasan")
+    row.locator("form[action$='/tolak/'] button[type=submit]").click()
+    expect(desk.get_by_text("telah ditolak")).to_be_visible()
+
+    # Approve the other.
+    row = desk.locator("tr", has_text="KUBE Amplang Sejahtera")
+    row.locator("details.decide summary.btn-success").click()
+    steps.shot(desk, "setujui")
+    row.locator("form[action$='/setujui/'] button[type=submit]").click()
+    expect(desk.get_by_text("Tahap 1 KUBE Amplang Sejahtera telah disetujui.")).to_be_visible()
+    steps.shot(desk, "disetujui")
+    decided = {t.grant.group.name: t for t in Tranche.objects.select_related("grant__group")}
+    assert decided["KUBE Kue Basah Melati"].status == "rejected"
+    assert "nota harga" in decided["KUBE Kue Basah Melati"].decision_note
+    assert decided["KUBE Amplang Sejahtera"].status == "approved"
+
+    # The approval letter, from the grant's page.
+    desk.goto(requests["KUBE Amplang Sejahtera"].get_absolute_url())
+    letter = desk.locator(f"a[href$='/tahap/{decided['KUBE Amplang Sejahtera'].pk}/surat.pdf']")
+    expect(letter).to_be_visible()
+    steps.shot(desk, "surat-persetujuan")
+    response = desk.request.get(letter.get_attribute("href"))
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert 'filename="surat-persetujuan-tahap-1-' in response.headers["content-disposition"]
+    text = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(response.body())).pages
+    )
+    assert "Rp10.000.000 (sepuluh juta rupiah)" in text and "KUBE Amplang Sejahtera" in text
+
+
+# --- 4. The head of the Paser office returns a report; the officer reads why -----------------
+
+
+def test_regency_head_returns_a_report_and_the_officer_sees_why(
+    new_page, kaltim, province_staff, paser_officer, paser_head
+):
+    steps = Steps("4-kepala-bidang")
+    open_program()
+    grant = transferred_months_ago(
+        eligible_group("64.01", name="KUBE Sumber Rejeki"), province_staff
+    )
+    berau_grant = transferred_months_ago(
+        eligible_group("64.03", name="KUBE Tanjung Redeb"), province_staff
+    )
+    today = timezone.localdate()
+    figures = {
+        "revenue": 10_000_000,
+        "costs": 7_000_000,
+        "profit": 3_000_000,
+        "capital_used": 8_000_000,
+        "asset_value": 6_000_000,
+        "cash_balance": 2_000_000,
+        "active_members": 5,
+        "jobs_created": 0,
+        "condition": "stabil",
+    }
+    period = periods_owed(transferred_on=grant.transferred_on, today=today)[0]
+    report = report_services.report_create(
+        grant=grant, period=period, data=figures, by=paser_officer
+    )
+    report_services.report_submit(report=report, by=paser_officer)
+    berau_report = report_services.report_create(
+        grant=berau_grant,
+        period=period,
+        data=figures,
+        by=UserFactory(username="agus", role=Role.REGENCY_OFFICER, regency_id="64.03"),
+    )
+
+    head = new_page(viewport=DESK)
+    login(head, paser_head.username, PASSWORD)
+    steps.shot(head, "menunggu-anda")
+    assert head.goto(berau_report.get_absolute_url()).status == 404
+    head.goto("/")
+    head.locator('#waiting-list a[href="/laporan/periksa/"]').click()
+    row = head.locator("#review-queue tbody tr", has_text="KUBE Sumber Rejeki")
+    expect(row).to_have_count(1)
+    steps.shot(head, "antrean-periksa")
+
+    # Returned without a reason: refused with a message; then with one.
+    row.locator("details.decide summary.btn-outline-danger").click()
+    row.locator("form[action$='/kembalikan/'] button[type=submit]").click()
+    expect(head.locator(".alert-danger")).to_contain_text("Alasan")
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    steps.shot(head, "alasan-wajib")
+    row = head.locator("#review-queue tbody tr", has_text="KUBE Sumber Rejeki")
+    row.locator("details.decide summary.btn-outline-danger").click()
+    row.locator("textarea[name=reason]").fill("Omzet tidak sesuai buku kas; periksa lagi.")
+    steps.shot(head, "kembalikan")
+    row.locator("form[action$='/kembalikan/'] button[type=submit]").click()
+    expect(head.locator("#review-queue tbody tr", has_text="KUBE Sumber Rejeki")).to_have_count(0)
+    steps.shot(head, "dikembalikan")
+
+    # The officer, on her phone, finds it returned and reads why.
+    phone = new_page(viewport=PHONE)
+    login(phone, paser_officer.username, PASSWORD)
+    phone.locator('#waiting-list a[href^="/laporan/terlambat/"]').click()
+    row = phone.locator("#overdue tbody tr", has_text="KUBE Sumber Rejeki")
+    expect(row).to_contain_text("Dikembalikan")
+    expect(row).to_contain_text("Omzet tidak sesuai buku kas")
+    steps.shot(phone, "petugas-melihat-alasan")
+    row.locator('a[href$="/ubah/"]').click()
+    expect(phone.locator("#return-reason")).to_contain_text("Omzet tidak sesuai buku kas")
+    steps.shot(phone, "laporan-dikembalikan")
