@@ -60,11 +60,13 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """A factory of pages in fresh contexts (cookies of their own), Indonesian by default."""
+    """A factory of pages in fresh contexts (cookies of their own), in a browser asking for
+    Indonesian unless told otherwise (other options go to Playwright's new_context)."""
     contexts = []
 
-    def make(viewport=DESKTOP):
-        context = browser.new_context(locale="id-ID", viewport=viewport, base_url=live_server.url)
+    def make(viewport=DESKTOP, **options):
+        options.setdefault("locale", "id-ID")
+        context = browser.new_context(viewport=viewport, base_url=live_server.url, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
