@@ -9,22 +9,15 @@ The test prints what it checked: pages x widths x languages, and the findings by
 """
 
 import collections
-import datetime
 from pathlib import Path
 
 import axe_playwright_python
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import User
-from grants import services as grant_services
-from reports import services as report_services
-from reports.periods import periods_owed
 from tests.browser.conftest import PHONE, login
 from tests.conftest import PASSWORD
-from tests.factories import MentoringVisitFactory, TrainingSessionFactory
-from tests.grants.money import eligible_group, open_program, record_transfer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,17 +25,6 @@ AXE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
 WIDTHS = {"390": PHONE, "1366": {"width": 1366, "height": 800}}
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 BLOCKING = {"serious", "critical"}
-FIGURES = {
-    "revenue": 10_000_000,
-    "costs": 7_000_000,
-    "profit": 3_000_000,
-    "capital_used": 8_000_000,
-    "asset_value": 6_000_000,
-    "cash_balance": 2_000_000,
-    "active_members": 5,
-    "jobs_created": 0,
-    "condition": "stabil",
-}
 
 
 def run_axe(page) -> list[dict]:
@@ -65,33 +47,6 @@ def navigation_urls(page) -> list[str]:
         "links => links.map(a => a.getAttribute('href'))"
     )
     return list(dict.fromkeys(h for h in hrefs if not h.startswith("/admin/")))
-
-
-@pytest.fixture
-def working_data(kaltim, province_staff, paser_officer, paser_head):
-    """A Paser grant transferred six months ago with a tranche waiting, a submitted
-    report, a visit and a training: every list has a row, every queue a line."""
-    program = open_program()
-    group = eligible_group("64.01", name="KUBE Amplang Sejahtera")
-    grant = grant_services.grant_award(program=program, group=group, by=province_staff)
-    today = timezone.localdate()
-    grant = record_transfer(
-        grant=grant,
-        by=province_staff,
-        transferred_on=today - datetime.timedelta(days=180),
-        reference="SP2D-0001",
-    )
-    grant_services.tranche_request(
-        grant=grant, amount=10_000_000, purpose="Bahan baku", by=paser_officer
-    )
-    period = periods_owed(transferred_on=grant.transferred_on, today=today)[0]
-    report = report_services.report_create(
-        grant=grant, period=period, data=FIGURES, by=paser_officer
-    )
-    report_services.report_submit(report=report, by=paser_officer)
-    MentoringVisitFactory(group=group, officer=paser_officer)
-    TrainingSessionFactory(program=program, groups=[group])
-    eligible_group("64.01", name="KUBE Kue Basah Melati")
 
 
 def test_no_serious_or_critical_axe_finding_on_any_page_of_any_role(
