@@ -16,6 +16,7 @@ from django.utils import timezone
 from grants import services as grant_services
 from reports import services as report_services
 from reports.periods import periods_owed
+from tests.conftest import PASSWORD
 from tests.factories import MentoringVisitFactory, TrainingSessionFactory
 from tests.grants.money import eligible_group, open_program, record_transfer
 
@@ -129,6 +130,13 @@ def login(page, username: str, password: str) -> None:
     page.get_by_label("Nama pengguna").fill(username)
     page.get_by_label("Sandi").fill(password)
     page.get_by_role("button", name="Masuk").click()
+
+
+def sign_in(page, user) -> None:
+    """Log in as the user (tests' password) and wait for the page the login leads to."""
+    login(page, user.username, PASSWORD)
+    page.wait_for_url(lambda url: "/akun/" not in url)
+    page.locator("#nav-main").wait_for(state="attached")
 
 
 def screenshot(page, name: str) -> Path:

@@ -16,8 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from tests.browser.conftest import PHONE, login
-from tests.conftest import PASSWORD
+from tests.browser.conftest import PHONE, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -59,7 +58,7 @@ def test_no_serious_or_critical_axe_finding_on_any_page_of_any_role(
     blocking = []
     for user in (province_staff, approver, paser_officer, paser_head):
         page = new_page(viewport=WIDTHS["1366"], bypass_csp=True)
-        login(page, user.username, PASSWORD)
+        sign_in(page, user)
         for language, name in LANGUAGES.items():
             if language == "en":  # the user's own choice, with the switch in the footer
                 page.get_by_role("button", name=name).click()

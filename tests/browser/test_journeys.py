@@ -30,9 +30,8 @@ from grants import services as grant_services
 from grants.models import Grant, Program, Tranche
 from reports import services as report_services
 from reports.periods import periods_owed
-from tests.browser.conftest import PHONE, login
+from tests.browser.conftest import PHONE, sign_in
 from tests.browser.test_training_visit import small_png
-from tests.conftest import PASSWORD
 from tests.factories import TrancheFactory, UserFactory, group_with_members
 from tests.grants.money import eligible_group, open_program, record_transfer
 
@@ -54,6 +53,7 @@ class Steps:
         self.count = 0
 
     def shot(self, page, step: str, *, full_page=False):
+        page.wait_for_load_state()
         self.count += 1
         path = self.folder / f"{self.count:02d}-{step}.png"
         page.screenshot(path=path, full_page=full_page)
@@ -108,7 +108,7 @@ def test_province_staff_set_up_a_programme_and_bring_a_group_to_its_transfer(
     year = timezone.localdate().year
 
     page = new_page(viewport=DESK)
-    login(page, province_staff.username, PASSWORD)
+    sign_in(page, province_staff)
     steps.shot(page, "beranda")
 
     # The programme, its budget, its rules and Paser's quota.
@@ -255,7 +255,7 @@ def test_paser_officer_on_a_phone_requests_a_tranche_logs_a_visit_and_reports(
     period = periods_owed(transferred_on=grant.transferred_on, today=timezone.localdate())[0]
 
     phone = new_page(viewport=PHONE)
-    login(phone, paser_officer.username, PASSWORD)
+    sign_in(phone, paser_officer)
     expect(phone.locator("#waiting-list")).to_be_visible()
     steps.shot(phone, "menunggu-anda")
 
@@ -344,7 +344,7 @@ def test_approver_rejects_one_request_approves_another_and_downloads_its_letter(
     )
 
     desk = new_page(viewport=DESK)
-    login(desk, approver.username, PASSWORD)
+    sign_in(desk, approver)
     steps.shot(desk, "menunggu-anda")
     desk.goto("/hibah/antrean/")
     queue = desk.locator("tr", has_text="KUBE Amplang Sejahtera")
@@ -440,7 +440,7 @@ def test_regency_head_returns_a_report_and_the_officer_sees_why(
     )
 
     head = new_page(viewport=DESK)
-    login(head, paser_head.username, PASSWORD)
+    sign_in(head, paser_head)
     steps.shot(head, "menunggu-anda")
     assert head.goto(berau_report.get_absolute_url()).status == 404
     head.goto("/")
@@ -466,7 +466,7 @@ def test_regency_head_returns_a_report_and_the_officer_sees_why(
 
     # The officer, on her phone, finds it returned and reads why.
     phone = new_page(viewport=PHONE)
-    login(phone, paser_officer.username, PASSWORD)
+    sign_in(phone, paser_officer)
     phone.locator('#waiting-list a[href^="/laporan/terlambat/"]').click()
     row = phone.locator("#overdue tbody tr", has_text="KUBE Sumber Rejeki")
     expect(row).to_contain_text("Dikembalikan")

@@ -22,8 +22,7 @@ import polib
 import pytest
 from django.conf import settings
 
-from tests.browser.conftest import PHONE, login
-from tests.conftest import PASSWORD
+from tests.browser.conftest import PHONE, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -100,7 +99,7 @@ def test_walk_every_page_as_each_role_with_an_english_browser_on_a_phone(
             viewport=PHONE, locale="en-US", extra_http_headers={"Accept-Language": "en-US,en"}
         )
         assert page.evaluate("navigator.language") == "en-US"
-        login(page, user.username, PASSWORD)
+        sign_in(page, user)
         nav = page.locator("#nav-main a[href^='/']").evaluate_all(
             "links => links.map(a => a.getAttribute('href'))"
         )
