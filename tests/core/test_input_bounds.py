@@ -167,3 +167,24 @@ class TestDates:
             visit.full_clean()
         visit.follow_up_due = visit.visited_on + datetime.timedelta(days=366)
         training_services.visit_update(visit=visit, by=paser_officer)
+
+
+@pytest.mark.parametrize(("asked", "rows"), [("-999999999999", 1), ("0", 1), ("9" * 5000, 25)])
+def test_the_rows_of_a_list_page_are_bounded(client, kaltim, province_staff, asked, rows):
+    """?per_page= is read by the tables; a negative number was a server error."""
+    from tests.factories import BusinessGroupFactory
+
+    BusinessGroupFactory.create_batch(30)
+    client.force_login(province_staff)
+    response = client.get(reverse("groups:group_list"), {"per_page": asked})
+    assert response.status_code == 200
+    assert len(response.context["table"].page.object_list) == rows
+
+
+def test_a_list_page_shows_at_most_100_rows(client, kaltim, province_staff):
+    from tests.factories import BusinessGroupFactory
+
+    BusinessGroupFactory.create_batch(101)
+    client.force_login(province_staff)
+    response = client.get(reverse("groups:group_list"), {"per_page": str(10**9)})
+    assert len(response.context["table"].page.object_list) == 100
