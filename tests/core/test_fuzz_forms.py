@@ -28,6 +28,7 @@ import pkgutil
 import time
 from html.parser import HTMLParser
 
+import django_filters
 import pytest
 from django import forms
 from django.apps import apps
@@ -98,6 +99,23 @@ FORM_PAGES = {
     "training.forms.VisitForm": ("officer", "training:visit_create", "group", ""),
     "training.forms.PhotoForm": ("officer", "training:visit_photos_add", "visit", ""),
 }
+# The list each filter set narrows, and who reads it.
+FILTER_PAGES = {
+    "audit.filters.AuditEntryFilter": ("staff", "audit:entry_list"),
+    "grants.filters.GrantFilter": ("staff", "grants:grant_list"),
+    "grants.filters.TrancheQueueFilter": ("approver", "grants:tranche_queue"),
+    "grants.filters.DecreeFilter": ("staff", "grants:decree_list"),
+    "grants.filters.AgreementFilter": ("staff", "grants:agreement_list"),
+    "grants.filters.HandoverFilter": ("staff", "grants:handover_list"),
+    "grants.filters.SpendingFilter": ("staff", "grants:spending_list"),
+    "groups.filters.GroupFilter": ("staff", "groups:group_list"),
+    "letters.filters.LetterFilter": ("staff", "letters:letter_list"),
+    "reports.filters.OverdueFilter": ("staff", "reports:overdue"),
+    "reports.filters.ReviewQueueFilter": ("head", "reports:review_queue"),
+    "reports.filters.LpjFilter": ("staff", "reports:lpj_list"),
+    "training.filters.SessionFilter": ("staff", "training:session_list"),
+    "training.filters.VisitFilter": ("staff", "training:visit_list"),
+}
 # Forms whose page is slow to render (every village of the province in a select) run fewer
 # examples than the profile's.
 FEWER_EXAMPLES = {"groups.forms.GroupForm": 8, "groups.forms.MemberForm": 8}
@@ -107,32 +125,37 @@ FORM_SETTINGS = {"accounts.forms.CodeForm": {"TWO_FACTOR_REQUIRED_ROLES": ["prov
 LOG_TABLES = ("audit_", "axes_", "django_session")
 
 
-def project_forms() -> dict[str, type]:
-    """Every Form and ModelForm class defined in a forms module of the project's apps."""
+def project_classes(suffix: str, base: type) -> dict[str, type]:
+    """Every subclass of `base` defined in a module of the project's apps whose name is
+    `suffix` or ends with `_suffix` (forms.py, excel_forms.py...)."""
     found = {}
     for label in PROJECT_APPS:
         package = apps.get_app_config(label).module
         for info in pkgutil.iter_modules(package.__path__):
-            if not (info.name == "forms" or info.name.endswith("_forms")):
+            if not (info.name == suffix or info.name.endswith(f"_{suffix}")):
                 continue
             module = importlib.import_module(f"{package.__name__}.{info.name}")
             for value in vars(module).values():
                 if (
                     isinstance(value, type)
-                    and issubclass(value, forms.BaseForm)
+                    and issubclass(value, base)
                     and value.__module__ == module.__name__
                 ):
                     found[f"{module.__name__}.{value.__name__}"] = value
     return dict(sorted(found.items()))
 
 
-FORMS = project_forms()
+FORMS = project_classes("forms", forms.BaseForm)
+FILTERS = project_classes("filters", django_filters.FilterSet)
 
 
 def test_every_form_is_found_and_has_its_page():
     assert len(FORMS) >= 25
     assert not sorted(set(FORMS) - set(FORM_PAGES)), "forms without a page in FORM_PAGES"
     assert not sorted(set(FORM_PAGES) - set(FORMS)), "FORM_PAGES entries of no form"
+    assert len(FILTERS) >= 10
+    assert not sorted(set(FILTERS) - set(FILTER_PAGES)), "filters without their list"
+    assert not sorted(set(FILTER_PAGES) - set(FILTERS)), "FILTER_PAGES entries of no filter"
 
 
 # --- the page's own values ------------------------------------------------------------
@@ -422,3 +445,49 @@ def test_hostile_posts_to_every_form_answer_without_a_server_error(world, client
     for name, tally in figures.items():
         minimum = min(profile.max_examples, FEWER_EXAMPLES.get(name, profile.max_examples))
         assert tally["examples"] >= minimum, (name, tally)
+
+
+def fuzz_filter(name, filter_class, client) -> dict:
+    url = reverse(FILTER_PAGES[name][1])
+    keys = sorted([*filter_class.base_filters, "page", "sort", "per_page"])
+    tally = {"examples": 0, "seconds": time.perf_counter()}
+    for key in keys:  # the nastiest values in every parameter, whatever the draw
+        for value in ("\x00", "9" * 5000, "-" + "9" * 20, "1e999", "NaN", "../"):
+            response = client.get(url, {key: value})
+            assert response.status_code < 500, (name, key, value[:20], response.status_code)
+
+    @hypothesis_settings(hypothesis_settings.get_profile(PROFILE))
+    @given(
+        query=st.dictionaries(
+            st.sampled_from(keys),
+            st.one_of(SCALAR.filter(lambda v: len(v) < 6000), st.lists(SCALAR, max_size=3)),
+            min_size=1,
+        )
+    )
+    def get(query):
+        tally["examples"] += 1
+        response = client.get(url, query)
+        assert response.status_code < 500, (name, response.status_code)
+
+    get()
+    tally["seconds"] = time.perf_counter() - tally["seconds"]
+    return tally
+
+
+@pytest.mark.django_db
+def test_hostile_filters_of_every_list_answer_without_a_server_error(world, clients):
+    """The lists' filter sets (GET forms) with the same values in their query strings:
+    every parameter with the nastiest values, then generated query strings."""
+    figures = {
+        name: fuzz_filter(name, cls, clients[FILTER_PAGES[name][0]])
+        for name, cls in FILTERS.items()
+    }
+    width = max(map(len, figures))
+    print(f"\nhypothesis profile {PROFILE!r}, {django_settings.DATABASES['default']['ENGINE']}")
+    for name, tally in figures.items():
+        print(
+            f"{name:<{width}}  {tally['examples']:>4} examples, 0 server errors "
+            f"({tally['seconds']:.1f} s)"
+        )
+    minimum = hypothesis_settings.get_profile(PROFILE).max_examples
+    assert all(tally["examples"] >= minimum for tally in figures.values()), figures
