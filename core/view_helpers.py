@@ -15,17 +15,30 @@ from core.errors import DomainError
 from core.pagination import PAGINATE
 from core.rules import Refusal
 
+# Rows one page of a list shows at most, whatever its query string asks: django-tables2
+# takes ?per_page= as it comes (a negative number failed, a huge one read the whole table).
+PER_PAGE_AT_MOST = 100
+
 
 def paginate(request, table, *, per_page=25):
     """Order and page a list's table from the request, with the capped paginator every list
-    uses (exact counts up to a hundred pages, the planner's estimate beyond). A column with a
-    single possible value for the user is hidden: the regency, for whoever works in one."""
+    uses (exact counts up to a hundred pages, the planner's estimate beyond), and a page size
+    asked for in the query string kept to 1-PER_PAGE_AT_MOST. A column with a single possible
+    value for the user is hidden: the regency, for whoever works in one."""
     if (
         getattr(request.user, "has_regency_scope", False)
         and getattr(table, "hide_own_regency", True)
         and "regency" in table.columns
     ):
         table.columns.hide("regency")
+    field = table.prefixed_per_page_field
+    if field in request.GET:
+        try:
+            asked = min(max(int(request.GET[field]), 1), PER_PAGE_AT_MOST)
+        except ValueError:
+            asked = per_page
+        request.GET = request.GET.copy()
+        request.GET[field] = str(asked)
     RequestConfig(request, paginate={**PAGINATE, "per_page": per_page}).configure(table)
     return table
 

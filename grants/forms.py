@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE_WIDGET
 from core.forms import RupiahField as BaseRupiahField
-from grants.models import Program, ProgramQuota
+from grants.models import QUANTITY_AT_MOST, Program, ProgramQuota
 from groups.models import DocumentKind as GroupDocumentKind
 from letters.selectors import officials
 
@@ -271,7 +271,7 @@ class HandoverForm(forms.Form):
 
 class HandoverItemForm(forms.Form):
     name = forms.CharField(label=_("Item"), max_length=200)
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=QUANTITY_AT_MOST)
     unit = forms.CharField(label=_("Unit"), max_length=30)
     unit_value = RupiahField(label=_("Unit value (Rp)"))
 
@@ -283,7 +283,9 @@ class SpendingLineForm(forms.Form):
     """One purchase paid from a tranche, with its receipt or photo."""
 
     item = forms.CharField(label=_("Item bought"), max_length=200)
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
+    quantity = forms.IntegerField(
+        label=_("Quantity"), min_value=1, max_value=QUANTITY_AT_MOST, initial=1
+    )
     unit = forms.CharField(label=_("Unit"), max_length=30, initial="unit")
     amount = RupiahField(label=_("Amount paid (Rp)"))
     spent_on = forms.DateField(label=_("Date of purchase"), widget=DATE_WIDGET)

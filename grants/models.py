@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -22,6 +23,14 @@ from simple_history.models import HistoricalRecords
 from core.models import Reviewed, StoredUpload, TimeStampedModel
 from core.scoping import RegionScopedQuerySet
 from groups.models import DocumentKind as GroupDocumentKind
+
+# What a person may type into a programme's set-up and its paper trail: far above any real
+# value, low enough that no sum or date computed from them overflows.
+FISCAL_YEARS = (2000, 2100)
+MEMBERS_AT_MOST = 30  # the member sheet of a group (groups.forms.member_formset) holds 30
+TRANCHES_AT_MOST = 12
+QUOTA_GROUPS_AT_MOST = 10_000  # groups of one regency in one programme
+QUANTITY_AT_MOST = 1_000_000  # units of one item bought or handed over
 
 
 def programme_date_error(program, day: datetime.date, label) -> str | None:
@@ -39,6 +48,23 @@ def programme_date_error(program, day: datetime.date, label) -> str | None:
     return None
 
 
+def handover_date_error(program, day: datetime.date, label) -> str | None:
+    """Why `day` cannot be the date of an in-kind handover: before the year before the
+    programme's fiscal year (or in the past and otherwise out of the programme's dates),
+    or after the end of the year after it (a handover is planned ahead and its record printed
+    before the day, but not for a year no programme runs in). None when it can."""
+    latest = datetime.date(program.fiscal_year + 1, 12, 31)
+    if day > latest:
+        return gettext("%(label)s cannot be after %(date)s (the programme is for %(year)d).") % {
+            "label": label,
+            "date": formats.date_format(latest),
+            "year": program.fiscal_year,
+        }
+    if day <= timezone.localdate():
+        return programme_date_error(program, day, label)
+    return None
+
+
 class ProgramStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     OPEN = "open", _("Open")
@@ -52,23 +78,32 @@ class AidForm(models.TextChoices):
 
 class Program(TimeStampedModel):
     name = models.CharField(_("programme name"), max_length=200)
-    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("fiscal year"),
+        validators=[MinValueValidator(FISCAL_YEARS[0]), MaxValueValidator(FISCAL_YEARS[1])],
+    )
     total_budget = models.PositiveBigIntegerField(_("total budget (Rp)"))
     default_amount = models.PositiveBigIntegerField(_("default amount per group (Rp)"))
     aid_form = models.CharField(
         _("form of aid"), max_length=10, choices=AidForm.choices, default=AidForm.CASH
     )
-    min_members = models.PositiveSmallIntegerField(_("minimum members"), default=5)
-    max_members = models.PositiveSmallIntegerField(_("maximum members"), default=20)
+    min_members = models.PositiveSmallIntegerField(
+        _("minimum members"), default=5, validators=[MaxValueValidator(MEMBERS_AT_MOST)]
+    )
+    max_members = models.PositiveSmallIntegerField(
+        _("maximum members"), default=20, validators=[MaxValueValidator(MEMBERS_AT_MOST)]
+    )
     # Eligibility by the poverty register (DTSEN) and the KUBE rules.
     min_households = models.PositiveSmallIntegerField(
         _("minimum households (distinct No. KK)"),
         default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(MEMBERS_AT_MOST)],
         help_text=_("Permensos: a KUBE is at least 5 households, counted by family card."),
     )
     max_decile = models.PositiveSmallIntegerField(
         _("highest DTSEN decile allowed"),
         default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text=_("Every member's household is at or below this decile (1 poorest, 10)."),
     )
     required_documents = models.JSONField(
@@ -78,15 +113,22 @@ class Program(TimeStampedModel):
         help_text=_("For example the bank book: verification waits until it is uploaded."),
     )
     first_tranche_max_percent = models.PositiveSmallIntegerField(
-        _("first tranche at most (% of the grant)"), default=50
+        _("first tranche at most (% of the grant)"),
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
-    max_tranches = models.PositiveSmallIntegerField(_("at most this many tranches"), default=3)
+    max_tranches = models.PositiveSmallIntegerField(
+        _("at most this many tranches"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(TRANCHES_AT_MOST)],
+    )
     tranche_needs_report = models.BooleanField(
         _("a tranche after the first needs the latest due progress report"), default=True
     )
     spending_share_percent = models.PositiveSmallIntegerField(
         _("spending to account for before the next tranche (% of what was withdrawn)"),
         default=100,
+        validators=[MaxValueValidator(100)],
         help_text=_(
             "A tranche after the first waits until the spending of the earlier tranches is "
             "accepted and covers at least this share of what was withdrawn (0: no wait)."
@@ -186,7 +228,9 @@ class ProgramQuota(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    group_count = models.PositiveIntegerField(_("number of groups"))
+    group_count = models.PositiveIntegerField(
+        _("number of groups"), validators=[MaxValueValidator(QUOTA_GROUPS_AT_MOST)]
+    )
     # Kept by the award and cancel services under this row's lock.
     awarded_count = models.PositiveIntegerField(_("groups awarded"), default=0)
 
@@ -857,6 +901,14 @@ class Handover(TimeStampedModel):
     def __str__(self):
         return f"BAST {self.number}"
 
+    def clean(self):
+        super().clean()
+        if self.handed_over_on and self.grant_id:
+            label = capfirst(self._meta.get_field("handed_over_on").verbose_name)
+            message = handover_date_error(self.grant.program, self.handed_over_on, label)
+            if message:
+                raise ValidationError({"handed_over_on": message})
+
     def get_absolute_url(self):
         return self.grant.get_absolute_url()
 
@@ -873,7 +925,9 @@ class HandoverItem(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("line"))
     name = models.CharField(_("item"), max_length=200)
-    quantity = models.PositiveIntegerField(_("quantity"))
+    quantity = models.PositiveIntegerField(
+        _("quantity"), validators=[MinValueValidator(1), MaxValueValidator(QUANTITY_AT_MOST)]
+    )
     unit = models.CharField(_("unit"), max_length=30)
     unit_value = models.PositiveBigIntegerField(_("unit value (Rp)"))
 
@@ -967,7 +1021,9 @@ class SpendingLine(TimeStampedModel):
         related_name="lines",
     )
     item = models.CharField(_("item bought"), max_length=200)
-    quantity = models.PositiveIntegerField(_("quantity"))
+    quantity = models.PositiveIntegerField(
+        _("quantity"), validators=[MinValueValidator(1), MaxValueValidator(QUANTITY_AT_MOST)]
+    )
     unit = models.CharField(_("unit"), max_length=30)
     amount = models.PositiveBigIntegerField(_("amount paid (Rp)"))
     spent_on = models.DateField(_("date of purchase"))

@@ -46,7 +46,7 @@ from grants.models import (
     SpendingStatus,
     Tranche,
     TrancheStatus,
-    programme_date_error,
+    handover_date_error,
 )
 from groups.documents import sniff_document
 from groups.models import BusinessGroup
@@ -479,8 +479,8 @@ def handover_issue(
     agreement = grant.agreement
     if handed_over_on < agreement.signed_on:
         raise DomainError(_("The handover cannot be before the agreement was signed."))
-    message = programme_date_error(grant.program, handed_over_on, _("The handover date"))
-    if message and handed_over_on <= timezone.localdate():
+    message = handover_date_error(grant.program, handed_over_on, _("The handover date"))
+    if message:
         raise DomainError(message)
     group = grant.group
     handover = Handover(

@@ -9,6 +9,9 @@ from groups.models import BusinessGroup, GroupStatus, Member, Sector
 from regions.models import District, Regency
 
 NIK_QUERY = re.compile(r"[0-9]{16}")
+# A regency's Kemendagri code ("64.01"): anything else chooses no regency (a NUL byte in the
+# query string was a server error on PostgreSQL).
+REGENCY_CODE = re.compile(r"[0-9]{2}\.[0-9]{2}")
 
 
 class GroupFilter(django_filters.FilterSet):
@@ -39,7 +42,7 @@ class GroupFilter(django_filters.FilterSet):
         # Districts of one regency only (the officer's, or the one chosen): every option of a
         # select is rendered through a template, and a province has a hundred districts.
         regency = user.regency_id if user.has_regency_scope else (self.data or {}).get("regency")
-        if regency:
+        if regency and REGENCY_CODE.fullmatch(str(regency)):  # typed in the query string too
             self.filters["district"].queryset = District.objects.filter(
                 regency_id=regency, regency__in=regencies
             )

@@ -1,6 +1,7 @@
 """Four-monthly business progress reports (laporan perkembangan usaha per catur wulan)."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -9,7 +10,11 @@ from simple_history.models import HistoricalRecords
 
 from core.models import Reviewed, TimeStampedModel
 from core.scoping import RegionScopedQuerySet
+from grants.models import MEMBERS_AT_MOST
 from reports.periods import Period
+
+# People working in a group's business who are not members: far above any KUBE's.
+JOBS_AT_MOST = 1_000
 
 
 class ReportStatus(models.TextChoices):
@@ -51,8 +56,12 @@ class ProgressReport(TimeStampedModel, Reviewed):
     capital_used = models.PositiveBigIntegerField(_("capital used so far (Rp)"))
     asset_value = models.PositiveBigIntegerField(_("asset value (Rp)"))
     cash_balance = models.PositiveBigIntegerField(_("cash and bank balance (Rp)"))
-    active_members = models.PositiveSmallIntegerField(_("active members"))
-    jobs_created = models.PositiveSmallIntegerField(_("jobs created"), default=0)
+    active_members = models.PositiveSmallIntegerField(
+        _("active members"), validators=[MaxValueValidator(MEMBERS_AT_MOST)]
+    )
+    jobs_created = models.PositiveSmallIntegerField(
+        _("jobs created"), default=0, validators=[MaxValueValidator(JOBS_AT_MOST)]
+    )
     condition = models.CharField(
         _("business condition"), max_length=12, choices=BusinessCondition.choices
     )

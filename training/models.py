@@ -219,6 +219,10 @@ class VisitKind(models.TextChoices):
     MEETING = "meeting", _("Meeting")
 
 
+# The next check of a group is planned within a year of the visit.
+FOLLOW_UP_WITHIN = datetime.timedelta(days=366)
+
+
 class MentoringVisitQuerySet(RegionScopedQuerySet):
     regency_path = "group__regency"
 
@@ -287,6 +291,10 @@ class MentoringVisit(TimeStampedModel):
         if self.follow_up_due and self.follow_up_due < self.visited_on:
             raise ValidationError(
                 {"follow_up_due": _("The follow-up cannot be due before the visit.")}
+            )
+        if self.follow_up_due and self.follow_up_due > self.visited_on + FOLLOW_UP_WITHIN:
+            raise ValidationError(
+                {"follow_up_due": _("The follow-up is due within a year of the visit.")}
             )
 
     def get_absolute_url(self):
