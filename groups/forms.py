@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE_WIDGET
@@ -47,12 +48,12 @@ class GroupForm(forms.ModelForm):
 
     district = DistrictChoiceField(
         queryset=District.objects.none(),
-        label=_("district (kecamatan)"),
+        label=capfirst(_("district (kecamatan)")),
         widget=NarrowedSelect(parent="regency", parent_of=lambda d: d.regency_id),
     )
     village = VillageChoiceField(
         queryset=Village.objects.none(),
-        label=_("village (desa/kelurahan)"),
+        label=capfirst(_("village (desa/kelurahan)")),
         widget=NarrowedSelect(parent="district", parent_of=lambda v: v.district_id),
     )
 

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -338,3 +339,12 @@ class TestEditPage:
         group = group_with_members(5)
         client.force_login(approver)
         assert client.get(reverse("groups:group_update", args=[group.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_group_form_labels_start_with_a_capital_like_the_others(client, kaltim, province_staff):
+    """Kecamatan and Desa/kelurahan start with a capital, like Kabupaten/kota."""
+    client.force_login(province_staff)
+    page = client.get(reverse("groups:group_create")).content.decode()
+    labels = dict(re.findall(r'<label\s+for="id_(district|village)"[^>]*>\s*([^<*]+)', page))
+    assert labels == {"district": "Kecamatan", "village": "Desa/kelurahan"}
