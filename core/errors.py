@@ -8,16 +8,17 @@ not_allowed = Signal()
 class DomainError(Exception):
     """A refused state change: one or more messages for the user, in their language."""
 
-    def __init__(self, *messages):
+    def __init__(self, *messages, field: str | None = None):
         self.messages = [str(m) for m in messages]
+        self.field = field  # the input the refusal is about, when it is about one
         super().__init__(" ".join(self.messages))
 
 
 class NotAllowed(DomainError):
     """The user's role or scope does not allow this change."""
 
-    def __init__(self, *messages):
-        super().__init__(*messages)
+    def __init__(self, *messages, field: str | None = None):
+        super().__init__(*messages, field=field)
         not_allowed.send(sender=NotAllowed, error=self)
 
 

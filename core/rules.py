@@ -68,10 +68,11 @@ def all_refusals(answers: Iterable[Answer]) -> list[str]:
     return [answer.reason for answer in answers if not answer.allowed]
 
 
-def ensure(answer: Answer) -> None:
-    """Raise the refusal: NotAllowed for role or scope, DomainError otherwise."""
+def ensure(answer: Answer, *, field: str | None = None) -> None:
+    """Raise the refusal: NotAllowed for role or scope, DomainError otherwise; `field` names
+    the input the rule judged, so a form shows the reason beside it."""
     if not answer.allowed:
-        raise (NotAllowed if answer.forbidden else DomainError)(answer.reason)
+        raise (NotAllowed if answer.forbidden else DomainError)(answer.reason, field=field)
 
 
 def ask(signal, **kwargs) -> Answer:

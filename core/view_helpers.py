@@ -63,9 +63,11 @@ def show_errors(request, error) -> None:
 
 
 def add_errors_to_form(form, error) -> None:
-    """A DomainError's messages as the form's own errors, once each, in order."""
+    """A DomainError's messages as the form's errors, once each, in order: beside the field
+    the refusal names (error.field) when the form has it, else for the whole form."""
+    field = getattr(error, "field", None)
     for message in dict.fromkeys(error.messages):
-        form.add_error(None, message)
+        form.add_error(field if field in form.fields else None, message)
 
 
 def show_form_errors(request, form) -> None:

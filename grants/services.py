@@ -785,7 +785,7 @@ def _tranche_request(*, grant, amount, purpose, by, token):
     ensure(rules.tranche_request(grant=grant, user=by, tranches=tranches))
     if not (purpose or "").strip():
         raise DomainError(_("The purpose of the withdrawal is required."))
-    ensure(rules.tranche_amount(grant=grant, amount=amount))
+    ensure(rules.tranche_amount(grant=grant, amount=amount), field="amount")
     tranche = Tranche(
         grant=grant,
         sequence=(tranches[-1].sequence + 1) if tranches else 1,

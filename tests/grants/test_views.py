@@ -259,10 +259,13 @@ class TestTranches:
             response = client.post(url, data)
             assert response.status_code == 200
             assert response.context["form"].has_error("amount"), amount
-        # more than the first tranche may be: the service's refusal names the limit
+        # more than the first tranche may be: the service's refusal names the limit, beside
+        # the amount field (the error summary links to it)
         data = {"amount": "12.000.000", "purpose": "Bahan baku", "token": str(uuid.uuid4())}
         response = client.post(url, data)
-        assert "Rp10.000.000" in " ".join(response.context["form"].non_field_errors())
+        form = response.context["form"]
+        assert "Rp10.000.000" in " ".join(form.errors["amount"])
+        assert not form.non_field_errors()
         assert not Tranche.objects.exists()
 
     def test_approver_approves_from_the_queue(self, client, approver, paser_officer, paser_grant):
