@@ -299,9 +299,6 @@ def build(*, groups, national, staff, approver, officer, today):
             default_amount=10 * MILLION,
             status="open",
             tranche_needs_report=True,
-            # No spending lines are built (every grant's accounted amount is 0), so a later
-            # tranche does not wait for accepted spending in this programme.
-            spending_share_percent=0,
         )
         params = {"staff": staff.pk, "approver": approver.pk, "officer": officer.pk}
         params |= {"program": program.pk, "today": today, "groups": groups}
@@ -355,32 +352,41 @@ def build(*, groups, national, staff, approver, officer, today):
         # The patterns and their tranche templates, and one plan row per eligible group.
         cursor.execute(
             "CREATE TEMP TABLE bench_pattern (pattern int, lo int, hi int, grant_status text, "
-            "committed_percent int, withdrawn_percent int) ON COMMIT DROP"
+            "committed_percent int, withdrawn_percent int, accounted_percent int) "
+            "ON COMMIT DROP"
         )
         cursor.execute(
             "CREATE TEMP TABLE bench_template (pattern int, sequence int, percent int, "
-            "status text) ON COMMIT DROP"
+            "status text, accepted bool) ON COMMIT DROP"
         )
         low = 0
         for number, (share, grant_status, tranches) in enumerate(PATTERNS):
             committed = sum(p for p, s in tranches if s in HOLDING)
             withdrawn = sum(p for p, s in tranches if s == "withdrawn")
+            # The spending of a withdrawn tranche is accepted (in full) when a later tranche
+            # was asked for (the programme's rule) or the grant is completed.
+            accepted = [
+                status == "withdrawn"
+                and (grant_status == "completed" or any(s in HOLDING for _, s in tranches[i + 1 :]))
+                for i, (_, status) in enumerate(tranches)
+            ]
+            accounted = sum(p for (p, _), a in zip(tranches, accepted, strict=True) if a)
             cursor.execute(
-                "INSERT INTO bench_pattern VALUES (%s, %s, %s, %s, %s, %s)",
-                [number, low, low + share - 1, grant_status, committed, withdrawn],
+                "INSERT INTO bench_pattern VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [number, low, low + share - 1, grant_status, committed, withdrawn, accounted],
             )
             low += share
             for sequence, (percent, tranche_status) in enumerate(tranches, start=1):
                 cursor.execute(
-                    "INSERT INTO bench_template VALUES (%s, %s, %s, %s)",
-                    [number, sequence, percent, tranche_status],
+                    "INSERT INTO bench_template VALUES (%s, %s, %s, %s, %s)",
+                    [number, sequence, percent, tranche_status, accepted[sequence - 1]],
                 )
         assert low == 100, "the pattern shares must add up to 100 %"
         cursor.execute(
             f"""
             CREATE TEMP TABLE bench_plan ON COMMIT DROP AS
             SELECT g.id AS group_id, g.regency_id, p.pattern, p.grant_status,
-                   p.committed_percent, p.withdrawn_percent,
+                   p.committed_percent, p.withdrawn_percent, p.accounted_percent,
                    (5 + 5 * {bucket("g.id", 3)} / 25) * {MILLION} AS amount,
                    %(today)s::date - 40 - ((hashint8extended(g.id, 4) & 65535) %% 720)::int AS base
             FROM groups_businessgroup AS g
@@ -432,7 +438,7 @@ def build(*, groups, national, staff, approver, officer, today):
 
         # Grants: amounts of 5-20 million, transferred in the last two years (not the
         # awarded or cancelled ones), completed 120 days after the transfer at the latest.
-        # Nothing is accounted for: no spending lines are built.
+        # What is accounted for: the accepted spending built below.
         cursor.execute(
             """
             INSERT INTO grants_grant (
@@ -448,7 +454,8 @@ def build(*, groups, national, staff, approver, officer, today):
                    grant_status,
                    CASE WHEN grant_status = 'cancelled' THEN 'Data uji' ELSE '' END,
                    CASE WHEN grant_status = 'completed' THEN LEAST(base + 120, %(today)s) END,
-                   amount * committed_percent / 100, amount * withdrawn_percent / 100, 0,
+                   amount * committed_percent / 100, amount * withdrawn_percent / 100,
+                   amount * accounted_percent / 100,
                    now(), now()
             FROM bench_plan
             LEFT JOIN bench_decree AS d ON grant_status <> 'cancelled'
@@ -523,7 +530,7 @@ def build(*, groups, national, staff, approver, officer, today):
         cursor.execute(
             f"""
             CREATE TEMP TABLE bench_tranche ON COMMIT DROP AS
-            SELECT gr.id AS grant_id, gr.amount, t.sequence, t.percent, t.status,
+            SELECT gr.id AS grant_id, gr.amount, t.sequence, t.percent, t.status, t.accepted,
                    at.requested, g.regency_id,
                    CASE WHEN t.status IN ('approved', 'withdrawn')
                         THEN nextval({next_id("letters_letter")}) END AS letter_id,
@@ -577,19 +584,67 @@ def build(*, groups, national, staff, approver, officer, today):
         )
         started = step(f"tranches {cursor.rowcount:,}", started, steps)
 
-        # Each withdrawn tranche has its spending report, opened (still being recorded)
-        # when it was withdrawn.
+        # Each withdrawn tranche has its spending report, opened when it was withdrawn:
+        # accepted, with one purchase of the whole tranche and its receipt (a row only, no
+        # file), submitted by the officer and accepted by the staff before the next
+        # tranche's request; still being recorded for the last tranche of an active grant.
+        cursor.execute(
+            f"""
+            CREATE TEMP TABLE bench_spending ON COMMIT DROP AS
+            SELECT nextval({next_id("grants_spendingreport")}) AS id, t.id AS tranche_id,
+                   t.grant_id, t.amount, t.withdrawn_on, b.accepted,
+                   CASE WHEN b.accepted
+                        THEN nextval({next_id("grants_grantdocument")}) END AS receipt_id
+            FROM grants_tranche AS t
+            JOIN bench_tranche AS b ON b.grant_id = t.grant_id AND b.sequence = t.sequence
+            WHERE t.status = 'withdrawn'
+            ORDER BY t.id
+            """
+        )
         cursor.execute(
             """
             INSERT INTO grants_spendingreport (
-                tranche_id, status, total, return_reason, created_at, updated_at)
-            SELECT t.id, 'draft', 0, '', t.withdrawn_on::timestamptz, now()
-            FROM grants_tranche AS t JOIN grants_grant AS gr ON gr.id = t.grant_id
-            WHERE gr.program_id = %(program)s AND t.status = 'withdrawn'
+                id, tranche_id, status, total, return_reason, submitted_by_id, submitted_at,
+                reviewed_by_id, reviewed_at, created_at, updated_at)
+            SELECT id, tranche_id, CASE WHEN accepted THEN 'accepted' ELSE 'draft' END,
+                   CASE WHEN accepted THEN amount ELSE 0 END, '',
+                   CASE WHEN accepted THEN %(officer)s END,
+                   CASE WHEN accepted THEN withdrawn_on + 2 + interval '9 hours' END,
+                   CASE WHEN accepted THEN %(staff)s END,
+                   CASE WHEN accepted THEN withdrawn_on + 3 + interval '9 hours' END,
+                   withdrawn_on + interval '9 hours', now()
+            FROM bench_spending
             """,
             params,
         )
-        started = step(f"spending reports {cursor.rowcount:,}", started, steps)
+        reports = cursor.rowcount
+        cursor.execute(
+            """
+            INSERT INTO grants_grantdocument (
+                id, stored_name, original_name, content_type, size, kind, file, grant_id,
+                uploaded_by_id, created_at, updated_at)
+            SELECT receipt_id, stored, 'nota.jpg', 'image/jpeg', 180000, 'receipt',
+                   'grant-documents/' || grant_id || '/' || stored, grant_id, %(officer)s,
+                   now(), now()
+            FROM (SELECT receipt_id, grant_id, md5('nota-' || tranche_id) || '.jpg' AS stored
+                  FROM bench_spending WHERE accepted) AS receipts
+            """,
+            params,
+        )
+        cursor.execute(
+            """
+            INSERT INTO grants_spendingline (
+                report_id, item, quantity, unit, amount, spent_on, supplier, receipt_id,
+                added_by_id, created_at, updated_at)
+            SELECT id, 'Bahan baku usaha', 1, 'paket', amount, withdrawn_on + 1, 'Toko Uji',
+                   receipt_id, %(officer)s, now(), now()
+            FROM bench_spending WHERE accepted
+            """,
+            params,
+        )
+        started = step(
+            f"spending reports {reports:,} ({cursor.rowcount:,} accepted)", started, steps
+        )
 
         cursor.execute(
             """
@@ -736,6 +791,27 @@ def check_totals(program_id):
             JOIN grants_grant AS gr ON gr.id = t.grant_id
             LEFT JOIN grants_spendingreport AS s ON s.tranche_id = t.id
             WHERE gr.program_id = %(p)s AND t.status = 'withdrawn' AND s.id IS NULL
+        """,
+        "later tranche before the earlier one's spending was accepted": """
+            SELECT count(*) FROM grants_tranche AS later
+            JOIN grants_grant AS gr ON gr.id = later.grant_id
+            JOIN grants_program AS pr ON pr.id = gr.program_id
+            JOIN grants_tranche AS earlier ON earlier.grant_id = later.grant_id
+                 AND earlier.sequence < later.sequence
+                 AND earlier.status IN ('requested', 'approved', 'withdrawn')
+            LEFT JOIN grants_spendingreport AS s ON s.tranche_id = earlier.id
+            WHERE gr.program_id = %(p)s AND pr.spending_share_percent > 0
+              AND later.status IN ('requested', 'approved', 'withdrawn')
+              AND (earlier.status <> 'withdrawn' OR s.status IS DISTINCT FROM 'accepted'
+                   OR s.total * 100 < earlier.amount * pr.spending_share_percent
+                   OR s.reviewed_at > later.requested_at)
+        """,
+        "accepted spending whose lines do not add up": """
+            SELECT count(*) FROM grants_spendingreport AS s
+            JOIN grants_tranche AS t ON t.id = s.tranche_id
+            JOIN grants_grant AS gr ON gr.id = t.grant_id
+            WHERE gr.program_id = %(p)s AND s.total <> coalesce(
+                (SELECT sum(amount) FROM grants_spendingline WHERE report_id = s.id), 0)
         """,
         "grant given its aid without a signed decree dated before it": """
             SELECT count(*) FROM grants_grant AS gr
