@@ -10,11 +10,18 @@ spread over the regencies of PROVINCE_CODE (the ten the dashboard shows; with --
 national, over all 514), one programme with a quota per regency, a grant for each
 eligible group (about 0.96 N), about 3.1 tranches per grant in every state and the progress
 reports those grants owe, keeping the running totals (Program.awarded_amount,
-ProgramQuota.awarded_count, Grant.committed_amount and withdrawn_amount) equal to what the
-rows say, and rebuilds the dashboard summaries with `refresh_summaries`. The data stay in
-the database: a rerun with the same --groups reuses them unless --rebuild is given.
+ProgramQuota.awarded_count, Grant.committed_amount, withdrawn_amount and accounted_amount)
+equal to what the rows say, and rebuilds the dashboard summaries with `refresh_summaries`.
+The paper trail is built with them, as the services would leave it: a signed recipients'
+decree per week of awards, an agreement (NPHD) per grant, signed with its scan before the
+transfer, an approval letter per approved or withdrawn tranche, each numbered in the
+letter register (gap-free per kind and year, in the kind's pattern, counters moved on),
+and a spending report per withdrawn tranche, accepted with its purchase and receipt
+before the next tranche (file rows only: no file is written). The data stay in the
+database: a rerun with the same --groups reuses them unless --rebuild is given.
 
-Checks that the summaries equal a recomputation from the raw rows (grant figures; owing
+Checks that the running totals and the paper trail agree with the rows (check_totals),
+and that the summaries equal a recomputation from the raw rows (grant figures; owing
 groups, report counts and conditions as the dashboard shows them), rebuilding them once if
 the data were built before a summary existed. Times --repeat times each (median and p90):
 GET /healthz (the floor of a request), the dashboard as province staff and as a regency
