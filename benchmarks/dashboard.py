@@ -10,11 +10,18 @@ spread over the regencies of PROVINCE_CODE (the ten the dashboard shows; with --
 national, over all 514), one programme with a quota per regency, a grant for each
 eligible group (about 0.96 N), about 3.1 tranches per grant in every state and the progress
 reports those grants owe, keeping the running totals (Program.awarded_amount,
-ProgramQuota.awarded_count, Grant.committed_amount and withdrawn_amount) equal to what the
-rows say, and rebuilds the dashboard summaries with `refresh_summaries`. The data stay in
-the database: a rerun with the same --groups reuses them unless --rebuild is given.
+ProgramQuota.awarded_count, Grant.committed_amount, withdrawn_amount and accounted_amount)
+equal to what the rows say, and rebuilds the dashboard summaries with `refresh_summaries`.
+The paper trail is built with them, as the services would leave it: a signed recipients'
+decree per week of awards, an agreement (NPHD) per grant, signed with its scan before the
+transfer, an approval letter per approved or withdrawn tranche, each numbered in the
+letter register (gap-free per kind and year, in the kind's pattern, counters moved on),
+and a spending report per withdrawn tranche, accepted with its purchase and receipt
+before the next tranche (file rows only: no file is written). The data stay in the
+database: a rerun with the same --groups reuses them unless --rebuild is given.
 
-Checks that the summaries equal a recomputation from the raw rows (grant figures; owing
+Checks that the running totals and the paper trail agree with the rows (check_totals),
+and that the summaries equal a recomputation from the raw rows (grant figures; owing
 groups, report counts and conditions as the dashboard shows them), rebuilding them once if
 the data were built before a summary existed. Times --repeat times each (median and p90):
 GET /healthz (the floor of a request), the dashboard as province staff and as a regency
@@ -55,6 +62,7 @@ STAFF, APPROVER, OFFICER = (
 )
 SECTORS = ("trade", "food", "livestock", "fishery", "farming", "craft", "services", "other")
 MILLION = 1_000_000
+APPROVER_NIP = "197305142001121007"
 
 # Grant patterns: (share in per cent of the grants, grant status, tranches in order as
 # (per cent of the grant, status)). At most three tranches hold money (requested, approved,
@@ -76,6 +84,93 @@ HOLDING = ("requested", "approved", "withdrawn")
 def bucket(expression: str, seed: int) -> str:
     """SQL for a well-mixed number 0-99 from an integer expression (independent per seed)."""
     return f"((hashint8extended(({expression})::bigint, {seed}) & 65535) %% 100)"
+
+
+def next_id(table: str) -> str:
+    """SQL for the sequence of `table`'s id (for nextval: ids known before the insert)."""
+    return f"pg_get_serial_sequence('{table}', 'id')"
+
+
+ROMAN_MONTHS_SQL = "(ARRAY[{}])".format(
+    ", ".join(
+        f"'{m}'" for m in ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+    )
+)
+
+
+def number_sql(pattern: str) -> str:
+    """SQL writing a letter number as letters.models.render_number writes it, from the
+    columns `seq` and `issued_on`; SystemExit for a placeholder it does not know."""
+    parts = []
+    position = 0
+    for match in re.finditer(r"\{(\w+)(?::([^}]*))?\}", pattern):
+        parts.append(pattern[position : match.start()])
+        name, spec = match.groups()
+        digits = re.fullmatch(r"0(\d+)d", spec or "")
+        if name == "seq" and digits:  # zero-padded, never cut: {seq:04d} of 12345 is 12345
+            width = int(digits[1])
+            parts.append(f"lpad(seq::text, greatest({width}, length(seq::text)), '0')")
+        elif name == "seq" and not spec:
+            parts.append("seq::text")
+        elif name == "year" and not spec:
+            parts.append("extract(year FROM issued_on)::int::text")
+        elif name == "month" and not spec:
+            parts.append("to_char(issued_on, 'MM')")
+        elif name == "roman_month" and not spec:
+            parts.append(f"{ROMAN_MONTHS_SQL}[extract(month FROM issued_on)::int]")
+        else:
+            raise SystemExit(f"The benchmark cannot write letter numbers with {match[0]}.")
+        position = match.end()
+    parts.append(pattern[position:])
+    return " || ".join(
+        part if index % 2 else "'{}'".format(part.replace("'", "''").replace("%", "%%"))
+        for index, part in enumerate(parts)
+    )
+
+
+def create_letter_queue(cursor):
+    """The register entries to issue (ids taken beforehand, so the documents can name
+    them): issue_letters numbers and writes them."""
+    cursor.execute(
+        "CREATE TEMP TABLE bench_letter (id bigint PRIMARY KEY, kind text, issued_on date, "
+        "subject text, regency_id text, signed_by bigint, issued_by bigint) ON COMMIT DROP"
+    )
+
+
+def issue_letters(cursor, kind: str):
+    """Writes the queued entries of `kind` into the register as letters.services would:
+    numbered after the kind's counter for the year, in the order of their dates, without
+    gaps, each number in the kind's pattern; then moves the counters on."""
+    from letters.models import LetterSeries
+
+    cursor.execute(
+        f"""
+        INSERT INTO letters_letter (
+            id, kind, year, sequence, number, issued_on, subject, status, cancel_reason,
+            issued_by_id, regency_id, signed_by_id, created_at, updated_at)
+        SELECT id, kind, year, seq, {number_sql(LetterSeries.pattern_of(kind))}, issued_on,
+               left(subject, 300), 'issued', '', issued_by, regency_id, signed_by, now(), now()
+        FROM (
+            SELECT b.*, y.year, coalesce(c.last_number, 0)
+                       + row_number() OVER (PARTITION BY y.year ORDER BY b.issued_on, b.id)
+                       AS seq
+            FROM bench_letter AS b
+            CROSS JOIN LATERAL (SELECT extract(year FROM b.issued_on)::int AS year) AS y
+            LEFT JOIN letters_lettercounter AS c ON c.kind = b.kind AND c.year = y.year
+            WHERE b.kind = %(kind)s
+        ) AS numbered
+        """,
+        {"kind": kind},
+    )
+    cursor.execute(
+        """
+        INSERT INTO letters_lettercounter (kind, year, last_number)
+        SELECT kind, year, max(sequence) FROM letters_letter WHERE kind = %(kind)s
+        GROUP BY kind, year
+        ON CONFLICT (kind, year) DO UPDATE SET last_number = EXCLUDED.last_number
+        """,
+        {"kind": kind},
+    )
 
 
 def setup():
@@ -103,6 +198,9 @@ def bench_users():
     regency = Regency.objects.in_province().order_by("code").first()
     staff, _ = User.objects.get_or_create(username=STAFF, defaults={"role": Role.PROVINCE_STAFF})
     approver, _ = User.objects.get_or_create(username=APPROVER, defaults={"role": Role.APPROVER})
+    if not (approver.position and approver.nip):  # signs the decrees, agreements, letters
+        approver.position, approver.nip = "Kepala Dinas Sosial", APPROVER_NIP
+        approver.save(update_fields=["position", "nip"])
     officer, _ = User.objects.get_or_create(
         username=OFFICER, defaults={"role": Role.REGENCY_OFFICER, "regency": regency}
     )
@@ -125,23 +223,62 @@ def built_groups(staff) -> tuple[int, bool]:
 
 
 def remove_earlier_build(staff):
-    """Delete the benchmark's rows (only those: the programme and the staff user's groups)."""
+    """Delete the benchmark's rows (only those: the programme, its paper trail and the staff
+    user's groups); the register's counters go back to the last number left."""
     from django.db import connection, transaction
 
     from grants.models import Program
 
     with transaction.atomic(), connection.cursor() as cursor:
         for program_id in Program.objects.filter(name=PROGRAM_NAME).values_list("pk", flat=True):
-            grants = "SELECT id FROM grants_grant WHERE program_id = %s"
+            grants = "SELECT id FROM grants_grant WHERE program_id = %(p)s"
+            tranches = f"SELECT id FROM grants_tranche WHERE grant_id IN ({grants})"
             cursor.execute(
-                f"DELETE FROM reports_progressreport WHERE grant_id IN ({grants})", [program_id]
+                f"""
+                CREATE TEMP TABLE bench_old_letter ON COMMIT DROP AS
+                SELECT letter_id AS id FROM grants_tranche WHERE grant_id IN ({grants})
+                UNION SELECT letter_id FROM grants_agreement WHERE grant_id IN ({grants})
+                UNION SELECT letter_id FROM grants_handover WHERE grant_id IN ({grants})
+                UNION SELECT letter_id FROM grants_decree WHERE program_id = %(p)s
+                UNION SELECT receipt_id FROM reports_accountabilityreport
+                      WHERE grant_id IN ({grants})
+                """,
+                {"p": program_id},
             )
-            cursor.execute(f"DELETE FROM grants_tranche WHERE grant_id IN ({grants})", [program_id])
-            cursor.execute("DELETE FROM grants_grant WHERE program_id = %s", [program_id])
+            for sql in (
+                f"DELETE FROM reports_owedreport WHERE grant_id IN ({grants})",
+                "DELETE FROM reports_revenuechange WHERE program_id = %(p)s",
+                "DELETE FROM reports_owingspan WHERE program_id = %(p)s",
+                "DELETE FROM reports_reportsummary WHERE program_id = %(p)s",
+                f"DELETE FROM reports_reminderlog WHERE grant_id IN ({grants})",
+                f"DELETE FROM reports_accountabilityreport WHERE grant_id IN ({grants})",
+                f"DELETE FROM reports_progressreport WHERE grant_id IN ({grants})",
+                "DELETE FROM grants_spendingline WHERE report_id IN (SELECT id FROM "
+                f"grants_spendingreport WHERE tranche_id IN ({tranches}))",
+                f"DELETE FROM grants_spendingreport WHERE tranche_id IN ({tranches})",
+                f"DELETE FROM grants_tranche WHERE grant_id IN ({grants})",
+                f"DELETE FROM grants_agreement WHERE grant_id IN ({grants})",
+                f"DELETE FROM grants_handoveritem WHERE handover_id IN (SELECT id FROM "
+                f"grants_handover WHERE grant_id IN ({grants}))",
+                f"DELETE FROM grants_handover WHERE grant_id IN ({grants})",
+                f"DELETE FROM grants_grantdocument WHERE grant_id IN ({grants})",
+                "DELETE FROM grants_grant WHERE program_id = %(p)s",
+                "DELETE FROM grants_decree WHERE program_id = %(p)s",
+                "DELETE FROM letters_letter WHERE id IN (SELECT id FROM bench_old_letter)",
+                "DROP TABLE bench_old_letter",
+            ):
+                cursor.execute(sql, {"p": program_id})
             cursor.execute("DELETE FROM reports_regencysummary WHERE program_id = %s", [program_id])
             cursor.execute("DELETE FROM grants_programquota WHERE program_id = %s", [program_id])
             cursor.execute("DELETE FROM grants_program WHERE id = %s", [program_id])
         cursor.execute("DELETE FROM groups_businessgroup WHERE created_by_id = %s", [staff.pk])
+        cursor.execute(
+            """
+            UPDATE letters_lettercounter AS c SET last_number = coalesce(
+                (SELECT max(sequence) FROM letters_letter AS l
+                 WHERE l.kind = c.kind AND l.year = c.year), 0)
+            """
+        )
 
 
 def step(label, started, steps):
@@ -173,6 +310,8 @@ def build(*, groups, national, staff, approver, officer, today):
         params = {"staff": staff.pk, "approver": approver.pk, "officer": officer.pk}
         params |= {"program": program.pk, "today": today, "groups": groups}
         params |= {"national": national, "province": f"{settings.PROVINCE_CODE}.%"}
+        params |= {"program_name": PROGRAM_NAME, "fiscal_year": program.fiscal_year}
+        params |= {"tz": settings.TIME_ZONE}
 
         # Groups: round-robin over the regencies, each in one of its own districts (and that
         # district's first village); 96 % eligible, the rest proposed, verified, rejected or
@@ -220,32 +359,41 @@ def build(*, groups, national, staff, approver, officer, today):
         # The patterns and their tranche templates, and one plan row per eligible group.
         cursor.execute(
             "CREATE TEMP TABLE bench_pattern (pattern int, lo int, hi int, grant_status text, "
-            "committed_percent int, withdrawn_percent int) ON COMMIT DROP"
+            "committed_percent int, withdrawn_percent int, accounted_percent int) "
+            "ON COMMIT DROP"
         )
         cursor.execute(
             "CREATE TEMP TABLE bench_template (pattern int, sequence int, percent int, "
-            "status text) ON COMMIT DROP"
+            "status text, accepted bool) ON COMMIT DROP"
         )
         low = 0
         for number, (share, grant_status, tranches) in enumerate(PATTERNS):
             committed = sum(p for p, s in tranches if s in HOLDING)
             withdrawn = sum(p for p, s in tranches if s == "withdrawn")
+            # The spending of a withdrawn tranche is accepted (in full) when a later tranche
+            # was asked for (the programme's rule) or the grant is completed.
+            accepted = [
+                status == "withdrawn"
+                and (grant_status == "completed" or any(s in HOLDING for _, s in tranches[i + 1 :]))
+                for i, (_, status) in enumerate(tranches)
+            ]
+            accounted = sum(p for (p, _), a in zip(tranches, accepted, strict=True) if a)
             cursor.execute(
-                "INSERT INTO bench_pattern VALUES (%s, %s, %s, %s, %s, %s)",
-                [number, low, low + share - 1, grant_status, committed, withdrawn],
+                "INSERT INTO bench_pattern VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [number, low, low + share - 1, grant_status, committed, withdrawn, accounted],
             )
             low += share
             for sequence, (percent, tranche_status) in enumerate(tranches, start=1):
                 cursor.execute(
-                    "INSERT INTO bench_template VALUES (%s, %s, %s, %s)",
-                    [number, sequence, percent, tranche_status],
+                    "INSERT INTO bench_template VALUES (%s, %s, %s, %s, %s)",
+                    [number, sequence, percent, tranche_status, accepted[sequence - 1]],
                 )
         assert low == 100, "the pattern shares must add up to 100 %"
         cursor.execute(
             f"""
             CREATE TEMP TABLE bench_plan ON COMMIT DROP AS
             SELECT g.id AS group_id, g.regency_id, p.pattern, p.grant_status,
-                   p.committed_percent, p.withdrawn_percent,
+                   p.committed_percent, p.withdrawn_percent, p.accounted_percent,
                    (5 + 5 * {bucket("g.id", 3)} / 25) * {MILLION} AS amount,
                    %(today)s::date - 40 - ((hashint8extended(g.id, 4) & 65535) %% 720)::int AS base
             FROM groups_businessgroup AS g
@@ -255,15 +403,57 @@ def build(*, groups, national, staff, approver, officer, today):
             params,
         )
 
+        # Recipients' decrees: one signed decree per week of awards, signed by the approver
+        # on the week's last award day (a week or more before the first transfer), numbered
+        # in the letter register. Cancelled grants are in none.
+        create_letter_queue(cursor)
+        cursor.execute(
+            f"""
+            CREATE TEMP TABLE bench_decree ON COMMIT DROP AS
+            SELECT nextval({next_id("grants_decree")}) AS id,
+                   nextval({next_id("letters_letter")}) AS letter_id, week, signed_on, grants
+            FROM (SELECT date_trunc('week', base - 14)::date AS week,
+                         max(base - 14) AS signed_on, count(*) AS grants
+                  FROM bench_plan WHERE grant_status <> 'cancelled'
+                  GROUP BY 1 ORDER BY 1) AS weeks
+            """
+        )
+        cursor.execute(
+            """
+            INSERT INTO bench_letter
+            SELECT letter_id, 'decree', signed_on,
+                   'Penetapan penerima ' || %(program_name)s || ' Tahun Anggaran '
+                       || %(fiscal_year)s || ' (' || grants || ' kelompok)',
+                   NULL, %(approver)s, %(staff)s
+            FROM bench_decree
+            """,
+            params,
+        )
+        issue_letters(cursor, "decree")
+        cursor.execute(
+            """
+            INSERT INTO grants_decree (
+                id, status, signed_on, cancel_reason, letter_id, prepared_by_id, program_id,
+                signatory_id, created_at, updated_at)
+            SELECT id, 'signed', signed_on, '', letter_id, %(staff)s, %(program)s,
+                   %(approver)s, now(), now()
+            FROM bench_decree
+            """,
+            params,
+        )
+        started = step(f"decrees {cursor.rowcount:,}", started, steps)
+
         # Grants: amounts of 5-20 million, transferred in the last two years (not the
         # awarded or cancelled ones), completed 120 days after the transfer at the latest.
+        # What is accounted for: the accepted spending built below.
         cursor.execute(
             """
             INSERT INTO grants_grant (
-                program_id, group_id, amount, awarded_on,
+                program_id, group_id, amount, decree_id, awarded_on,
                 awarded_by_id, transferred_on, transfer_reference, status, status_reason,
-                completed_on, committed_amount, withdrawn_amount, created_at, updated_at)
-            SELECT %(program)s, group_id, amount, base - 14,
+                completed_on, committed_amount, withdrawn_amount, accounted_amount,
+                created_at, updated_at)
+            SELECT %(program)s, group_id, amount, d.id, base - 14,
                    %(staff)s,
                    CASE WHEN grant_status IN ('awarded', 'cancelled') THEN NULL ELSE base END,
                    CASE WHEN grant_status IN ('awarded', 'cancelled') THEN ''
@@ -272,45 +462,196 @@ def build(*, groups, national, staff, approver, officer, today):
                    CASE WHEN grant_status = 'cancelled' THEN 'Data uji' ELSE '' END,
                    CASE WHEN grant_status = 'completed' THEN LEAST(base + 120, %(today)s) END,
                    amount * committed_percent / 100, amount * withdrawn_percent / 100,
+                   amount * accounted_percent / 100,
                    now(), now()
             FROM bench_plan
+            LEFT JOIN bench_decree AS d ON grant_status <> 'cancelled'
+                 AND d.week = date_trunc('week', base - 14)::date
             """,
             params,
         )
         started = step(f"grants {cursor.rowcount:,}", started, steps)
 
-        # Tranches a week apart from the transfer; requested by the officer, decided by the
-        # approver (four eyes); cancelled by the requester (no decision).
+        # Grant agreements (NPHD), numbered in the register the day after the decree:
+        # signed two days later, with the signed scan, before every transfer; still to be
+        # signed for the grants only awarded. The scans are rows only (no file is written).
+        cursor.execute(
+            f"""
+            CREATE TEMP TABLE bench_agreement ON COMMIT DROP AS
+            SELECT nextval({next_id("grants_agreement")}) AS id,
+                   nextval({next_id("letters_letter")}) AS letter_id,
+                   CASE WHEN gr.status <> 'awarded'
+                        THEN nextval({next_id("grants_grantdocument")}) END AS scan_id,
+                   gr.id AS grant_id, d.signed_on + 1 AS issued_on, g.regency_id,
+                   'NPHD ' || g.name || ' (' || g.registration_number || '), '
+                       || %(program_name)s AS subject
+            FROM grants_grant AS gr
+            JOIN grants_decree AS d ON d.id = gr.decree_id
+            JOIN groups_businessgroup AS g ON g.id = gr.group_id
+            WHERE gr.program_id = %(program)s
+            ORDER BY gr.id
+            """,
+            params,
+        )
         cursor.execute(
             """
-            INSERT INTO grants_tranche (
-                grant_id, sequence, amount, purpose, request_token, status, requested_by_id,
-                requested_at, decided_by_id, decided_at, decision_note, withdrawn_on,
-                bank_reference, created_at, updated_at)
-            SELECT gr.id, t.sequence, gr.amount * t.percent / 100, 'Pembelian bahan baku',
-                   gen_random_uuid(), t.status, %(officer)s, at.requested,
-                   CASE WHEN t.status IN ('approved', 'rejected', 'withdrawn')
-                        THEN %(approver)s END,
-                   CASE WHEN t.status IN ('approved', 'rejected', 'withdrawn')
-                        THEN at.requested + interval '2 days' END,
-                   CASE WHEN t.status = 'rejected' THEN 'Rincian belanja belum lengkap'
-                        ELSE '' END,
-                   CASE WHEN t.status = 'withdrawn'
-                        THEN (at.requested + interval '3 days')::date END,
-                   CASE WHEN t.status = 'withdrawn' THEN 'BANK-' || gr.id || '-' || t.sequence
-                        ELSE '' END,
-                   at.requested, at.requested
+            INSERT INTO bench_letter
+            SELECT letter_id, 'agreement', issued_on, subject, regency_id, %(approver)s,
+                   %(staff)s
+            FROM bench_agreement
+            """,
+            params,
+        )
+        issue_letters(cursor, "agreement")
+        cursor.execute(
+            """
+            INSERT INTO grants_grantdocument (
+                id, stored_name, original_name, content_type, size, kind, file, grant_id,
+                uploaded_by_id, created_at, updated_at)
+            SELECT scan_id, stored, 'nphd-ditandatangani.pdf', 'application/pdf', 250000,
+                   'agreement_scan', 'grant-documents/' || grant_id || '/' || stored,
+                   grant_id, %(officer)s, now(), now()
+            FROM (SELECT scan_id, grant_id, md5('nphd-' || grant_id) || '.pdf' AS stored
+                  FROM bench_agreement WHERE scan_id IS NOT NULL) AS scans
+            """,
+            params,
+        )
+        cursor.execute(
+            """
+            INSERT INTO grants_agreement (
+                id, legacy_number, issued_on, status, signed_on, cancel_reason, grant_id,
+                issued_by_id, letter_id, signatory_id, scan_id, created_at, updated_at)
+            SELECT id, '', issued_on,
+                   CASE WHEN scan_id IS NULL THEN 'issued' ELSE 'signed' END,
+                   CASE WHEN scan_id IS NOT NULL THEN issued_on + 2 END, '', grant_id,
+                   %(staff)s, letter_id, %(approver)s, scan_id, now(), now()
+            FROM bench_agreement
+            """,
+            params,
+        )
+        started = step(f"agreements {cursor.rowcount:,}", started, steps)
+
+        # Tranches a week apart from the transfer; requested by the officer, decided by the
+        # approver (four eyes); cancelled by the requester (no decision). An approved or
+        # withdrawn tranche has its approval letter in the register, dated its decision.
+        cursor.execute(
+            f"""
+            CREATE TEMP TABLE bench_tranche ON COMMIT DROP AS
+            SELECT gr.id AS grant_id, gr.amount, t.sequence, t.percent, t.status, t.accepted,
+                   at.requested, g.regency_id,
+                   CASE WHEN t.status IN ('approved', 'withdrawn')
+                        THEN nextval({next_id("letters_letter")}) END AS letter_id,
+                   'Persetujuan pencairan dana hibah tahap ' || t.sequence || ' ' || g.name
+                       || ' (' || g.registration_number || ')' AS subject
             FROM bench_plan AS p
             JOIN grants_grant AS gr ON gr.program_id = %(program)s AND gr.group_id = p.group_id
+            JOIN groups_businessgroup AS g ON g.id = gr.group_id
             JOIN bench_template AS t ON t.pattern = p.pattern
             CROSS JOIN LATERAL (
                 SELECT (gr.transferred_on + 7 * t.sequence)::timestamptz
                        + (gr.id %% 480) * interval '1 minute' AS requested
             ) AS at
+            ORDER BY gr.id, t.sequence
+            """,
+            params,
+        )
+        cursor.execute(
+            """
+            INSERT INTO bench_letter
+            SELECT letter_id, 'tranche_letter',
+                   ((requested + interval '2 days') AT TIME ZONE %(tz)s)::date, subject,
+                   regency_id, %(approver)s, %(approver)s
+            FROM bench_tranche WHERE letter_id IS NOT NULL
+            """,
+            params,
+        )
+        issue_letters(cursor, "tranche_letter")
+        cursor.execute(
+            """
+            INSERT INTO grants_tranche (
+                grant_id, sequence, amount, purpose, request_token, status, requested_by_id,
+                requested_at, decided_by_id, decided_at, decision_note, withdrawn_on,
+                bank_reference, letter_id, created_at, updated_at)
+            SELECT grant_id, sequence, amount * percent / 100, 'Pembelian bahan baku',
+                   gen_random_uuid(), status, %(officer)s, requested,
+                   CASE WHEN status IN ('approved', 'rejected', 'withdrawn')
+                        THEN %(approver)s END,
+                   CASE WHEN status IN ('approved', 'rejected', 'withdrawn')
+                        THEN requested + interval '2 days' END,
+                   CASE WHEN status = 'rejected' THEN 'Rincian belanja belum lengkap'
+                        ELSE '' END,
+                   CASE WHEN status = 'withdrawn'
+                        THEN (requested + interval '3 days')::date END,
+                   CASE WHEN status = 'withdrawn' THEN 'BANK-' || grant_id || '-' || sequence
+                        ELSE '' END,
+                   letter_id, requested, requested
+            FROM bench_tranche
             """,
             params,
         )
         started = step(f"tranches {cursor.rowcount:,}", started, steps)
+
+        # Each withdrawn tranche has its spending report, opened when it was withdrawn:
+        # accepted, with one purchase of the whole tranche and its receipt (a row only, no
+        # file), submitted by the officer and accepted by the staff before the next
+        # tranche's request; still being recorded for the last tranche of an active grant.
+        cursor.execute(
+            f"""
+            CREATE TEMP TABLE bench_spending ON COMMIT DROP AS
+            SELECT nextval({next_id("grants_spendingreport")}) AS id, t.id AS tranche_id,
+                   t.grant_id, t.amount, t.withdrawn_on, b.accepted,
+                   CASE WHEN b.accepted
+                        THEN nextval({next_id("grants_grantdocument")}) END AS receipt_id
+            FROM grants_tranche AS t
+            JOIN bench_tranche AS b ON b.grant_id = t.grant_id AND b.sequence = t.sequence
+            WHERE t.status = 'withdrawn'
+            ORDER BY t.id
+            """
+        )
+        cursor.execute(
+            """
+            INSERT INTO grants_spendingreport (
+                id, tranche_id, status, total, return_reason, submitted_by_id, submitted_at,
+                reviewed_by_id, reviewed_at, created_at, updated_at)
+            SELECT id, tranche_id, CASE WHEN accepted THEN 'accepted' ELSE 'draft' END,
+                   CASE WHEN accepted THEN amount ELSE 0 END, '',
+                   CASE WHEN accepted THEN %(officer)s END,
+                   CASE WHEN accepted THEN withdrawn_on + 2 + interval '9 hours' END,
+                   CASE WHEN accepted THEN %(staff)s END,
+                   CASE WHEN accepted THEN withdrawn_on + 3 + interval '9 hours' END,
+                   withdrawn_on + interval '9 hours', now()
+            FROM bench_spending
+            """,
+            params,
+        )
+        reports = cursor.rowcount
+        cursor.execute(
+            """
+            INSERT INTO grants_grantdocument (
+                id, stored_name, original_name, content_type, size, kind, file, grant_id,
+                uploaded_by_id, created_at, updated_at)
+            SELECT receipt_id, stored, 'nota.jpg', 'image/jpeg', 180000, 'receipt',
+                   'grant-documents/' || grant_id || '/' || stored, grant_id, %(officer)s,
+                   now(), now()
+            FROM (SELECT receipt_id, grant_id, md5('nota-' || tranche_id) || '.jpg' AS stored
+                  FROM bench_spending WHERE accepted) AS receipts
+            """,
+            params,
+        )
+        cursor.execute(
+            """
+            INSERT INTO grants_spendingline (
+                report_id, item, quantity, unit, amount, spent_on, supplier, receipt_id,
+                added_by_id, created_at, updated_at)
+            SELECT id, 'Bahan baku usaha', 1, 'paket', amount, withdrawn_on + 1, 'Toko Uji',
+                   receipt_id, %(officer)s, now(), now()
+            FROM bench_spending WHERE accepted
+            """,
+            params,
+        )
+        started = step(
+            f"spending reports {reports:,} ({cursor.rowcount:,} accepted)", started, steps
+        )
 
         cursor.execute(
             """
@@ -443,6 +784,63 @@ def check_totals(program_id):
                 WHERE gr.program_id = q.program_id AND g.regency_id = q.regency_id
                   AND gr.status <> 'cancelled')
         """,
+        "grant accounted amount (accepted spending)": """
+            SELECT count(*) FROM grants_grant AS gr
+            WHERE gr.program_id = %(p)s AND gr.accounted_amount <> coalesce((
+                SELECT sum(s.total) FROM grants_spendingreport AS s
+                JOIN grants_tranche AS t ON t.id = s.tranche_id
+                WHERE t.grant_id = gr.id AND s.status = 'accepted'), 0) + coalesce((
+                SELECT sum(h.total) FROM grants_handover AS h
+                WHERE h.grant_id = gr.id AND h.status = 'signed'), 0)
+        """,
+        "withdrawn tranche without its spending report": """
+            SELECT count(*) FROM grants_tranche AS t
+            JOIN grants_grant AS gr ON gr.id = t.grant_id
+            LEFT JOIN grants_spendingreport AS s ON s.tranche_id = t.id
+            WHERE gr.program_id = %(p)s AND t.status = 'withdrawn' AND s.id IS NULL
+        """,
+        "later tranche before the earlier one's spending was accepted": """
+            SELECT count(*) FROM grants_tranche AS later
+            JOIN grants_grant AS gr ON gr.id = later.grant_id
+            JOIN grants_program AS pr ON pr.id = gr.program_id
+            JOIN grants_tranche AS earlier ON earlier.grant_id = later.grant_id
+                 AND earlier.sequence < later.sequence
+                 AND earlier.status IN ('requested', 'approved', 'withdrawn')
+            LEFT JOIN grants_spendingreport AS s ON s.tranche_id = earlier.id
+            WHERE gr.program_id = %(p)s AND pr.spending_share_percent > 0
+              AND later.status IN ('requested', 'approved', 'withdrawn')
+              AND (earlier.status <> 'withdrawn' OR s.status IS DISTINCT FROM 'accepted'
+                   OR s.total * 100 < earlier.amount * pr.spending_share_percent
+                   OR s.reviewed_at > later.requested_at)
+        """,
+        "accepted spending whose lines do not add up": """
+            SELECT count(*) FROM grants_spendingreport AS s
+            JOIN grants_tranche AS t ON t.id = s.tranche_id
+            JOIN grants_grant AS gr ON gr.id = t.grant_id
+            WHERE gr.program_id = %(p)s AND s.total <> coalesce(
+                (SELECT sum(amount) FROM grants_spendingline WHERE report_id = s.id), 0)
+        """,
+        "grant given its aid without a signed decree dated before it": """
+            SELECT count(*) FROM grants_grant AS gr
+            LEFT JOIN grants_decree AS d ON d.id = gr.decree_id AND d.status = 'signed'
+            WHERE gr.program_id = %(p)s AND gr.status IN ('transferred', 'active', 'completed')
+              AND (d.id IS NULL OR d.signed_on > gr.transferred_on)
+        """,
+        "grant given its aid without a signed agreement (scan, signed before it)": """
+            SELECT count(*) FROM grants_grant AS gr
+            WHERE gr.program_id = %(p)s AND gr.status IN ('transferred', 'active', 'completed')
+              AND NOT EXISTS (
+                  SELECT 1 FROM grants_agreement AS a
+                  WHERE a.grant_id = gr.id AND a.status = 'signed' AND a.scan_id IS NOT NULL
+                    AND a.signed_on <= gr.transferred_on)
+        """,
+        "register numbers with gaps or counters behind them": """
+            SELECT count(*) FROM (
+                SELECT l.kind, l.year, count(*) AS n, max(l.sequence) AS last
+                FROM letters_letter AS l GROUP BY l.kind, l.year) AS r
+            LEFT JOIN letters_lettercounter AS c ON c.kind = r.kind AND c.year = r.year
+            WHERE r.n <> r.last OR c.last_number IS DISTINCT FROM r.last
+        """,
     }
     with connection.cursor() as cursor:
         for label, sql in checks.items():
@@ -450,6 +848,27 @@ def check_totals(program_id):
             (wrong,) = cursor.fetchone()
             if wrong:
                 raise SystemExit(f"The benchmark data are inconsistent: {label} ({wrong} rows).")
+    check_letter_numbers()
+
+
+def check_letter_numbers():
+    """The first and last entries of each kind read as letters.models.render_number writes
+    them (SystemExit otherwise)."""
+    from django.db.models import Max, Min
+
+    from letters.models import Letter, LetterSeries, render_number
+
+    for kind, first, last in (
+        Letter.objects.order_by().values_list("kind").annotate(first=Min("id"), last=Max("id"))
+    ):
+        pattern = LetterSeries.pattern_of(kind)
+        for letter in Letter.objects.filter(pk__in=(first, last)):
+            expected = render_number(pattern, seq=letter.sequence, day=letter.issued_on)
+            if letter.number != expected:
+                raise SystemExit(
+                    f"The benchmark data are inconsistent: letter {letter.pk} is numbered "
+                    f"{letter.number}, the register would write {expected}."
+                )
 
 
 RAW_GRANTS = """
