@@ -144,6 +144,8 @@ grants:tranche_approve        GET    302  405  405  405  405  405  405
 grants:tranche_approve        POST   302  403  302  403  403  404  403
 grants:tranche_cancel         GET    302  405  405  405  405  405  405
 grants:tranche_cancel         POST   302  403  403  403  302  404  403
+grants:tranche_detail         GET    302  200  200  200  200  404  403
+grants:tranche_detail         POST   302  405  405  405  405  405  405
 grants:tranche_letter         GET    302  200  200  200  200  404  403
 grants:tranche_letter         POST   302  405  405  405  405  405  405
 grants:tranche_queue          GET    302  200  200  403  403  403  403
@@ -182,6 +184,8 @@ groups:group_update           GET    302  200  403  403  200  404  403
 groups:group_update           POST   302  200  403  403  200  404  403
 groups:group_verify           GET    302  405  405  405  405  405  405
 groups:group_verify           POST   302  302  403  403  403  404  403
+groups:member_identity        GET    302  405  405  405  405  405  405
+groups:member_identity        POST   302  200  403  403  200  404  403
 healthz                       GET    200  200  200  200  200  200  200
 healthz                       POST   405  405  405  405  405  405  405
 letters:letter_list           GET    302  200  200  200  200  200  403
