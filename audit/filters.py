@@ -1,7 +1,6 @@
 import datetime
 
 import django_filters
-from django import forms
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.events import Event
 from audit.models import AuditEntry
+from core.forms import DATE_WIDGET
 
 # The apps whose objects an entry may name.
 OBJECT_APPS = ("accounts", "regions", "groups", "grants", "reports", "training")
@@ -35,12 +35,8 @@ def start_of(day: datetime.date) -> datetime.datetime:
 class AuditEntryFilter(django_filters.FilterSet):
     user = django_filters.ModelChoiceFilter(label=_("User"), queryset=None)
     event = django_filters.ChoiceFilter(label=_("Event"), choices=Event.choices)
-    date_from = django_filters.DateFilter(
-        label=_("From"), method="from_day", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = django_filters.DateFilter(
-        label=_("Until"), method="to_day", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = django_filters.DateFilter(label=_("From"), method="from_day", widget=DATE_WIDGET)
+    date_to = django_filters.DateFilter(label=_("Until"), method="to_day", widget=DATE_WIDGET)
     object_type = django_filters.ChoiceFilter(label=_("Object type"), choices=[])
     object_id = django_filters.CharFilter(label=_("Object id"), max_length=64)
 

@@ -2,11 +2,11 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
-from core.tables import TABLE_ATTRS, wide_only
+from core.tables import TABLE_ATTRS, DateTimeColumn, wide_only
 
 
 class AuditEntryTable(tables.Table):
-    at = tables.DateTimeColumn(format="d-m-Y H:i:s", order_by=("at", "pk"))
+    at = DateTimeColumn(order_by=("at", "pk"))
     username = tables.Column(verbose_name=_("User"), order_by=("username", "at"))
     event = tables.Column(order_by=("event", "at"))
     object_repr = tables.Column(

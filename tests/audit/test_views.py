@@ -80,6 +80,23 @@ class TestFilters:
         assert shown(client, query) == [log["export"].pk, log["approved"].pk]
         assert shown(client, "?date_to=2026-11-20") == [log["login"].pk]
 
+    def test_days_typed_and_moments_shown_as_the_rest_of_the_site(
+        self, client, province_staff, log
+    ):
+        """dd/mm/yyyy in the filter whatever the browser's language (no native date picker,
+        which shows mm/dd/yyyy in an English browser); times as `21 November 2026 pukul
+        23.00`, in WITA."""
+        client.force_login(province_staff)
+        response = client.get(LIST + "?date_from=21/11/2026&date_to=21/11/2026")
+        assert shown(client, "?date_from=21/11/2026&date_to=21/11/2026") == [
+            log["export"].pk,
+            log["approved"].pk,
+        ]
+        page = response.content.decode()
+        assert 'type="date"' not in page
+        assert 'value="21/11/2026"' in page and 'placeholder="hh/bb/tttt"' in page
+        assert "21 November 2026 pukul 23.00" in page
+
     def test_bad_filters_show_the_form_errors_not_a_crash(self, client, province_staff, log):
         client.force_login(province_staff)
         response = client.get(LIST + "?date_from=kemarin&event=zzz&user=abc")
