@@ -1,6 +1,7 @@
 """Four-monthly business progress reports (laporan perkembangan usaha per catur wulan)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.indonesia import format_rupiah
 from core.models import Reviewed, TimeStampedModel
 from core.scoping import RegionScopedQuerySet
 from grants.models import MEMBERS_AT_MOST
@@ -112,6 +114,20 @@ class ProgressReport(TimeStampedModel, Reviewed):
 
     def __str__(self):
         return f"{self.group.name} · {self.period}"
+
+    def clean(self):
+        super().clean()
+        # The grant's capital a group has used cannot exceed the grant it received.
+        used = self.capital_used
+        if self.grant_id and used is not None and used > self.grant.amount:
+            raise ValidationError(
+                {
+                    "capital_used": _(
+                        "The capital used cannot be more than the grant (%(amount)s)."
+                    )
+                    % {"amount": format_rupiah(self.grant.amount)}
+                }
+            )
 
     def get_absolute_url(self):
         return reverse("reports:report_detail", args=[self.pk])

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit
-from core.errors import DomainError, required_reason
+from core.errors import DomainError, clean_or_refuse, required_reason
 from core.rules import ensure
 from letters.models import DocumentKind
 from letters.services import issue_letter
@@ -69,6 +69,7 @@ def report_create(*, grant, period: Period, data: dict, by) -> ProgressReport:
         group_id=grant.group_id, grant=grant, year=period.year, term=period.term, created_by=by
     )
     _set_figures(report, data)
+    clean_or_refuse(report)
     report._change_reason = "drafted"
     try:
         with transaction.atomic():
@@ -88,6 +89,7 @@ def report_update(*, report, data: dict, by) -> ProgressReport:
     locked = _locked(report)
     ensure(rules.report_edit(report=locked, user=by))
     _set_figures(locked, data)
+    clean_or_refuse(locked)
     locked._change_reason = "edited"
     locked.save()
     return locked

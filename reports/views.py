@@ -106,7 +106,9 @@ def report_create(request):
         if rules.report_edit(report=existing, user=user):
             return redirect("reports:report_update", existing.pk)
         return redirect(existing)
-    form = ReportForm(request.POST or None)
+    form = ReportForm(
+        request.POST or None, instance=ProgressReport(grant=grant, group_id=grant.group_id)
+    )
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
         try:

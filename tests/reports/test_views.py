@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
+from core.errors import DomainError
 from reports import services
 from reports.models import ProgressReport, ReportStatus
 from reports.periods import Period
@@ -246,6 +247,31 @@ class TestWriting:
         assert response.status_code == 200
         assert response.context["form"].errors[field]
         assert not ProgressReport.objects.exists()
+
+    def test_more_capital_used_than_the_grant_is_refused_beside_the_field(
+        self, client, paser_officer, grant
+    ):
+        client.force_login(paser_officer)
+        too_much = f"{grant.amount + 1}"
+        response = client.post(create_url(grant), {**POSTED, "capital_used": too_much})
+        assert response.status_code == 200
+        errors = response.context["form"].errors["capital_used"]
+        assert errors == [
+            "Modal yang sudah dipakai tidak boleh lebih dari nilai hibah (Rp20.000.000)."
+        ]
+        assert not ProgressReport.objects.exists()
+        # the same rule on every path: the service refuses it too, and an edit
+        report = write(grant, paser_officer, CW1)
+        with pytest.raises(DomainError):
+            services.report_update(
+                report=report, data={"capital_used": grant.amount + 1}, by=paser_officer
+            )
+        response = client.post(
+            reverse("reports:report_update", args=[report.pk]), {**POSTED, "capital_used": too_much}
+        )
+        assert response.context["form"].errors["capital_used"]
+        report.refresh_from_db()
+        assert report.capital_used <= grant.amount
 
     def test_implausible_figures_warn_but_do_not_block(self, client, paser_officer, grant):
         client.force_login(paser_officer)
