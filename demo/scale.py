@@ -375,8 +375,10 @@ def build(
                        count(*) OVER (PARTITION BY d.regency_id) AS total
                 FROM regions_district AS d JOIN regions_village AS v ON v.district_id = d.code
                 GROUP BY d.code, d.regency_id
-            ), numbered AS (
-                SELECT n, {status} AS s FROM generate_series(0, %(groups)s - 1) AS n
+            ), numbered AS (  -- the regency's place computed first: a hash join, not a loop
+                SELECT n, {status} AS s, n %% c.total AS regency_idx, n / c.total AS lap
+                FROM generate_series(0, %(groups)s - 1) AS n
+                CROSS JOIN (SELECT count(*) AS total FROM regencies) AS c
             )
             INSERT INTO groups_businessgroup (
                 registration_number, name, sector, regency_id, district_id, village_id,
@@ -394,8 +396,8 @@ def build(
                    CASE WHEN s IN (2, 3) THEN 'Data uji' ELSE '' END,
                    now(), %(staff)s, %(staff)s, now(), now()
             FROM numbered
-            JOIN regencies AS r ON r.idx = n %% r.total
-            JOIN districts AS d ON d.regency_id = r.code AND d.idx = (n / r.total) %% d.total
+            JOIN regencies AS r ON r.idx = regency_idx
+            JOIN districts AS d ON d.regency_id = r.code AND d.idx = lap %% d.total
             ORDER BY n
             """,
             params | {"sectors": list(SECTORS)},
