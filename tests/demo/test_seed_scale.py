@@ -84,6 +84,7 @@ def test_writes_valid_members_grants_and_reports_and_says_how_fast(postgres, kal
         assert f"{nik[:2]}.{nik[2:4]}" == group_regency
         assert len(kk) == 16 and kk.isdigit()
     assert members.values("kk_number").distinct().count() == members.count()
+    assert members.values("nik").distinct().count() == members.count()  # one group per NIK
     # one active group per NIK; the members of rejected and inactive groups have left
     assert not members.filter(active=True).values("nik").annotate(n=Count("id")).filter(n__gt=1)
     left = members.filter(group__status__in=["rejected", "inactive"])
