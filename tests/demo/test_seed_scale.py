@@ -125,7 +125,7 @@ def test_the_same_seed_writes_the_same_data_and_another_seed_other_data(postgres
     assert other[0] != first[0] and other[1] != first[1]
 
 
-def test_refused_on_a_database_with_real_data(postgres, kaltim):
+def test_refused_on_a_database_with_real_data(kaltim):
     UserFactory(username="kadis", email="kadis@dinsos.kaltimprov.go.id")
     with pytest.raises(CommandError, match=r"seed_scale refused: .*not made by the demo: kadis"):
         seed_scale()
@@ -133,15 +133,15 @@ def test_refused_on_a_database_with_real_data(postgres, kaltim):
     assert list(User.objects.values_list("username", flat=True)) == ["kadis"]
 
 
-def test_refused_with_production_settings(postgres, kaltim, settings):
+def test_refused_with_production_settings(kaltim, settings):
     settings.DEMO_DATA_ALLOWED = False
     with pytest.raises(CommandError, match="never written with"):
         seed_scale()
     assert not BusinessGroup.objects.exists()
 
 
-def test_refused_on_another_database_than_postgresql(postgres, kaltim, monkeypatch):
-    monkeypatch.setattr(connection, "vendor", "sqlite")
+def test_refused_on_another_database_than_postgresql(kaltim, monkeypatch):
+    monkeypatch.setattr(connection, "vendor", "sqlite")  # what it is on SQLite already
     with pytest.raises(CommandError, match="needs PostgreSQL"):
         seed_scale()
     assert not BusinessGroup.objects.exists()
