@@ -6,7 +6,7 @@
 For each scale (groups/100 and groups) it uses its own PostgreSQL database
 (`<prefix>_<groups>` on the server of DATABASE_URL, default 127.0.0.1:5432): created,
 migrated and loaded with the regions of all of Indonesia when missing; the benchmark data
-are built by benchmarks/dashboard.py's set-based build (groups over all 514 regencies,
+are built by demo/scale.py's set-based build (groups over all 514 regencies,
 grants, tranches in every state, the reports they owe) plus ten members per group
 written with COPY (valid NIKs, one group per NIK), then the summaries are rebuilt. A rerun
 reuses the data unless --rebuild is given.
@@ -67,7 +67,7 @@ def prepare(groups: int, rebuild: bool, national: bool = True) -> dict:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
     os.environ.setdefault("DJANGO_DEBUG", "False")
-    import dashboard  # benchmarks/dashboard.py: the set-based build
+    import dashboard  # benchmarks/dashboard.py: the set-based build of demo/scale.py
 
     dashboard.setup()
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY

@@ -1,7 +1,7 @@
-"""benchmarks/dashboard.py's set-based build (what `make bench` builds its databases with)
-on a tiny data set: it must satisfy every constraint of the current schema and its own
-consistency checks, so that a schema change that breaks it fails here, not in a bench run.
-PostgreSQL only (the build is PostgreSQL SQL)."""
+"""The set-based build (demo/scale.py: what `make bench` builds its databases with, through
+benchmarks/dashboard.py) on a tiny data set: it must satisfy every constraint of the current
+schema and its own consistency checks, so that a schema change that breaks it fails here,
+not in a bench run. PostgreSQL only (the build is PostgreSQL SQL)."""
 
 import io
 import sys
@@ -39,7 +39,7 @@ def built(postgres, kaltim):
 
 def test_the_build_passes_its_checks_with_the_paper_trail(built):
     program, staff, today = built
-    dashboard.check_totals(program.pk)  # SystemExit when a running total or the paper
+    dashboard.check_totals(program.pk)  # Inconsistent when a running total or the paper
     # trail disagrees with the rows
     assert dashboard.raw_figures() == dashboard.summary_figures()
     assert dashboard.reporting_matches(staff, today)
@@ -81,7 +81,7 @@ def test_an_inconsistent_paper_trail_is_caught(built):
     program, _staff, _today = built
     grant = Grant.objects.filter(program=program, status="active").first()
     Agreement.objects.filter(grant=grant).update(status="issued", signed_on=None, scan=None)
-    with pytest.raises(SystemExit, match="signed agreement"):
+    with pytest.raises(dashboard.Inconsistent, match="signed agreement"):
         dashboard.check_totals(program.pk)
 
 
