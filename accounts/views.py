@@ -187,3 +187,10 @@ def recovery_codes(request):
     codes = request.session.pop(RECOVERY_SESSION_KEY, None)
     left = StaticToken.objects.filter(device__user=request.user).count()
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "left": left})
+
+
+def lockout_username(request, credentials) -> str:
+    """The username the lockout counts failures for (AXES_USERNAME_CALLABLE): what was typed,
+    cut to a username's length (150), so an absurdly long one is counted, not a server error."""
+    source = credentials if credentials else getattr(request, "POST", {})
+    return str(source.get("username", "") or "")[:150]

@@ -50,7 +50,11 @@ class AuditEntryFilter(django_filters.FilterSet):
         self.filters["object_type"].extra["choices"] = object_type_choices()
 
     def from_day(self, queryset, name, value):
+        if value <= datetime.date.min + datetime.timedelta(days=1):
+            return queryset  # "from 01/01/0001": every entry (UTC would fall before year 1)
         return queryset.filter(at__gte=start_of(value))
 
     def to_day(self, queryset, name, value):
+        if value >= datetime.date.max - datetime.timedelta(days=1):
+            return queryset  # "until 31/12/9999": every entry (the next day would overflow)
         return queryset.filter(at__lt=start_of(value + datetime.timedelta(days=1)))

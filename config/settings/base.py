@@ -157,6 +157,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "core.client.client_address"
+AXES_USERNAME_CALLABLE = "accounts.views.lockout_username"
 AXES_DISABLE_ACCESS_LOG = True  # logins are recorded in our audit log
 AXES_VERBOSE = False
 # Two-factor login (TOTP app + recovery codes, django-otp) for these roles; "superuser"
