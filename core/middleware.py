@@ -8,6 +8,8 @@ choice: the one remembered on their account, or, before they log in, the cookie 
 language switch sets.
 """
 
+import time
+
 from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.utils import translation
@@ -54,8 +56,14 @@ class SessionMiddleware(DjangoSessionMiddleware):
       the database is down;
     - an error answer (5xx) leaves the session alone: Django would read it from the
       database only to decide not to save it, turning a database outage into a second
-      error while the error page is being sent.
+      error while the error page is being sent;
+    - a signed-in session's idle expiry is pushed forward at most once a
+      SESSION_REFRESH_SECONDS (a minute): Django's SESSION_SAVE_EVERY_REQUEST would write
+      the session table on every page (an UPDATE and a commit per click). A session thus
+      ends after SESSION_COOKIE_AGE of idleness, counted to within that minute.
     """
+
+    REFRESHED_KEY = "_refreshed_at"
 
     def process_request(self, request):
         if is_sessionless(request):
@@ -66,6 +74,11 @@ class SessionMiddleware(DjangoSessionMiddleware):
     def process_response(self, request, response):
         if is_sessionless(request) or response.status_code >= 500:
             return response
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.REFRESHED_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.REFRESHED_KEY] = now  # marks it modified: saved, expiry pushed
         return super().process_response(request, response)
 
 

@@ -143,7 +143,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Idle sessions end: every request pushes the expiry forward by SESSION_IDLE_MINUTES.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Pushed forward at most once a minute (core.middleware.SessionMiddleware), not written on
+# every request as SESSION_SAVE_EVERY_REQUEST would.
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Paths whose requests never read or write the session (core.middleware.SessionMiddleware).
 SESSIONLESS_PATHS = ["/healthz"]

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -72,10 +74,50 @@ def test_login_with_wrong_password_says_so_in_indonesian(client, province_staff)
 @pytest.mark.django_db
 def test_idle_session_expires_after_thirty_minutes(client, province_staff, settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
     client.force_login(province_staff)
     client.get(reverse("core:home"))
     assert 29 * 60 < client.session.get_expiry_age() <= 30 * 60
+
+
+@pytest.mark.django_db
+def test_activity_pushes_the_idle_expiry_at_most_once_a_minute(
+    client, province_staff, time_machine, settings
+):
+    """Working on keeps the session alive; a click within the minute after the last
+    push writes nothing (no UPDATE of the session table on every page)."""
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SESSION_REFRESH_SECONDS = 60  # as in production (the test settings say 0)
+    start = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)
+    time_machine.move_to(start, tick=False)
+    client.force_login(province_staff)
+    client.get(reverse("core:home"))
+    key = client.session.session_key
+    first = Session.objects.get(pk=key).expire_date
+    assert first == start + datetime.timedelta(minutes=30)
+
+    time_machine.move_to(start + datetime.timedelta(seconds=40), tick=False)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("core:home")).status_code == 200
+    assert not [
+        q
+        for q in queries.captured_queries
+        if "django_session" in q["sql"] and q["sql"].startswith("UPDATE")
+    ]
+    assert Session.objects.get(pk=key).expire_date == first
+
+    # 25 minutes on (idle for less than 30 since the last push): still signed in, pushed
+    time_machine.move_to(start + datetime.timedelta(minutes=25), tick=False)
+    assert client.get(reverse("core:home")).status_code == 200
+    assert Session.objects.get(pk=key).expire_date == start + datetime.timedelta(minutes=55)
+
+    # then 31 minutes of nothing: the next click lands on the login page
+    time_machine.move_to(start + datetime.timedelta(minutes=56), tick=False)
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
 
 
 @pytest.mark.django_db
