@@ -1,14 +1,15 @@
 """The navbar: which sections each role sees. Apps add their entries here."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Action, can
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: a cache key of the navigation
 class NavItem:
     label: str
     url_name: str
@@ -64,10 +65,19 @@ NAV_ITEMS: list[NavItem] = [
 def nav_items_for(user) -> list[dict]:
     """The navbar's entries for the user, in order: a link {"label", "url", "url_name"},
     or a menu {"label", "children": [links], "url_names"} where a menu holds two or more
-    links the user may follow (a menu of one is a link with the menu's label)."""
+    links the user may follow (a menu of one is a link with the menu's label).
+
+    The entries depend only on what the user's role may do, so they are built once per
+    set of allowed actions (labels stay lazy: each page translates them)."""
+    allowed = frozenset(item.action for item in NAV_ITEMS if item.action and can(user, item.action))
+    return _entries(tuple(NAV_ITEMS), allowed, get_script_prefix())
+
+
+@lru_cache(maxsize=64)
+def _entries(items: tuple, allowed: frozenset, _script_prefix: str) -> list[dict]:
     entries, menus = [], {}
-    for item in NAV_ITEMS:
-        if item.action is not None and not can(user, item.action):
+    for item in items:
+        if item.action is not None and item.action not in allowed:
             continue
         link = {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
         if item.menu is None:
