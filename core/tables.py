@@ -40,11 +40,9 @@ class StatusColumn(tables.Column):
 
     def render(self, record, value):
         # The stored state names the colour; the cell's value is already the label (a field
-        # with choices is read through get_FOO_display).
+        # with choices is read by its label).
         return format_html(
-            '<span class="badge status-badge status-{}">{}</span>',
-            record.status,
-            record.get_status_display(),
+            '<span class="badge status-badge status-{}">{}</span>', record.status, value
         )
 
 

@@ -16,6 +16,13 @@ from django.utils.safestring import mark_safe
 
 register = template.Library()
 
+# Django's input widgets whose template is input.html and nothing more (a project template
+# of the same name would still be bypassed: none exists).
+INPUT_TEMPLATES = {
+    f"django/forms/widgets/{name}.html"
+    for name in ("input", "text", "search", "number", "date", "email", "url", "tel")
+}
+
 
 def _described_by(field) -> str:
     ids = []
@@ -56,7 +63,34 @@ def _input(field, invalid: str) -> str:
     described = _described_by(field)
     if described:
         attrs["aria-describedby"] = described
-    return field.as_widget(attrs=attrs)
+    if widget.template_name not in INPUT_TEMPLATES:
+        return field.as_widget(attrs=attrs)
+    # Django's input.html and attrs.html, written here: the same context, no template.
+    attrs = field.build_widget_attrs(attrs, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    value = context["value"]
+    return format_html(
+        '<input type="{}" name="{}"{}{}>',
+        context["type"],
+        context["name"],
+        format_html(' value="{}"', str(value)) if value is not None else "",
+        _attrs(context["attrs"]),
+    )
+
+
+def _attrs(attrs: dict) -> str:
+    """Django's attrs.html: in order, True as a bare name, False left out."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
 
 
 @register.simple_tag
