@@ -109,6 +109,10 @@ class KeysFirst(TableQuerysetData):
     def __iter__(self):
         return iter(self._annotated(self.data))
 
+    def queryset(self):
+        """Every row, ordered, with the annotations (an export reads this)."""
+        return self._annotated(self.data)
+
     def _annotated(self, queryset):
         present = queryset.query.annotations
         return queryset.annotate(

@@ -198,10 +198,13 @@ def table_response(request, table, *, stem: str, sheet: str, columns: Iterable[C
     """Every record of a list page's table (all pages, sorted as the page sorts them with
     ?sort=) as a one-sheet download named `stem-<today>.xlsx`, streamed while the rows are
     read (core.xlsx_stream)."""
+    from core.pagination import KeysFirst
     from core.xlsx_stream import table_stream_response
 
     RequestConfig(request, paginate=False).configure(table)
-    records = table.data.data  # the filtered, ordered queryset
+    data = table.data
+    # the filtered, ordered queryset (with the per-row annotations a page adds to its rows)
+    records = data.queryset() if isinstance(data, KeysFirst) else data.data
     rows = records.iterator(chunk_size=2000) if hasattr(records, "iterator") else records
     return table_stream_response(
         filename=dated_filename(stem), sheet=sheet, columns=columns, rows=rows

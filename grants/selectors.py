@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.history import HistoryEntry, history_entries, history_fields, newest_first
 from core.indonesia import format_rupiah
+from core.pagination import KeysFirst
 from grants.models import (
     Agreement,
     AgreementStatus,
@@ -71,20 +72,38 @@ def _agreement_in_force():
 def grant_list(*, user):
     """The grants the user may see, with what the list and its export show: the decree's
     and the agreement's numbers (two correlated subqueries, no query per row)."""
+    return grant_list_base(user=user).annotate(**agreement_annotations())
+
+
+def grant_list_base(*, user):
+    """The grants the user may see, with the columns that come from their own row and its
+    joins (the agreement's number and date are `agreement_annotations()`)."""
     return (
         Grant.objects.visible_to(user)
         .select_related("group__regency", "program")
         .annotate(
             available=F("amount") - F("committed_amount"),
             decree_number=F("decree__letter__number"),
-            nphd_number=Subquery(
-                _agreement_in_force()
-                .annotate(shown=Coalesce("letter__number", "legacy_number"))
-                .values("shown")[:1]
-            ),
-            nphd_date=Subquery(_agreement_in_force().values("issued_on")[:1]),
         )
     )
+
+
+def agreement_annotations() -> dict:
+    """The number and date of the grant's agreement in force (correlated subqueries)."""
+    return {
+        "nphd_number": Subquery(
+            _agreement_in_force()
+            .annotate(shown=Coalesce("letter__number", "legacy_number"))
+            .values("shown")[:1]
+        ),
+        "nphd_date": Subquery(_agreement_in_force().values("issued_on")[:1]),
+    }
+
+
+def grant_list_rows(queryset) -> KeysFirst:
+    """The list's rows: a page is chosen by its keys, and the agreement's number and date
+    are looked up for the page's rows only (not for every row a deep page skips)."""
+    return KeysFirst(queryset, **agreement_annotations())
 
 
 def grant_for_detail():

@@ -292,9 +292,9 @@ def grant_award(request, pk):
 
 def _grant_table(request):
     grant_filter = GrantFilter(
-        request.GET, queryset=selectors.grant_list(user=request.user), user=request.user
+        request.GET, queryset=selectors.grant_list_base(user=request.user), user=request.user
     )
-    return grant_filter, GrantTable(grant_filter.qs)
+    return grant_filter, GrantTable(selectors.grant_list_rows(grant_filter.qs))
 
 
 def grant_list(request):

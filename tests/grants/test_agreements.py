@@ -366,3 +366,34 @@ class TestPages:
         content = client.get(grant.get_absolute_url()).content.decode()
         assert "NPHD belum ditandatangani dan diunggah" in content
         assert reverse("grants:agreement_pdf", args=[agreements["issued"].pk]) in content
+
+    def test_the_grant_list_export_names_each_grants_agreement(
+        self, client, province_staff, agreements
+    ):
+        """The grant list looks the agreement up for its page's rows only; its export
+        still carries every grant's agreement number and date."""
+        client.force_login(province_staff)
+        response = client.get(reverse("grants:grant_list_export"))
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Hibah"]
+        header, *rows = list(sheet.iter_rows(values_only=True))
+        lines = {
+            row[header.index("Nama Kelompok")]: dict(zip(header, row, strict=True)) for row in rows
+        }
+        for name in ("KUBE Terbit", "KUBE Tanda"):
+            agreement = agreements["issued" if name == "KUBE Terbit" else "signed"]
+            assert lines[name]["No. NPHD"] == agreement.letter.number
+            assert lines[name]["Tanggal NPHD"].date() == agreement.issued_on
+
+    def test_every_page_of_the_grant_list_shows_its_own_rows(
+        self, client, province_staff, agreements
+    ):
+        client.force_login(province_staff)
+        shown = []
+        for page in (1, 2, 3):
+            content = client.get(
+                reverse("grants:grant_list"), {"per_page": 1, "page": page, "sort": "pk"}
+            ).content.decode()
+            shown += [
+                name for name in ("KUBE Terbit", "KUBE Tanda", "KUBE Cair") if name in content
+            ]
+        assert sorted(shown) == ["KUBE Cair", "KUBE Tanda", "KUBE Terbit"]
