@@ -256,13 +256,18 @@ def _duplicate_nik_problems(members: list[tuple[str, str]]) -> list[str]:
     return [_("The same NIK is entered twice: %(niks)s.") % {"niks": ", ".join(twice)}]
 
 
+# What verification reads of each active member (a prefetch of members must load them all:
+# a field left out is read again per member).
+VERIFIED_MEMBER_FIELDS = ("group_id", "nik", "role", "kk_number", "decile")
+
+
 def verification_checks(group, criteria: Criteria | None = None) -> list[Check]:
     """Each verification criterion with what the group has, in the order the group page
     lists them: members, households, deciles, one ketua, the bank account, the documents."""
     criteria = criteria or verification_criteria()
     members = getattr(group, "active_members", None)
     if members is None:  # not prefetched (the "Menunggu Anda" line prefetches them)
-        members = group.members.filter(active=True).only("nik", "role", "kk_number", "decile")
+        members = group.members.filter(active=True).only(*VERIFIED_MEMBER_FIELDS)
     members = list(members)
     count, bounds = len(members), {"min": criteria.min_members, "max": criteria.max_members}
     checks = [
@@ -338,7 +343,11 @@ def _bank_account(group) -> Check:
 
 
 def _documents(group, criteria) -> Check:
-    have = set(group.documents.values_list("kind", flat=True))
+    documents = getattr(group, "prefetched_documents", None)  # "Menunggu Anda" prefetches
+    if documents is None:
+        have = set(group.documents.values_list("kind", flat=True))
+    else:
+        have = {document.kind for document in documents}
     labels = dict(DocumentKind.choices)
     missing = [str(labels[kind]) for kind in criteria.required_documents if kind not in have]
     wanted = ", ".join(str(labels[kind]) for kind in criteria.required_documents)

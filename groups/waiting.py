@@ -13,7 +13,7 @@ from accounts.roles import Action
 from core.scoping import role_and_scope
 from core.waiting import WaitingLine, waiting_provider
 from groups import rules
-from groups.models import BusinessGroup, GroupStatus, Member
+from groups.models import BusinessGroup, GroupDocument, GroupStatus, Member
 
 
 def _list_url(**params):
@@ -48,8 +48,8 @@ def groups_to_decide(user):
 @waiting_provider
 def groups_to_complete(user):
     """Proposed groups of the officer's regency that they may edit and that cannot be
-    verified yet as they stand (rules.verification_problems). Three queries: the programme's
-    criteria, the proposed groups, their active members."""
+    verified yet as they stand (rules.verification_problems). Four queries: the programme's
+    criteria, the proposed groups, their active members and their documents."""
     if not (user.has_regency_scope and role_and_scope(user, Action.GROUP_EDIT)):
         return []
     criteria = rules.verification_criteria()
@@ -60,9 +60,14 @@ def groups_to_complete(user):
         .prefetch_related(
             Prefetch(
                 "members",
-                queryset=Member.objects.filter(active=True).only("group_id", "nik", "role"),
+                queryset=Member.objects.filter(active=True).only(*rules.VERIFIED_MEMBER_FIELDS),
                 to_attr="active_members",
-            )
+            ),
+            Prefetch(
+                "documents",
+                queryset=GroupDocument.objects.only("group_id", "kind"),
+                to_attr="prefetched_documents",
+            ),
         )
     )
     incomplete = sum(

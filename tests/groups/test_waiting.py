@@ -43,3 +43,30 @@ class TestGroupLines:
         group_with_members(5)
         found = lines(personas[persona])
         assert VERIFY not in found
+
+
+@pytest.mark.django_db
+def test_the_officers_line_reads_members_and_documents_in_one_query_each(paser_officer, kaltim):
+    """Households (No. KK), deciles and the required documents are read with the groups'
+    members and documents, not again for each member or group: as many queries for one
+    proposed group as for five."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from groups import waiting
+    from tests.factories import ProgramFactory
+
+    ProgramFactory(required_documents=["proposal"])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            line = waiting.groups_to_complete(paser_officer)
+        return len(captured.captured_queries), line[0].count
+
+    group_with_members(5)
+    one = queries()
+    for _ in range(4):
+        group_with_members(5)
+    five = queries()
+    assert (one[1], five[1]) == (1, 5)  # the proposal is missing in each
+    assert one[0] == five[0] == 4  # criteria, groups, their members, their documents
