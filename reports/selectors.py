@@ -4,7 +4,8 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import F
+from django.db import connection
+from django.db.models import F, Min, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,10 +13,18 @@ from django.utils.translation import gettext_lazy
 
 from core.history import HistoryEntry, history_entries, history_fields, newest_first
 from core.indonesia import format_rupiah
-from grants.models import TRANSFERRED_STATUSES, Grant
-from reports.models import AccountabilityReport, LpjStatus, ProgressReport, ReportStatus
+from grants.models import TRANSFERRED_STATUSES
+from groups.models import BusinessGroup
+from reports.models import (
+    AccountabilityReport,
+    LpjOwingSpan,
+    LpjStatus,
+    LpjSummary,
+    ProgressReport,
+    ReportStatus,
+)
 from reports.owed import owed_due, owed_totals
-from reports.periods import LpjYear, Period, lpj_years_owed, periods_owed
+from reports.periods import LpjYear, Period, periods_owed
 
 
 def latest_due_period(grant, *, today=None):
@@ -385,59 +394,160 @@ class LpjRow:
 MISSING_LPJ_LABEL = gettext_lazy("Not submitted")
 
 
-def lpj_rows(*, user, today, regency=None, within_days: int = 0) -> list[LpjRow]:
+class OwedLpjs:
+    """The LPJs due by the day `due_by` that are neither submitted nor received, for the
+    groups the user may see (of one regency when given), by regency, group and year; days
+    late counted to `today`.
+
+    No year is worked out per grant in Python: the count adds up the kept LPJ summaries
+    (groups owing per year, LpjOwingSpan, less the LPJs submitted or received,
+    LpjSummary: the dashboard's "missing"); the rows are read a page at a time (slicing)
+    or streamed (iterating) by one SQL query that joins each group to the due years its
+    grants cover and leaves out the years with an LPJ that is not returned. A Paginator
+    takes it as its object list."""
+
+    def __init__(self, *, user, today, due_by, regency=None):
+        self.user, self.today, self.regency = user, today, regency
+        self.horizon = due_by
+        spans = LpjOwingSpan.objects.visible_to(user)
+        if regency is not None:
+            spans = spans.filter(regency=regency)
+        self._spans = spans
+        first = spans.aggregate(first=Min("first_year"))["first"]
+        self.years = (
+            []
+            if first is None
+            else [
+                LpjYear(year)
+                for year in range(first, self.horizon.year + 1)
+                if LpjYear(year).due <= self.horizon
+            ]
+        )
+
+    def count(self) -> int:
+        if not self.years:
+            return 0
+        numbers = [y.year for y in self.years]
+        owing = sum(
+            groups * sum(1 for y in numbers if first <= y and (last is None or y <= last))
+            for first, last, groups in self._spans.values_list("first_year", "last_year", "groups")
+        )
+        done = LpjSummary.objects.visible_to(self.user).filter(year__in=numbers)
+        if self.regency is not None:
+            done = done.filter(regency=self.regency)
+        totals = done.aggregate(submitted=Sum("submitted"), received=Sum("received"))
+        return owing - (totals["submitted"] or 0) - (totals["received"] or 0)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError("OwedLpjs takes a slice")
+        start = key.start or 0
+        if key.stop is None:
+            return list(self._rows(offset=start))
+        return list(self._rows(offset=start, limit=max(key.stop - start, 0)))
+
+    def __iter__(self):
+        return self._rows()
+
+    def _rows(self, *, offset=0, limit=None):
+        if not self.years or limit == 0:
+            return
+        groups = BusinessGroup.objects.visible_to(self.user)
+        if self.regency is not None:
+            groups = groups.filter(regency=self.regency)
+        if groups.query.is_empty():
+            return
+        # The groups the user may see, as visible_to says, on the group table itself (no
+        # join: the scope is the group's regency), so that PostgreSQL walks the groups in
+        # list order and stops after the page.
+        scope, scope_params = "1 = 1", []
+        if groups.query.where:
+            compiler = groups.query.get_compiler(connection.alias)
+            scope, scope_params = compiler.compile(groups.query.where)
+        years = " UNION ALL ".join(
+            "SELECT %s AS year, %s AS first_day, %s AS last_day" for _ in self.years
+        )
+        years_params = [value for y in self.years for value in (y.year, y.start, y.end)]
+        statuses = ", ".join("%s" for _ in LPJ_GRANT_STATUSES)
+        grant_covers_year = f"""EXISTS (
+                SELECT 1 FROM grants_grant g
+                WHERE g.group_id = groups_businessgroup.id AND g.status IN ({statuses})
+                  AND g.transferred_on IS NOT NULL AND g.transferred_on <= y.last_day
+                  AND (g.completed_on IS NULL OR g.completed_on >= y.first_day))"""
+        lpj_of_year = "a.group_id = groups_businessgroup.id AND a.year = y.year"
+        not_handed_in = "(a.id IS NULL OR a.status = %s)"
+        if connection.vendor == "postgresql":
+            # A LATERAL join per group, in the order of the (regency, name) index: the
+            # first page reads about as many groups as it shows.
+            owed = f"""CROSS JOIN LATERAL (
+                SELECT y.year, a.id AS lpj_id, a.status, a.return_reason
+                FROM ({years}) y LEFT JOIN reports_accountabilityreport a ON {lpj_of_year}
+                WHERE {grant_covers_year} AND {not_handed_in}) o"""
+            owed_where = "1 = 1"
+        else:  # SQLite has no LATERAL: the same rows from a join on the years
+            owed = f"""CROSS JOIN ({years}) y
+                LEFT JOIN reports_accountabilityreport a ON {lpj_of_year}"""
+            owed_where = f"{grant_covers_year} AND {not_handed_in}"
+        columns = "y.year, a.id, a.status, a.return_reason"
+        if connection.vendor == "postgresql":
+            columns = "o.year, o.lpj_id, o.status, o.return_reason"
+        sql = f"""
+            SELECT groups_businessgroup.id, groups_businessgroup.name,
+                   groups_businessgroup.registration_number, groups_businessgroup.regency_id,
+                   r.name, {columns}
+            FROM groups_businessgroup
+            {owed}
+            JOIN regions_regency r ON r.code = groups_businessgroup.regency_id
+            WHERE {owed_where} AND {scope}
+            ORDER BY groups_businessgroup.regency_id, groups_businessgroup.name,
+                     groups_businessgroup.id, {columns.split(",")[0]}
+        """
+        params = [
+            *years_params,
+            *LPJ_GRANT_STATUSES,
+            LpjStatus.RETURNED,
+            *scope_params,
+        ]
+        if limit is not None:
+            sql += " LIMIT %s OFFSET %s"
+            params += [limit, offset]
+        elif offset:
+            sql += " LIMIT -1 OFFSET %s" if connection.vendor == "sqlite" else " OFFSET %s"
+            params.append(offset)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            while chunk := cursor.fetchmany(2000):
+                for group_id, name, number, code, regency, year, pk, status, reason in chunk:
+                    lpj_year = LpjYear(year)
+                    yield LpjRow(
+                        group_id=group_id,
+                        group_name=name,
+                        registration_number=number,
+                        regency_code=code,
+                        regency_name=regency,
+                        year=lpj_year,
+                        due=lpj_year.due,
+                        days_late=(self.today - lpj_year.due).days,
+                        lpj_id=pk,
+                        status=status or "",
+                        return_reason=reason or "",
+                    )
+
+
+def lpj_rows(*, user, today, regency=None, within_days: int = 0) -> OwedLpjs:
     """LPJs due by today (or within `within_days` days) that are neither submitted nor
-    received, for the groups the user may see; by regency, group, year. Two queries."""
-    horizon = today + datetime.timedelta(days=within_days)
-    grants = Grant.objects.visible_to(user).filter(
-        status__in=LPJ_GRANT_STATUSES, transferred_on__isnull=False
-    )
-    if regency is not None:
-        grants = grants.filter(group__regency=regency)
-    grants = list(grants.select_related("group__regency").order_by("group_id", "pk"))
-    if not grants:
-        return []
-    done = {
-        (group_id, year): (pk, status, reason)
-        for group_id, year, pk, status, reason in AccountabilityReport.objects.filter(
-            group_id__in={g.group_id for g in grants}
-        ).values_list("group_id", "year", "pk", "status", "return_reason")
-    }
-    rows, seen = [], set()
-    for grant in grants:
-        group = grant.group
-        for period in lpj_years_owed(
-            transferred_on=grant.transferred_on, completed_on=grant.completed_on, today=horizon
-        ):
-            key = (group.pk, period.year)
-            if key in seen:
-                continue
-            seen.add(key)
-            pk, status, reason = done.get(key, (None, "", ""))
-            if pk is not None and status != LpjStatus.RETURNED:
-                continue
-            rows.append(
-                LpjRow(
-                    group_id=group.pk,
-                    group_name=group.name,
-                    registration_number=group.registration_number,
-                    regency_code=group.regency_id,
-                    regency_name=group.regency.name,
-                    year=period,
-                    due=period.due,
-                    days_late=(today - period.due).days,
-                    lpj_id=pk,
-                    status=status,
-                    return_reason=reason,
-                )
-            )
-    rows.sort(key=lambda r: (r.regency_code, r.group_name, r.group_id, r.year))
-    return rows
+    received, for the groups the user may see; by regency, group, year."""
+    due_by = today + datetime.timedelta(days=within_days)
+    return OwedLpjs(user=user, today=today, due_by=due_by, regency=regency)
 
 
-def overdue_lpj_rows(*, user, today, regency=None) -> list[LpjRow]:
+def overdue_lpj_rows(*, user, today, regency=None) -> OwedLpjs:
     """LPJs past their due date (10 January) not submitted, or returned."""
-    return [row for row in lpj_rows(user=user, today=today, regency=regency) if row.days_late > 0]
+    due_by = today - datetime.timedelta(days=1)
+    return OwedLpjs(user=user, today=today, due_by=due_by, regency=regency)
 
 
 def lpj_list(*, user):

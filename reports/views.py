@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import Action, can
 from core.errors import DomainError
+from core.pagination import CappedPaginator
 from core.scoping import get_visible_or_404
 from core.view_helpers import (
     add_errors_to_form,
@@ -280,6 +281,14 @@ def _overdue_lpjs(request, overdue_filter):
     )
 
 
+def _lpj_page(request, rows):
+    """One page of the overdue LPJs (?lpj_page=), counted from the kept summaries."""
+    return CappedPaginator(rows, LPJ_PER_PAGE).get_page(request.GET.get("lpj_page"))
+
+
+LPJ_PER_PAGE = 50
+
+
 def overdue(request):
     """Due reports that are missing, drafts or returned, per regency, with days late:
     read from the kept rows (reports.owed), counted, ordered and paged in SQL."""
@@ -300,7 +309,7 @@ def overdue(request):
         request,
         "reports/overdue.html",
         {
-            "lpj_rows": _overdue_lpjs(request, overdue_filter),
+            "lpj_page": _lpj_page(request, _overdue_lpjs(request, overdue_filter)),
             "filter": overdue_filter,
             "show_filter": user.has_province_scope,
             "table": table,

@@ -52,7 +52,9 @@ def lpjs_due(user):
     if not (user.is_regency_officer and can(user, Action.LPJ_SUBMIT)):
         return []
     rows = selectors.lpj_rows(user=user, today=timezone.localdate(), within_days=LPJ_NOTICE_DAYS)
-    return [WaitingLine(_("LPJs due or returned"), len(rows), f"{reverse('reports:overdue')}#lpj")]
+    return [
+        WaitingLine(_("LPJs due or returned"), rows.count(), f"{reverse('reports:overdue')}#lpj")
+    ]
 
 
 @waiting_provider

@@ -230,6 +230,46 @@ def lpjs(on, grant, kaltim, province_staff, paser_officer, approver, paser_head)
     return groups
 
 
+class TestOverdueRows:
+    """The overdue LPJs are counted from the kept summaries and read a page at a time in
+    SQL: the count is the number of rows, and every row is on one page."""
+
+    def test_count_rows_and_pages_agree(
+        self, on, client, lpjs, province_staff, paser_officer, berau_officer, monkeypatch
+    ):
+        from reports import views
+        from reports.selectors import lpj_rows, overdue_lpj_rows
+
+        on(datetime.date(2027, 2, 1))
+        rows = overdue_lpj_rows(user=province_staff, today=datetime.date(2027, 2, 1))
+        listed = list(rows)
+        # the LPJ never submitted and the returned one; not the submitted or received ones
+        assert {row.group_id for row in listed} == {lpjs["to submit"].pk, lpjs["returned"].pk}
+        assert rows.count() == len(listed) == 2
+        assert [row.status for row in listed if row.group_id == lpjs["returned"].pk] == [
+            LpjStatus.RETURNED
+        ]
+        assert {row.days_late for row in listed} == {22}
+        assert rows[1:2] == listed[1:2]
+        berau = overdue_lpj_rows(user=berau_officer, today=datetime.date(2027, 2, 1))
+        assert (berau.count(), list(berau)) == (0, [])
+        # before 10 January nothing is late, but the officer's notice counts what is due soon
+        early = datetime.date(2027, 1, 3)
+        assert overdue_lpj_rows(user=paser_officer, today=early).count() == 0
+        soon = lpj_rows(user=paser_officer, today=early, within_days=14)
+        assert soon.count() == len(list(soon)) == 2
+
+        monkeypatch.setattr(views, "LPJ_PER_PAGE", 1)
+        client.force_login(province_staff)
+        owed = (lpjs["to submit"].pk, lpjs["returned"].pk)
+        seen = []
+        for page in (1, 2):
+            content = client.get(reverse("reports:overdue"), {"lpj_page": page}).content.decode()
+            assert f"Halaman {page} dari 2" in content
+            seen += [pk for pk in owed if reverse("reports:lpj_group", args=[pk, 2026]) in content]
+        assert sorted(seen) == sorted(owed)  # one on each page
+
+
 class TestButtons:
     def test_submit(self, client, everyone, lpjs):
         accepted = set()
