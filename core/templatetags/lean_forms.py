@@ -33,11 +33,24 @@ def _described_by(field) -> str:
     return " ".join(ids)
 
 
+def _choices(form_field):
+    """The field's choices. A model choice field's rows are read in one plain query:
+    Django's iterator over them asks PostgreSQL for a server-side cursor (DECLARE ... WITH
+    HOLD), a millisecond per select for a dozen rows."""
+    if not isinstance(form_field, forms.ModelChoiceField):
+        return form_field.choices
+    choices = [] if form_field.empty_label is None else [("", form_field.empty_label)]
+    return choices + [
+        (form_field.prepare_value(obj), form_field.label_from_instance(obj))
+        for obj in form_field.queryset.all()
+    ]
+
+
 def _select(field, invalid: str) -> str | None:
     selected = field.value()
     selected = {"" if selected is None else str(selected)}
     options = []
-    for value, label in field.field.choices:
+    for value, label in _choices(field.field):
         if isinstance(label, list | tuple):  # option groups: left to the widget's templates
             return None
         value = "" if value is None else str(value)
