@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import F, Min, Sum
+from django.db.models import F, Min, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from core.history import HistoryEntry, history_entries, history_fields, newest_f
 from core.indonesia import format_rupiah
 from grants.models import TRANSFERRED_STATUSES
 from groups.models import BusinessGroup
+from reports.badges import report_badge
 from reports.models import (
     AccountabilityReport,
     LpjOwingSpan,
@@ -390,6 +391,10 @@ class LpjRow:
     def url(self) -> str:
         return reverse("reports:lpj_group", args=[self.group_id, self.year.year])
 
+    @property
+    def badge(self) -> str:
+        return report_badge(self.status or "missing", self.status_label)
+
 
 MISSING_LPJ_LABEL = gettext_lazy("Not submitted")
 
@@ -409,7 +414,7 @@ class OwedLpjs:
     def __init__(self, *, user, today, due_by, regency=None):
         self.user, self.today, self.regency = user, today, regency
         self.horizon = due_by
-        spans = LpjOwingSpan.objects.visible_to(user)
+        spans = LpjOwingSpan.objects.visible_to(user).order_by()
         if regency is not None:
             spans = spans.filter(regency=regency)
         self._spans = spans
@@ -429,8 +434,17 @@ class OwedLpjs:
             return 0
         numbers = [y.year for y in self.years]
         owing = sum(
-            groups * sum(1 for y in numbers if first <= y and (last is None or y <= last))
-            for first, last, groups in self._spans.values_list("first_year", "last_year", "groups")
+            (total or 0)
+            for total in self._spans.aggregate(
+                **{
+                    f"y{year}": Sum(
+                        "groups",
+                        filter=Q(first_year__lte=year)
+                        & (Q(last_year__isnull=True) | Q(last_year__gte=year)),
+                    )
+                    for year in numbers
+                }
+            ).values()
         )
         done = LpjSummary.objects.visible_to(self.user).filter(year__in=numbers)
         if self.regency is not None:

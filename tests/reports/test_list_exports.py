@@ -35,7 +35,7 @@ QUERIES = {
     "grants:program_list_export": 7,
     "grants:tranche_queue_export": 7,
     "reports:review_queue_export": 7,
-    "reports:overdue_export": 10,  # and the overdue LPJs' sheet: two queries
+    "reports:overdue_export": 9,  # and the LPJs sheet: the first year owed (none owed here)
     "training:session_list_export": 7,
     "training:visit_list_export": 7,
     "training:coverage_export": 9,
