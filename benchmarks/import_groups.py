@@ -295,6 +295,9 @@ def main():
         "--repeat", type=int, default=3, help="imports to time; the median is the figure"
     )
     parser.add_argument("--web", action="store_true", help="upload, preview and confirm")
+    parser.add_argument(
+        "--json", action="store_true", help="end with the figures as one JSON line (make bench)"
+    )
     args = parser.parse_args()
 
     setup()
@@ -346,7 +349,7 @@ def web(args, data, user):
         preview, confirm = time_web(data, user)
         cpu = time.process_time() - cpu
         remove_earlier_run(user)
-        rates.append(args.members / (preview + confirm))
+        rates.append(round(args.members / (preview + confirm)))
         print(
             f"web {run}: upload and preview {preview:.2f} s, confirm {confirm:.2f} s, "
             f"{rates[-1]:,.0f} members/s (CPU time of this process {cpu:.2f} s)"
@@ -356,6 +359,10 @@ def web(args, data, user):
         f"median through the web: {rate:,.0f} members/s; ratio to the {WEB_TARGET:,}/s "
         f"target: {rate / WEB_TARGET:.2f}"
     )
+    if args.json:
+        import json
+
+        print(json.dumps({"members": args.members, "runs": rates, "members_per_s": rate}))
 
 
 if __name__ == "__main__":
