@@ -79,6 +79,7 @@ def _unpacked_message(size: int, limit: int) -> str:
 
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+CELL, VALUE, TEXT, INLINE_STRING = MAIN + "c", MAIN + "v", MAIN + "t", MAIN + "is"
 RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # Excel's grid ends at XFD1048576
@@ -210,7 +211,7 @@ def _xml_elements(stream, tags: set[str]) -> Iterator[Element]:
 
 def _plain_text(item: Element) -> str:
     """A string item (<si> or <is>) without formatting: its text and its runs' text."""
-    if len(item) == 1 and item[0].tag == MAIN + "t":  # the usual case: one plain text
+    if len(item) == 1 and item[0].tag == TEXT:  # the usual case: one plain text
         return item[0].text or ""
     parts = []
     for child in item:
@@ -311,9 +312,9 @@ class Workbook:
         """A cell's value as openpyxl's read-only, data-only reader gives it."""
         kind = cell.get("t", "n")
         if kind == "inlineStr":
-            item = cell.find(MAIN + "is")
+            item = cell.find(INLINE_STRING)
             return None if item is None else _plain_text(item)
-        value = cell.findtext(MAIN + "v") or None
+        value = cell.findtext(VALUE) or None
         if value is None:
             return None
         if kind == "n":
@@ -368,11 +369,14 @@ class SheetRows:
     def _cells(self, row: Element) -> dict[int, object]:
         cells, column, value_of = {}, -1, self.workbook.value
         for cell in row:
-            if cell.tag != MAIN + "c":
+            if cell.tag != CELL:
                 continue
             reference = cell.get("r")
             if reference:  # A7 -> 0; a column past XFD is a KeyError, as for "7A"
-                column = COLUMN_INDEXES[reference.rstrip("0123456789").upper()]
+                letters = reference.rstrip("0123456789")
+                column = COLUMN_INDEXES.get(letters)
+                if column is None:
+                    column = COLUMN_INDEXES[letters.upper()]
             else:
                 column += 1
                 if column == MAX_COLUMN:
