@@ -38,15 +38,15 @@ from django.utils import formats, timezone, translation
 
 from accounts.roles import Role
 from grants.models import TRANSFERRED_STATUSES, Grant, GrantStatus
+from groups.models import BusinessGroup
 from reports.models import (
-    AccountabilityReport,
-    LpjStatus,
     OwedReport,
     ReminderLog,
     ReportStatus,
 )
 from reports.owed import extend_owed_reports, last_due_index, owing_grants
-from reports.periods import LpjYear, Period, lpj_years_owed
+from reports.periods import LpjYear, Period
+from reports.selectors import OwedLpjs
 
 logger = logging.getLogger(__name__)
 
@@ -168,35 +168,36 @@ def outstanding_reports(*, today: datetime.date) -> list[Outstanding]:
 
 def outstanding_lpjs(*, today: datetime.date) -> list[Outstanding]:
     """Yearly accountability reports (LPJ, due 10 January) late or due within DUE_SOON_DAYS:
-    neither submitted nor received. A completed grant still owes the LPJ of its last year."""
+    neither submitted nor received (reports.selectors.OwedLpjs, the overdue page's rows), each
+    with the grants of its group that cover the year (a completed grant still owes the LPJ
+    of its last year). Three queries."""
     horizon = today + datetime.timedelta(days=DUE_SOON_DAYS)
-    grants = (
-        Grant.objects.filter(status__in=TRANSFERRED_STATUSES, transferred_on__isnull=False)
-        .select_related("group__regency")
+    rows = list(OwedLpjs(user=None, today=today, due_by=horizon))
+    groups = BusinessGroup.objects.select_related("regency").in_bulk({row.group_id for row in rows})
+    covering = defaultdict(list)  # group -> [(transferred_on, completed_on, grant id)]
+    for pk, group_id, transferred_on, completed_on in (
+        Grant.objects.filter(
+            status__in=TRANSFERRED_STATUSES,
+            transferred_on__isnull=False,
+            group_id__in=list(groups),
+        )
         .order_by("pk")
-    )
-    done = set(
-        AccountabilityReport.objects.filter(
-            status__in=(LpjStatus.SUBMITTED, LpjStatus.RECEIVED)
-        ).values_list("group_id", "year")
-    )
-    owed = defaultdict(list)
-    groups = {}
-    for grant in grants:
-        for year in lpj_years_owed(
-            transferred_on=grant.transferred_on, completed_on=grant.completed_on, today=horizon
-        ):
-            if (grant.group_id, year.year) not in done:
-                owed[grant.group_id, year].append(grant.pk)
-                groups[grant.group_id] = grant.group
+        .values_list("pk", "group_id", "transferred_on", "completed_on")
+    ):
+        covering[group_id].append((transferred_on, completed_on, pk))
     return [
         Outstanding(
-            group=groups[group_id],
-            period=year,
-            grant_ids=tuple(grant_ids),
-            days_late=(today - year.due).days,
+            group=groups[row.group_id],
+            period=row.year,
+            grant_ids=tuple(
+                pk
+                for transferred_on, completed_on, pk in covering[row.group_id]
+                if transferred_on <= row.year.end
+                and (completed_on is None or completed_on >= row.year.start)
+            ),
+            days_late=row.days_late,
         )
-        for (group_id, year), grant_ids in owed.items()
+        for row in rows
     ]
 
 

@@ -399,10 +399,14 @@ class LpjRow:
 MISSING_LPJ_LABEL = gettext_lazy("Not submitted")
 
 
+def _in_scope(manager, user):
+    return manager.all() if user is None else manager.visible_to(user)
+
+
 class OwedLpjs:
     """The LPJs due by the day `due_by` that are neither submitted nor received, for the
-    groups the user may see (of one regency when given), by regency, group and year; days
-    late counted to `today`.
+    groups the user may see (every group when `user` is None: the reminders), of one regency
+    when given, by regency, group and year; days late counted to `today`.
 
     No year is worked out per grant in Python: the count adds up the kept LPJ summaries
     (groups owing per year, LpjOwingSpan, less the LPJs submitted or received,
@@ -414,7 +418,7 @@ class OwedLpjs:
     def __init__(self, *, user, today, due_by, regency=None):
         self.user, self.today, self.regency = user, today, regency
         self.horizon = due_by
-        spans = LpjOwingSpan.objects.visible_to(user).order_by()
+        spans = _in_scope(LpjOwingSpan.objects, user).order_by()
         if regency is not None:
             spans = spans.filter(regency=regency)
         self._spans = spans
@@ -446,7 +450,7 @@ class OwedLpjs:
                 }
             ).values()
         )
-        done = LpjSummary.objects.visible_to(self.user).filter(year__in=numbers)
+        done = _in_scope(LpjSummary.objects, self.user).filter(year__in=numbers)
         if self.regency is not None:
             done = done.filter(regency=self.regency)
         totals = done.aggregate(submitted=Sum("submitted"), received=Sum("received"))
@@ -469,7 +473,7 @@ class OwedLpjs:
     def _rows(self, *, offset=0, limit=None):
         if not self.years or limit == 0:
             return
-        groups = BusinessGroup.objects.visible_to(self.user)
+        groups = _in_scope(BusinessGroup.objects, self.user)
         if self.regency is not None:
             groups = groups.filter(regency=self.regency)
         if groups.query.is_empty():
