@@ -51,9 +51,9 @@ class SessionMiddleware(DjangoSessionMiddleware):
     """Django's session middleware, except that
 
     - a request to a path in SESSIONLESS_PATHS (/healthz) gets an empty session that is
-      never read or saved, whatever cookie it carries: with SESSION_SAVE_EVERY_REQUEST
-      the health check would otherwise write the session table, and fail with it when
-      the database is down;
+      never read or saved, whatever cookie it carries: the health check would otherwise
+      read (and, once a minute, write) the session table, and fail with it when the
+      database is down;
     - an error answer (5xx) leaves the session alone: Django would read it from the
       database only to decide not to save it, turning a database outage into a second
       error while the error page is being sent;

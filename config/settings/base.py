@@ -141,7 +141,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Idle sessions end: every request pushes the expiry forward by SESSION_IDLE_MINUTES.
+# Idle sessions end: activity pushes the expiry forward by SESSION_IDLE_MINUTES.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 # Pushed forward at most once a minute (core.middleware.SessionMiddleware), not written on
 # every request as SESSION_SAVE_EVERY_REQUEST would.

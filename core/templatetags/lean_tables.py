@@ -123,7 +123,10 @@ class _Cells:
         return value
 
     def _plain_value(self, record):
-        """The value along the accessor; None (not a plain value) for a callable on the way."""
+        """The value along the accessor; None (not a plain value) for a callable on the way
+        or a record that is a dict (django-tables2 reads those by key)."""
+        if isinstance(record, dict):
+            return None, False
         value = record
         for bit in self.bits:
             value = getattr(value, bit, None)

@@ -69,3 +69,17 @@ def test_every_cell_is_what_django_tables2_renders(kaltim):
     assert 'href="?q=kube&amp;sort=name"' in html
     assert 'href="?q=kube&amp;sort=pk&amp;page=2"' in html
     assert '<th class="sort-caption d-md-none" scope="col">' in html
+
+
+def test_rows_that_are_dicts_are_read_by_key():
+    class Plain(tables.Table):
+        name = tables.Column()
+        count = tables.Column(default="—")
+
+    request = RequestFactory().get("/")
+    table = Plain([{"name": "KUBE <A>", "count": 3}, {"name": "KUBE B", "count": None}])
+    tables.RequestConfig(request, paginate=False).configure(table)
+    assert cells(lean_table({"request": request}, table)) == [
+        ["KUBE &lt;A&gt;", "3"],
+        ["KUBE B", "—"],
+    ]
