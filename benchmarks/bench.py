@@ -452,11 +452,10 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def time_import(db: str, secret: str) -> dict:
-    """benchmarks/import_groups.py --web on a database of its own: a workbook of 20,000
-    members uploaded, previewed and confirmed three times through Django's test client."""
+def run_child(arguments, *, db: str, secret: str, failure: str) -> dict:
+    """A benchmark step in a child process on database `db`: the JSON its last line prints."""
     child = subprocess.run(
-        [PYTHON, str(ROOT / "benchmarks" / "import_groups.py"), "--web", "--json"],
+        [PYTHON, *arguments],
         cwd=ROOT,
         env=os.environ | {"DATABASE_URL": database_url(db), "DJANGO_SECRET_KEY": secret},
         capture_output=True,
@@ -464,8 +463,17 @@ def time_import(db: str, secret: str) -> dict:
     )
     if child.returncode:
         sys.stderr.write(child.stdout + child.stderr)
-        raise SystemExit("timing the import failed")
+        raise SystemExit(failure)
     return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+def time_import(db: str, secret: str) -> dict:
+    """benchmarks/import_groups.py --web on a database of its own: a workbook of 20,000
+    members uploaded, previewed and confirmed three times through Django's test client."""
+    script = str(ROOT / "benchmarks" / "import_groups.py")
+    return run_child(
+        [script, "--web", "--json"], db=db, secret=secret, failure="timing the import failed"
+    )
 
 
 def check(label, value, target, passed):
@@ -560,18 +568,13 @@ def main():
         db = f"{args.db_prefix}_{groups}" + ("" if args.spread == "national" else "_province")
         print(f"Preparing {label} scale ({groups:,} groups) in {db} ...", flush=True)
         started = time.perf_counter()
-        child = subprocess.run(
-            [PYTHON, __file__, "--prepare", str(groups), "--spread", args.spread]
+        info = run_child(
+            [__file__, "--prepare", str(groups), "--spread", args.spread]
             + (["--rebuild"] if args.rebuild else []),
-            cwd=ROOT,
-            env=os.environ | {"DATABASE_URL": database_url(db), "DJANGO_SECRET_KEY": secret},
-            capture_output=True,
-            text=True,
+            db=db,
+            secret=secret,
+            failure=f"preparing {db} failed",
         )
-        if child.returncode:
-            sys.stderr.write(child.stdout + child.stderr)
-            raise SystemExit(f"preparing {db} failed")
-        info = json.loads(child.stdout.strip().splitlines()[-1])
         print(
             f"  {info['groups']:,} groups, {info['members']:,} members, {info['grants']:,} "
             f"grants; built: {info['built']} ({time.perf_counter() - started:.0f} s)"

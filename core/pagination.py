@@ -107,7 +107,7 @@ class KeysFirst(TableQuerysetData):
         return self._annotated(self.data.filter(pk__in=self.data.values("pk")[key]))
 
     def __iter__(self):
-        return iter(self._annotated(self.data))
+        return iter(self.queryset())
 
     def queryset(self):
         """Every row, ordered, with the annotations (an export reads this)."""

@@ -25,7 +25,7 @@ from reports.models import (
     ReportStatus,
 )
 from reports.owed import owed_due, owed_totals
-from reports.periods import LpjYear, Period, periods_owed
+from reports.periods import LpjYear, Period, lpj_years_owed, periods_owed
 
 
 def latest_due_period(grant, *, today=None):
@@ -399,10 +399,6 @@ class LpjRow:
 MISSING_LPJ_LABEL = gettext_lazy("Not submitted")
 
 
-def _in_scope(manager, user):
-    return manager.all() if user is None else manager.visible_to(user)
-
-
 class OwedLpjs:
     """The LPJs due by the day `due_by` that are neither submitted nor received, for the
     groups the user may see (every group when `user` is None: the reminders), of one regency
@@ -417,21 +413,19 @@ class OwedLpjs:
 
     def __init__(self, *, user, today, due_by, regency=None):
         self.user, self.today, self.regency = user, today, regency
-        self.horizon = due_by
-        spans = _in_scope(LpjOwingSpan.objects, user).order_by()
-        if regency is not None:
-            spans = spans.filter(regency=regency)
-        self._spans = spans
-        first = spans.aggregate(first=Min("first_year"))["first"]
+        self._spans = self._scope(LpjOwingSpan.objects).order_by()
+        first = self._spans.aggregate(first=Min("first_year"))["first"]
+        # the years due by then, from the first a group owes (as for a grant of that year)
         self.years = (
             []
             if first is None
-            else [
-                LpjYear(year)
-                for year in range(first, self.horizon.year + 1)
-                if LpjYear(year).due <= self.horizon
-            ]
+            else lpj_years_owed(transferred_on=datetime.date(first, 1, 1), today=due_by)
         )
+
+    def _scope(self, manager):
+        """The rows the user may see (all for the reminders), of the regency if one is given."""
+        rows = manager.all() if self.user is None else manager.visible_to(self.user)
+        return rows if self.regency is None else rows.filter(regency=self.regency)
 
     def count(self) -> int:
         if not self.years:
@@ -450,14 +444,9 @@ class OwedLpjs:
                 }
             ).values()
         )
-        done = _in_scope(LpjSummary.objects, self.user).filter(year__in=numbers)
-        if self.regency is not None:
-            done = done.filter(regency=self.regency)
+        done = self._scope(LpjSummary.objects).filter(year__in=numbers)
         totals = done.aggregate(submitted=Sum("submitted"), received=Sum("received"))
         return owing - (totals["submitted"] or 0) - (totals["received"] or 0)
-
-    def __len__(self):
-        return self.count()
 
     def __getitem__(self, key):
         if not isinstance(key, slice) or key.step is not None:
@@ -473,9 +462,7 @@ class OwedLpjs:
     def _rows(self, *, offset=0, limit=None):
         if not self.years or limit == 0:
             return
-        groups = _in_scope(BusinessGroup.objects, self.user)
-        if self.regency is not None:
-            groups = groups.filter(regency=self.regency)
+        groups = self._scope(BusinessGroup.objects)
         if groups.query.is_empty():
             return
         # The groups the user may see, as visible_to says, on the group table itself (no
@@ -504,24 +491,22 @@ class OwedLpjs:
                 SELECT y.year, a.id AS lpj_id, a.status, a.return_reason
                 FROM ({years}) y LEFT JOIN reports_accountabilityreport a ON {lpj_of_year}
                 WHERE {grant_covers_year} AND {not_handed_in}) o"""
-            owed_where = "1 = 1"
+            owed_where, year, columns = "1 = 1", "o.year", "o.lpj_id, o.status, o.return_reason"
         else:  # SQLite has no LATERAL: the same rows from a join on the years
             owed = f"""CROSS JOIN ({years}) y
                 LEFT JOIN reports_accountabilityreport a ON {lpj_of_year}"""
             owed_where = f"{grant_covers_year} AND {not_handed_in}"
-        columns = "y.year, a.id, a.status, a.return_reason"
-        if connection.vendor == "postgresql":
-            columns = "o.year, o.lpj_id, o.status, o.return_reason"
+            year, columns = "y.year", "a.id, a.status, a.return_reason"
         sql = f"""
             SELECT groups_businessgroup.id, groups_businessgroup.name,
                    groups_businessgroup.registration_number, groups_businessgroup.regency_id,
-                   r.name, {columns}
+                   r.name, {year}, {columns}
             FROM groups_businessgroup
             {owed}
             JOIN regions_regency r ON r.code = groups_businessgroup.regency_id
             WHERE {owed_where} AND {scope}
             ORDER BY groups_businessgroup.regency_id, groups_businessgroup.name,
-                     groups_businessgroup.id, {columns.split(",")[0]}
+                     groups_businessgroup.id, {year}
         """
         params = [
             *years_params,

@@ -281,12 +281,12 @@ def _overdue_lpjs(request, overdue_filter):
     )
 
 
+LPJ_PER_PAGE = 50
+
+
 def _lpj_page(request, rows):
     """One page of the overdue LPJs (?lpj_page=), counted from the kept summaries."""
     return CappedPaginator(rows, LPJ_PER_PAGE).get_page(request.GET.get("lpj_page"))
-
-
-LPJ_PER_PAGE = 50
 
 
 def overdue(request):

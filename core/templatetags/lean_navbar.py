@@ -12,12 +12,15 @@ from django.utils.translation import gettext
 
 register = template.Library()
 
+# An entry of the page being shown (the class ends, the attribute follows).
+ACTIVE = mark_safe(' active" aria-current="page')
+
 
 def _link(item, current) -> str:
     active = current == item["url_name"]
     return format_html(
         '<li class="nav-item"><a class="nav-link text-nowrap{}" href="{}">{}</a></li>',
-        mark_safe(' active" aria-current="page') if active else "",
+        ACTIVE if active else "",
         item["url"],
         item["label"],
     )
@@ -29,7 +32,7 @@ def _menu(item, current) -> str:
         '<li><a class="dropdown-item{}" href="{}">{}</a></li>',
         (
             (
-                mark_safe(' active" aria-current="page') if current == child["url_name"] else "",
+                ACTIVE if current == child["url_name"] else "",
                 child["url"],
                 child["label"],
             )

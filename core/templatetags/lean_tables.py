@@ -73,7 +73,6 @@ class _Cells:
             and self.opening is not None
             and (self.link is None or self._plain_link())
         )
-        self.escape = bound_column.localize is None
 
     def _choices(self, model):
         field = self.accessor.get_field(model) if model is not None else None
@@ -161,22 +160,15 @@ class _Cells:
         if empty:
             content = _escaped(self.default)
         else:
-            shown = value
-            if self.own_render:
-                known = {"value": value, "record": record}
-                shown = self.render(**{arg: known[arg] for arg in self.args})
-            if self.escape:
-                content = _escaped(shown)
-            else:
-                content = _escaped(localize(shown, use_l10n=bool(self.bound.localize)))
+            shown = self.render(**_only(self.args, value, record)) if self.own_render else value
+            content = _localized(self.bound, shown)
         if self.link is not None and not empty:
             content = f'<a href="{self._href(record, value, urls)}">{content}</a>'
         return self.opening + content + "</td>"
 
     def _href(self, record, value, urls) -> str:
         if self.link_args is not None:
-            known = {"record": record, "value": value}
-            return _escaped(self.link.url(**{arg: known[arg] for arg in self.link_args}))
+            return _escaped(self.link.url(**_only(self.link_args, value, record)))
         target = value if hasattr(value, "get_absolute_url") else record
         key = id(target)
         if key not in urls:
@@ -199,6 +191,12 @@ class _Cells:
         else:
             content = self.render(**{arg: kwargs[arg] for arg in self.args})
         return self.link(content, **kwargs) if self.link else content
+
+
+def _only(names, value, record) -> dict:
+    """The arguments among `value` and `record` a render method or a link asks for."""
+    known = {"value": value, "record": record}
+    return {name: known[name] for name in names}
 
 
 def _escaped(value) -> str:
@@ -308,23 +306,17 @@ def _pagination(table, query) -> str:
     for number in table_page_range(page, table.paginator):
         if number == "...":
             items.append(mark_safe('<li class="page-item"><a class="page-link">...</a></li>'))
-        elif number == page.number:
-            items.append(
-                format_html(
-                    '<li class="page-item active"><a class="page-link" href="{}" '
-                    'aria-current="page">{}</a></li>',
-                    query(field, number),
-                    number,
-                )
+            continue
+        current = number == page.number
+        items.append(
+            format_html(
+                '<li class="page-item{}"><a class="page-link" href="{}"{}>{}</a></li>',
+                " active" if current else "",
+                query(field, number),
+                mark_safe(' aria-current="page"') if current else "",
+                number,
             )
-        else:
-            items.append(
-                format_html(
-                    '<li class="page-item"><a class="page-link" href="{}">{}</a></li>',
-                    query(field, number),
-                    number,
-                )
-            )
+        )
     if page.has_next():
         items.append(
             format_html(
