@@ -328,6 +328,67 @@ class RegistrationCounter(models.Model):
         return f"{self.regency_id}-{self.year}: {self.last_number}"
 
 
+class GroupCountQuerySet(RegionScopedQuerySet):
+    regency_path = "regency"
+
+
+class GroupCount(models.Model):
+    """How many groups a regency has in a status: the dashboard reads these few rows
+    instead of counting every group. Kept by triggers on the groups table (migration
+    0005, on PostgreSQL and SQLite alike), so every path that writes groups keeps it —
+    forms, services, the admin, the import's COPY, bulk SQL — and no Python code writes
+    it. `recount_groups()` rebuilds it from the groups (after a bulk load with triggers
+    off); `GroupCount.drifted()` names any regency and status where it differs from a
+    recount."""
+
+    regency = models.ForeignKey("regions.Regency", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, choices=GroupStatus.choices)
+    groups = models.IntegerField(default=0)
+
+    objects = GroupCountQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["regency", "status"], name="group_count_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.regency_id} {self.status}: {self.groups}"
+
+    @classmethod
+    def counted(cls) -> dict[tuple[str, str], int]:
+        """The groups per (regency, status) counted from the groups table."""
+        return {
+            (row["regency_id"], row["status"]): row["n"]
+            for row in BusinessGroup.objects.order_by()
+            .values("regency_id", "status")
+            .annotate(n=models.Count("id"))
+        }
+
+    @classmethod
+    def drifted(cls) -> dict[tuple[str, str], tuple[int, int]]:
+        """Where the kept counts differ from a recount: (regency, status) -> (kept,
+        counted). Empty when they agree."""
+        kept = {(row.regency_id, row.status): row.groups for row in cls.objects.exclude(groups=0)}
+        counted = cls.counted()
+        return {
+            key: (kept.get(key, 0), counted.get(key, 0))
+            for key in kept.keys() | counted.keys()
+            if kept.get(key, 0) != counted.get(key, 0)
+        }
+
+
+def recount_groups() -> int:
+    """Rebuild GroupCount from the groups table; the number of rows written."""
+    counts = GroupCount.counted()
+    GroupCount.objects.all().delete()
+    GroupCount.objects.bulk_create(
+        GroupCount(regency_id=regency_id, status=status, groups=n)
+        for (regency_id, status), n in counts.items()
+    )
+    return len(counts)
+
+
 def document_upload_to(document, filename):
     return f"group-documents/{document.group_id}/{document.stored_name}"
 
