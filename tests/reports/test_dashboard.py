@@ -358,3 +358,23 @@ def test_the_headline_counts_accepted_reports_like_the_table(
     content = response.content.decode()
     assert f'id="headline-accepted">{c.accepted} / {c.owing}<' in content
     assert f"{c.submitted} menunggu pemeriksaan" in content
+
+
+@pytest.mark.django_db
+def test_both_middles_come_from_one_percentile_disc(postgres):
+    """The dashboard asks percentile_disc for MIDDLES in one sort: for every count of
+    values, the two fractions give the lower and the upper middle of the sorted values."""
+    from django.db import connection
+
+    from reports.dashboard import MIDDLES
+
+    with connection.cursor() as cursor:
+        for n in [*range(1, 60), 999, 1000, 30_001, 30_002]:
+            values = [(i * 7919) % 1_000_003 - 500_000 for i in range(n)]
+            cursor.execute(
+                "SELECT percentile_disc(%s::float8[]) WITHIN GROUP (ORDER BY v) "
+                "FROM unnest(%s::bigint[]) AS v",
+                [list(MIDDLES), values],
+            )
+            ordered = sorted(values)
+            assert cursor.fetchone()[0] == [ordered[(n - 1) // 2], ordered[n // 2]], n
