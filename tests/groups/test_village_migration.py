@@ -19,8 +19,18 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture
+def latest_schema_after():
+    """Back to every app's latest migration after the test, whatever it rolled back (the
+    later migrations of groups and of the apps that depend on it: tables, columns and
+    triggers the next tests need)."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
-def test_groups_keep_their_village_or_the_text_they_had(kaltim, capsys):
+def test_groups_keep_their_village_or_the_text_they_had(kaltim, capsys, latest_schema_after):
     old = migrate(BEFORE)
     try:
         Group = old.get_model("groups", "BusinessGroup")
