@@ -543,11 +543,11 @@ def build(
         cursor.execute(
             """
             INSERT INTO grants_grant (
-                program_id, group_id, amount, decree_id, awarded_on,
+                program_id, group_id, regency_id, amount, decree_id, awarded_on,
                 awarded_by_id, transferred_on, transfer_reference, status, status_reason,
                 completed_on, committed_amount, withdrawn_amount, accounted_amount,
                 created_at, updated_at)
-            SELECT %(program)s, group_id, amount, d.id, base - 14,
+            SELECT %(program)s, group_id, regency_id, amount, d.id, base - 14,
                    %(staff)s,
                    CASE WHEN grant_status IN ('awarded', 'cancelled') THEN NULL ELSE base END,
                    CASE WHEN grant_status IN ('awarded', 'cancelled') THEN ''

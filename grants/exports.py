@@ -29,8 +29,8 @@ PROGRAM_COLUMNS = (
 GRANT_COLUMNS = (
     Column("No. Registrasi", "group.registration_number", CODE),
     Column("Nama Kelompok", "group.name", width=32),
-    Column("Kode Kabupaten/Kota", "group.regency_id", CODE, 12),
-    Column("Kabupaten/Kota", "group.regency.name", width=24),
+    Column("Kode Kabupaten/Kota", "regency_id", CODE, 12),
+    Column("Kabupaten/Kota", "regency.name", width=24),
     Column("Program", "program.name", width=32),
     Column("No. SK Penerima", "decree_number", CODE, 36),
     Column("No. NPHD", "nphd_number", CODE, 36),

@@ -26,7 +26,7 @@ class GrantFilter(django_filters.FilterSet):
         label=_("Programme"), queryset=Program.objects.none()
     )
     regency = django_filters.ModelChoiceFilter(
-        label=_("Regency/city"), field_name="group__regency", queryset=Regency.objects.none()
+        label=_("Regency/city"), field_name="regency", queryset=Regency.objects.none()
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=GrantStatus.choices)
     tranche = django_filters.ChoiceFilter(
@@ -87,7 +87,7 @@ class GrantFilter(django_filters.FilterSet):
 class TrancheQueueFilter(django_filters.FilterSet):
     regency = django_filters.ModelChoiceFilter(
         label=_("Regency/city"),
-        field_name="grant__group__regency",
+        field_name="grant__regency",
         queryset=Regency.objects.none(),
     )
 
@@ -120,7 +120,7 @@ class AgreementFilter(django_filters.FilterSet):
         label=_("Programme"), field_name="grant__program", queryset=Program.objects.none()
     )
     regency = django_filters.ModelChoiceFilter(
-        label=_("Regency/city"), field_name="grant__group__regency", queryset=Regency.objects.none()
+        label=_("Regency/city"), field_name="grant__regency", queryset=Regency.objects.none()
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=AgreementStatus.choices)
 
@@ -139,7 +139,7 @@ class HandoverFilter(django_filters.FilterSet):
         label=_("Programme"), field_name="grant__program", queryset=Program.objects.none()
     )
     regency = django_filters.ModelChoiceFilter(
-        label=_("Regency/city"), field_name="grant__group__regency", queryset=Regency.objects.none()
+        label=_("Regency/city"), field_name="grant__regency", queryset=Regency.objects.none()
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=HandoverStatus.choices)
 
@@ -159,7 +159,7 @@ class SpendingFilter(django_filters.FilterSet):
     )
     regency = django_filters.ModelChoiceFilter(
         label=_("Regency/city"),
-        field_name="tranche__grant__group__regency",
+        field_name="tranche__grant__regency",
         queryset=Regency.objects.none(),
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=SpendingStatus.choices)

@@ -366,7 +366,7 @@ TRANSFERRED_STATUSES = (GrantStatus.TRANSFERRED, GrantStatus.ACTIVE, GrantStatus
 
 
 class GrantQuerySet(RegionScopedQuerySet):
-    regency_path = "group__regency"
+    regency_path = "regency"
 
     def live(self):
         """Grants that hold a place in their programme (every one but the cancelled)."""
@@ -382,6 +382,17 @@ class Grant(TimeStampedModel):
         verbose_name=_("group"),
         on_delete=models.PROTECT,
         related_name="grants",
+    )
+    # The group's regency, copied so that the lists filter and sort grants by regency
+    # through their own indexes; the database keeps it equal to the group's (a foreign
+    # key on (group, regency) that follows the group on PostgreSQL, triggers on SQLite:
+    # migration 0012), and save() fills it in.
+    regency = models.ForeignKey(
+        "regions.Regency",
+        verbose_name=_("regency/city"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     amount = models.PositiveBigIntegerField(_("amount (Rp)"))
     decree = models.ForeignKey(
@@ -421,10 +432,12 @@ class Grant(TimeStampedModel):
         verbose_name = _("grant")
         verbose_name_plural = _("grants")
         ordering = ["-awarded_on", "-id"]
-        # Every order and filter of the grant list has its index (the regency filter goes
-        # through the group's regency index); the default order most of all: without it
-        # every grant was joined and sorted for each page.
+        # Every order and filter of the grant list has its index, the default order most
+        # of all (without it every grant was joined and sorted for each page), and within
+        # a regency (officers see one; staff filter by one).
         indexes = [
+            models.Index(fields=["regency", "awarded_on", "id"], name="grant_regency_awarded"),
+            models.Index(fields=["regency", "id"], name="grant_regency_order"),
             models.Index(fields=["program", "status"], name="grant_program_status"),
             models.Index(fields=["status", "awarded_on"], name="grant_status_awarded"),
             models.Index(fields=["awarded_on", "id"], name="grant_awarded_order"),
@@ -467,6 +480,11 @@ class Grant(TimeStampedModel):
 
     def __str__(self):
         return f"{self.group.name} · {self.program.name}"
+
+    def save(self, *args, **kwargs):
+        if self.regency_id is None and self.group_id is not None:
+            self.regency_id = self.group.regency_id
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
@@ -544,7 +562,7 @@ COMMITTED_STATUSES = (TrancheStatus.REQUESTED, TrancheStatus.APPROVED, TrancheSt
 
 
 class TrancheQuerySet(RegionScopedQuerySet):
-    regency_path = "grant__group__regency"
+    regency_path = "grant__regency"
 
 
 class Tranche(TimeStampedModel):
@@ -663,7 +681,7 @@ class GrantDocumentKind(models.TextChoices):
 
 
 class GrantDocumentQuerySet(RegionScopedQuerySet):
-    regency_path = "grant__group__regency"
+    regency_path = "grant__regency"
 
 
 class GrantDocument(StoredUpload):
@@ -702,7 +720,7 @@ class AgreementStatus(models.TextChoices):
 
 
 class AgreementQuerySet(RegionScopedQuerySet):
-    regency_path = "grant__group__regency"
+    regency_path = "grant__regency"
 
 
 class Agreement(TimeStampedModel):
@@ -820,7 +838,7 @@ class HandoverStatus(models.TextChoices):
 
 
 class HandoverQuerySet(RegionScopedQuerySet):
-    regency_path = "grant__group__regency"
+    regency_path = "grant__regency"
 
 
 class Handover(TimeStampedModel):

@@ -80,7 +80,7 @@ def grant_list_base(*, user):
     joins (the agreement's number and date are `agreement_annotations()`)."""
     return (
         Grant.objects.visible_to(user)
-        .select_related("group__regency", "program")
+        .select_related("group", "regency", "program")
         .annotate(
             available=F("amount") - F("committed_amount"),
             decree_number=F("decree__letter__number"),

@@ -44,9 +44,9 @@ class GrantTable(tables.Table):
         order_by=("group__name", "pk"),
     )
     regency = tables.Column(
-        accessor="group__regency",
+        accessor="regency",
         verbose_name=_("Regency/city"),
-        order_by=("group__regency_id", "pk"),
+        order_by=("regency_id", "pk"),
     )
     program = tables.Column(
         verbose_name=_("Programme"), order_by=("program_id", "awarded_on", "pk")

@@ -79,7 +79,7 @@ def grant_figures_from_rows(*, grants, tranches) -> dict[tuple, GrantFigures]:
     for row in (
         grants.exclude(status=GrantStatus.CANCELLED)
         .order_by()
-        .values("program_id", regency_id=F("group__regency_id"))
+        .values("program_id", "regency_id")
         .annotate(
             grants_awarded=Count("id"),
             grants_transferred=Count("id", filter=transferred),
@@ -94,7 +94,7 @@ def grant_figures_from_rows(*, grants, tranches) -> dict[tuple, GrantFigures]:
     for row in (
         tranches.filter(status=TrancheStatus.REQUESTED)
         .order_by()
-        .values(program_id=F("grant__program_id"), regency_id=F("grant__group__regency_id"))
+        .values(program_id=F("grant__program_id"), regency_id=F("grant__regency_id"))
         .annotate(waiting=Count("id"), oldest=Min("requested_at"))
     ):
         item = figures.setdefault((row["program_id"], row["regency_id"]), GrantFigures())
@@ -280,7 +280,7 @@ def owing_groups_from_rows(grants, periods) -> dict[str, dict[Period, int]]:
     counts = {f"p{p.index}": Count("group_id", distinct=True, filter=owes(p)) for p in periods}
     return {
         row["regency_id"]: {p: row[f"p{p.index}"] for p in periods}
-        for row in grants.order_by().values(regency_id=F("group__regency_id")).annotate(**counts)
+        for row in grants.order_by().values("regency_id").annotate(**counts)
     }
 
 

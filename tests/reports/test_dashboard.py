@@ -221,6 +221,7 @@ def bulk_data(count, *, program, staff, officer):
         Grant(
             program=program,
             group=group,
+            regency_id=group.regency_id,  # bulk_create does not run save()
             amount=RP20JT,
             awarded_on=datetime.date(2026, 2, 2),
             awarded_by=staff,
