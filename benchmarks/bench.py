@@ -80,6 +80,7 @@ def prepare(groups: int, rebuild: bool, national: bool = True) -> dict:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.models import User
+    from core.pagination import MAX_PAGES
     from grants.models import Grant
     from groups.models import BusinessGroup, Member
 
@@ -183,9 +184,11 @@ def prepare(groups: int, rebuild: bool, national: bool = True) -> dict:
         "group_name": group.name.split()[-1],
         "nik": member.nik if member else "",
         "grant_id": grant.pk,
-        # the last page of each list (25 rows a page)
-        "group_pages": -(-BusinessGroup.objects.count() // 25),
-        "grant_pages": -(-Grant.objects.count() // 25),
+        # The deepest full page each list offers (25 rows a page, at most MAX_PAGES
+        # pages): the same work at both scales. The last page would not be: at 1/100 the
+        # grant list's has one row (951 grants), at full scale page 100 has 25.
+        "group_pages": min(BusinessGroup.objects.count() // 25, MAX_PAGES),
+        "grant_pages": min(Grant.objects.count() // 25, MAX_PAGES),
     }
 
 
