@@ -1125,6 +1125,10 @@ def check(*, program_id, staff, today):
     """Every promise the build keeps (check_totals), and the dashboard summaries equal to a
     recomputation from the raw rows; Inconsistent with the first that fails."""
     check_totals(program_id)
+    from groups.models import GroupCount
+
+    if drifted := GroupCount.drifted():
+        raise Inconsistent(f"the groups per regency and status differ from a recount: {drifted}")
     if counted(raw_figures()) != counted(summary_figures()):
         raise Inconsistent("the grant summaries differ from the grants and tranches")
     if not reporting_matches(staff, today):
