@@ -11,14 +11,13 @@ import time
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from core.indonesia import regions_under
 from demo import scale
 from demo.safety import DemoRefused, ensure_demo_allowed
 from regions.models import Province, Regency
-from reports.summaries import refresh_all_summaries
 
 # What refresh_all_summaries rebuilds, by the table it writes.
 SUMMARY_TABLES = {
@@ -88,21 +87,23 @@ class Command(BaseCommand):
 
         today = timezone.localdate()
         started = time.perf_counter()
-        built = scale.build(
-            groups=groups,
-            national=national,
-            staff=staff,
-            approver=approver,
-            officer=officer,
-            today=today,
-            seed=seed,
-            members_per_group=members_per_group,
-        )
-        inserted = time.perf_counter()
-        scale.analyze()
-        analyzed = time.perf_counter()
-        with transaction.atomic():
-            summaries = refresh_all_summaries()
+        try:
+            built = scale.build(
+                groups=groups,
+                national=national,
+                staff=staff,
+                approver=approver,
+                officer=officer,
+                today=today,
+                seed=seed,
+                members_per_group=members_per_group,
+            )
+            inserted = time.perf_counter()
+            scale.analyze()
+            analyzed = time.perf_counter()
+            summaries = scale.refresh_summaries()
+        except scale.Inconsistent as problem:  # rows referring to none: rolled back
+            raise CommandError(f"The data written are inconsistent: {problem}.") from None
         finished = time.perf_counter()
         seconds = finished - started
         written = dict(built.written)
